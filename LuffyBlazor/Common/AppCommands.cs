@@ -1,0 +1,34 @@
+using LuffyBlazor.Data;
+
+namespace LuffyBlazor.Common;
+
+/// <summary>
+/// Maintenance commands run with the app's own configuration instead of serving:
+/// <c>dotnet run --project LuffyBlazor -- migrate</c>.
+/// </summary>
+public static class AppCommands
+{
+    public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
+        switch (command)
+        {
+            case null:
+                return false;
+            case "migrate":
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+                    var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Migrate");
+                    await DatabaseInitializer.MigrateAsync(db, logger, CancellationToken.None);
+                    logger.LogInformation("Database is up to date");
+                }
+
+                return true;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate.");
+                Environment.ExitCode = 2;
+                return true;
+        }
+    }
+}

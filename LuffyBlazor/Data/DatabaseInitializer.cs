@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Data;
+
+/// <summary>Brings the database to the current schema and runs the seeders, before the app takes requests.</summary>
+public static class DatabaseInitializer
+{
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+        var db = provider.GetRequiredService<LuffyDbContext>();
+
+        if (options.MigrateOnStartup)
+        {
+            await MigrateAsync(db, logger, ct);
+        }
+
+        foreach (var seeder in provider.GetServices<IDataSeeder>())
+        {
+            await seeder.SeedAsync(ct);
+        }
+    }
+
+    public static async Task MigrateAsync(LuffyDbContext db, ILogger logger, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(ct);
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers work while one writer commits; the mode is stored in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

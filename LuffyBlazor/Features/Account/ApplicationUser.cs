@@ -1,0 +1,8 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace LuffyBlazor.Features.Account;
+
+public sealed class ApplicationUser : IdentityUser
+{
+    public DateTime CreatedAt { get; set; }
+}

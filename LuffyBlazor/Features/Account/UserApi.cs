@@ -1,0 +1,82 @@
+using LuffyBlazor.Common;
+using Microsoft.AspNetCore.Identity;
+
+namespace LuffyBlazor.Features.Account;
+
+/// <summary><c>/api/v1/user/</c>: register and log in for the original Luffy clients (JWT).</summary>
+public static class UserApi
+{
+    public sealed record RegisterRequest(string? Username, string? Password, string? Email);
+
+    public sealed record RegisterResult(string Username);
+
+    public sealed record LoginRequest(string? Username, string? Password);
+
+    public sealed record LoginResult(string Token, string Username);
+
+    public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/user").WithTags("User");
+        group.MapPost("/register/", RegisterAsync).WithName("Register");
+        group.MapPost("/login/", LoginAsync).WithName("Login");
+        return app;
+    }
+
+    private static async Task<IResult> RegisterAsync(
+        RegisterRequest request, UserManager<ApplicationUser> users, TimeProvider clock, ILoggerFactory loggers)
+    {
+        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
+        {
+            return Api.BadRequest("用户名和密码不能为空");
+        }
+
+        var user = new ApplicationUser
+        {
+            UserName = request.Username.Trim(),
+            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        var result = await users.CreateAsync(user, request.Password);
+        if (!result.Succeeded)
+        {
+            return Api.BadRequest(string.Join("；", result.Errors.Select(e => e.Description)));
+        }
+
+        loggers.CreateLogger(typeof(UserApi)).LogInformation("User {UserName} registered through the API", user.UserName);
+        return Api.Ok(new RegisterResult(user.UserName), "注册成功");
+    }
+
+    private static async Task<IResult> LoginAsync(
+        LoginRequest request, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn,
+        JwtTokenService tokens, ILoggerFactory loggers)
+    {
+        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
+        {
+            return Api.BadRequest("用户名和密码不能为空");
+        }
+
+        var logger = loggers.CreateLogger(typeof(UserApi));
+        var user = await users.FindByNameOrEmailAsync(request.Username);
+        if (user is null)
+        {
+            return Api.BadRequest("用户名或密码错误", ApiStatus.BusinessFailure);
+        }
+
+        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("API log-in refused: account {UserName} is locked out", user.UserName);
+            var minutes = (int)Math.Ceiling(users.Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes);
+            return Api.Fail(StatusCodes.Status429TooManyRequests, ApiStatus.TooManyRequests, $"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试");
+        }
+
+        if (!result.Succeeded)
+        {
+            return Api.BadRequest("用户名或密码错误", ApiStatus.BusinessFailure);
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        logger.LogInformation("User {UserName} logged in through the API", user.UserName);
+        return Api.Ok(new LoginResult(tokens.CreateToken(user, roles), user.UserName!), "登录成功");
+    }
+}

@@ -1,0 +1,129 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Features.Courses;
+
+public sealed record CatalogueQuery(string? Search = null, int? CategoryId = null, int Page = 1, int Size = CatalogueQuery.DefaultSize)
+{
+    public const int DefaultSize = 12;
+    public const int MaxSize = 100;
+}
+
+public sealed record CourseCard(
+    int Id, string Name, string Brief, string TeacherName, string CategoryName, CourseLevel Level, decimal Price,
+    string? CoverUrl, int StudentsCount);
+
+public sealed record CatalogueResult(IReadOnlyList<CourseCard> Items, int Total, int Page, int Size)
+{
+    public int PageCount => Total == 0 ? 1 : (Total + Size - 1) / Size;
+}
+
+public sealed record CategoryItem(int Id, string Name);
+
+public sealed record LessonView(int Id, int Number, string Title, int DurationSeconds, bool IsFreePreview, bool HasVideo);
+
+public sealed record ChapterView(int Id, int Number, string Title, string Summary, IReadOnlyList<LessonView> Lessons);
+
+public sealed record TeacherView(string Name, string Title, string Brief, string? AvatarUrl);
+
+public sealed record CourseDetails(
+    int Id, string Name, string Brief, string Description, CourseLevel Level, decimal Price, string? CoverUrl,
+    int StudentsCount, bool IsOnSale, string CategoryName, TeacherView Teacher, IReadOnlyList<ChapterView> Chapters)
+{
+    public int LessonCount => Chapters.Sum(c => c.Lessons.Count);
+    public int TotalSeconds => Chapters.Sum(c => c.Lessons.Sum(l => l.DurationSeconds));
+}
+
+/// <summary>
+/// Read side of the catalogue, for the pages and the API. Paging, filtering and search run in SQL; a context
+/// per call, so it is safe to use from long-lived Blazor circuits.
+/// </summary>
+public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files)
+{
+    public async Task<CatalogueResult> SearchAsync(CatalogueQuery query, CancellationToken ct = default)
+    {
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.Size, 1, CatalogueQuery.MaxSize);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        var courses = db.Courses.AsNoTracking().Where(c => c.IsOnSale);
+        if (query.CategoryId is { } categoryId)
+        {
+            courses = courses.Where(c => c.CategoryId == categoryId);
+        }
+
+        var search = query.Search?.Trim();
+        if (!string.IsNullOrEmpty(search))
+        {
+            var term = search.ToLowerInvariant();
+            courses = courses.Where(c => c.Name.ToLower().Contains(term));
+        }
+
+        var total = await courses.CountAsync(ct);
+        var rows = await courses
+            .OrderBy(c => c.SortOrder).ThenBy(c => c.Id)
+            .Skip((page - 1) * size).Take(size)
+            .Select(c => new
+            {
+                c.Id, c.Name, c.Brief, Teacher = c.Teacher!.Name, Category = c.Category!.Name, c.Level, c.Price, c.Cover,
+                c.StudentsCount,
+            })
+            .ToListAsync(ct);
+
+        var items = rows.Select(r => new CourseCard(
+            r.Id, r.Name, r.Brief, r.Teacher, r.Category, r.Level, r.Price, UrlOf(r.Cover), r.StudentsCount)).ToList();
+        return new CatalogueResult(items, total, page, size);
+    }
+
+    public async Task<IReadOnlyList<CategoryItem>> GetCategoriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.CourseCategories.AsNoTracking()
+            .OrderBy(c => c.SortOrder).ThenBy(c => c.Id)
+            .Select(c => new CategoryItem(c.Id, c.Name))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The course page's data, or null for an unknown id. Off-sale courses are returned (owners still learn).</summary>
+    public async Task<CourseDetails?> GetDetailsAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var course = await db.Courses.AsNoTracking()
+            .Include(c => c.Teacher).Include(c => c.Category)
+            .Include(c => c.Chapters).ThenInclude(ch => ch.Lessons)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (course is null)
+        {
+            return null;
+        }
+
+        var chapters = course.Chapters.OrderBy(ch => ch.Number).Select(ch => new ChapterView(
+            ch.Id, ch.Number, ch.Title, ch.Summary,
+            ch.Lessons.OrderBy(l => l.Number)
+                .Select(l => new LessonView(l.Id, l.Number, l.Title, l.DurationSeconds, l.IsFreePreview, l.VideoKey is not null))
+                .ToList())).ToList();
+        var teacher = course.Teacher!;
+        return new CourseDetails(
+            course.Id, course.Name, course.Brief, course.Description, course.Level, course.Price, UrlOf(course.Cover),
+            course.StudentsCount, course.IsOnSale, course.Category!.Name,
+            new TeacherView(teacher.Name, teacher.Title, teacher.Brief, UrlOf(teacher.Avatar)), chapters);
+    }
+
+    private string? UrlOf(string? key) => StorageKeys.IsValid(key) ? files.GetPublicUrl(key!) : null;
+}
+
+public static class CourseLevelText
+{
+    public static string ToChinese(this CourseLevel level) => level switch
+    {
+        CourseLevel.Beginner => "入门",
+        CourseLevel.Intermediate => "进阶",
+        CourseLevel.Advanced => "高级",
+        _ => level.ToString(),
+    };
+
+    public static string FormatDuration(int seconds) =>
+        seconds >= 3600 ? $"{seconds / 3600} 小时 {seconds % 3600 / 60} 分钟" : $"{Math.Max(1, seconds / 60)} 分钟";
+}

@@ -1,0 +1,13 @@
+using LuffyBlazor.Data;
+
+namespace LuffyBlazor.Features.Courses;
+
+public static class CoursesSetup
+{
+    public static void AddCourses(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+        builder.Services.AddSingleton<CourseCatalog>();
+        builder.Services.AddScoped<IDataSeeder, CatalogueSeeder>();
+    }
+}

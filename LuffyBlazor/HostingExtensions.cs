@@ -1,0 +1,87 @@
+using System.Text.Json;
+using LuffyBlazor.Common;
+using LuffyBlazor.Components;
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Features.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace LuffyBlazor;
+
+/// <summary>The one place that wires services and the request pipeline, feature by feature.</summary>
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddLuffy(this WebApplicationBuilder builder)
+    {
+        builder.AddRepositoryDevelopmentSettings();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+
+        builder.AddLuffyData();
+        builder.AddStorage();
+        builder.AddAccounts();
+        builder.AddCourses();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddControllers();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddDbContextCheck<LuffyDbContext>("database");
+        builder.Services.AddOpenApi();
+        builder.AddAuthRateLimiting();
+        return builder;
+    }
+
+    public static async Task UseLuffyAsync(this WebApplication app)
+    {
+        await app.Services.InitializeDatabaseAsync();
+
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopment() && app.Configuration.GetValue("Security:HttpsRedirection", true))
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseSecurityHeaders();
+        // API calls get the JSON envelope for bare status codes; pages get the friendly status page.
+        app.UseWhen(Api.IsApiRequest, api => api.UseStatusCodePages(WriteApiStatusAsync));
+        app.UseWhen(context => !Api.IsApiRequest(context),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+
+        app.UseLocalMedia();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseUserLogScope();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
+
+        app.MapAccounts();
+        app.MapCourseApi();
+        app.MapControllers();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    private static async Task WriteApiStatusAsync(StatusCodeContext context)
+    {
+        var response = context.HttpContext.Response;
+        var (status, msg) = Api.DescribeStatusCode(response.StatusCode);
+        await response.WriteAsJsonAsync(new ApiEnvelope<object>(status, msg, null));
+    }
+}
