@@ -17,16 +17,23 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
+        navigationManager.NavigateTo(ToLocalTarget(uri));
+    }
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+    /// <summary>
+    /// Prevents open redirects: app-relative paths and absolute URLs inside this app are kept, anything else
+    /// (another host, "//host", backslashes) becomes the home page.
+    /// </summary>
+    private string ToLocalTarget(string? uri)
+    {
+        uri ??= "";
+        if (uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            return navigationManager.ToBaseRelativePath(uri);
         }
 
-        navigationManager.NavigateTo(uri);
+        var isRelative = Uri.IsWellFormedUriString(uri, UriKind.Relative) && !uri.Contains(':');
+        return isRelative && !uri.StartsWith("//", StringComparison.Ordinal) && !uri.Contains('\\') ? uri : "";
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LuffyBlazor.Common;
 using Microsoft.AspNetCore.Identity;
 
@@ -14,11 +15,14 @@ public static class UserApi
 
     public sealed record LoginResult(string Token, string Username);
 
+    public sealed record MeResult(string Username, string? Email, IReadOnlyList<string> Roles);
+
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/user").WithTags("User");
         group.MapPost("/register/", RegisterAsync).WithName("Register");
         group.MapPost("/login/", LoginAsync).WithName("Login");
+        group.MapGet("/me/", MeAsync).WithName("Me").RequireAuthorization(Policies.ApiUser);
         return app;
     }
 
@@ -78,5 +82,16 @@ public static class UserApi
         var roles = await users.GetRolesAsync(user);
         logger.LogInformation("User {UserName} logged in through the API", user.UserName);
         return Api.Ok(new LoginResult(tokens.CreateToken(user, roles), user.UserName!), "登录成功");
+    }
+
+    private static async Task<IResult> MeAsync(ClaimsPrincipal principal, UserManager<ApplicationUser> users)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null)
+        {
+            return Api.Fail(StatusCodes.Status401Unauthorized, ApiStatus.Unauthenticated, "登录已失效，请重新登录");
+        }
+
+        return Api.Ok(new MeResult(user.UserName!, user.Email, [.. await users.GetRolesAsync(user)]));
     }
 }

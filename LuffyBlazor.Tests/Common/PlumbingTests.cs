@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using LuffyBlazor.Tests.Infrastructure;
+
+namespace LuffyBlazor.Tests.Common;
+
+public sealed class PlumbingTests(LuffyAppFactory app) : IClassFixture<LuffyAppFactory>
+{
+    private readonly HttpClient client = app.CreateClient();
+
+    [Fact]
+    public async Task Malformed_json_gets_the_envelope_not_an_error_page()
+    {
+        using var response = await client.PostAsync("/api/v1/user/login/", new StringContent("{bad", Encoding.UTF8, "application/json"));
+        var body = await ApiClient.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(102, body.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("   at ", body.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_content_type_and_an_unknown_api_route_get_the_envelope()
+    {
+        using var form = await client.PostAsync("/api/v1/user/login/", new StringContent("username=a", Encoding.UTF8, "text/plain"));
+        var (missing, missingBody) = await client.GetJsonAsync("/api/v1/no-such-thing/");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+        Assert.Equal(102, (await ApiClient.ReadJsonAsync(form)).GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal(105, missingBody.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Every_response_carries_the_security_headers()
+    {
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
+    public async Task Healthz_reports_the_database_healthy()
+    {
+        using var response = await client.GetAsync("/healthz");
+        var body = await ApiClient.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task Seeded_covers_are_served_from_the_media_store()
+    {
+        using var response = await client.GetAsync("/media/covers/python-fullstack.svg");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+    }
+}
+
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task Too_many_log_in_attempts_from_one_client_are_refused_with_429()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?> { ["RateLimiting:Auth:PermitLimit"] = "3" });
+        var client = app.CreateClient();
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (code, _) = await client.PostJsonAsync("/api/v1/user/login/", new { username = "someone", password = "whatever-1" });
+            codes.Add(code);
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+        var (_, catalogue) = await client.GetJsonAsync("/api/v1/course/");
+        Assert.Equal(100, catalogue.GetProperty("status").GetInt32());
+    }
+}
+
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public void Production_without_a_jwt_signing_key_refuses_to_start_and_names_the_setting()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?> { ["Jwt:SigningKey"] = "" }) { EnvironmentName = "Production" };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Jwt:SigningKey", error.ToString());
+    }
+
+    [Fact]
+    public void In_development_the_repository_settings_file_sits_between_appsettings_and_environment_variables()
+    {
+        var repoRoot = RepositoryPaths.Root;
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ContentRootPath = Path.Combine(repoRoot, "LuffyBlazor"),
+        });
+
+        LuffyBlazor.Common.RepositorySettings.AddRepositoryDevelopmentSettings(builder);
+
+        var sources = builder.Configuration.Sources.ToList();
+        var root = sources.FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: "appsettings.Development.json", FileProvider: Microsoft.Extensions.FileProviders.PhysicalFileProvider p } && p.Root.TrimEnd('/') == repoRoot);
+        var appSettings = sources.FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: "appsettings.json" });
+        var environment = sources.FindLastIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        Assert.True(appSettings >= 0 && root > appSettings, "root settings must come after LuffyBlazor/appsettings.json");
+        Assert.True(environment > root, "environment variables must override the root settings");
+        Assert.Equal("admin@luffy.local", builder.Configuration["Admin:Email"]);
+    }
+}

@@ -1,0 +1,83 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LuffyBlazor.Tests.Data;
+
+public sealed class DatabaseTests
+{
+    [Fact]
+    public async Task Migrations_apply_to_an_empty_database_and_match_the_model()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"luffy-migrate-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new DbContextOptionsBuilder<LuffyDbContext>().UseSqlite($"Data Source={path}").Options;
+            await using var db = new LuffyDbContext(options);
+
+            await DatabaseInitializer.MigrateAsync(db, NullLogger.Instance, CancellationToken.None);
+
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.False(db.Database.HasPendingModelChanges(), "the model has changes that no migration captures: run dotnet ef migrations add");
+            Assert.Equal(0, await db.Courses.CountAsync());
+            var journal = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+            Assert.Equal("wal", journal.Single());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Seeding_again_never_duplicates_the_catalogue()
+    {
+        using var app = new LuffyAppFactory();
+        app.CreateClient();
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.InitializeDatabaseAsync();
+            await scope.ServiceProvider.InitializeDatabaseAsync();
+        }
+
+        await using var check = app.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        Assert.Equal(CatalogueSeedData.Courses.Length, await db.Courses.CountAsync());
+        Assert.Equal(CatalogueSeedData.Categories.Length, await db.CourseCategories.CountAsync());
+        Assert.True(CatalogueSeedData.Courses.Length >= 12);
+        Assert.True(await db.CourseLessons.CountAsync(l => l.IsFreePreview) > 0);
+        Assert.Equal(1, await db.Users.CountAsync());
+    }
+
+    [Fact]
+    public async Task Money_is_stored_as_fen_so_sqlite_can_sort_and_sum_it_exactly()
+    {
+        using var app = new LuffyAppFactory();
+        app.CreateClient();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+
+        var total = await db.Courses.SumAsync(c => c.Price);
+        var cheapest = await db.Courses.OrderBy(c => c.Price).Select(c => c.Price).FirstAsync();
+
+        Assert.Equal(CatalogueSeedData.Courses.Sum(c => c.Price), total);
+        Assert.Equal(0.01m, cheapest);
+    }
+
+    [Fact]
+    public void A_relative_sqlite_path_is_resolved_against_the_content_root()
+    {
+        var resolved = DatabaseSetup.ResolveSqliteConnectionString("Data Source=luffy.db", "/srv/app/LuffyBlazor");
+
+        Assert.Contains("Data Source=/srv/app/LuffyBlazor/luffy.db", resolved);
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace LuffyBlazor.Tests.Infrastructure;
+
+/// <summary>
+/// The app, hosted in memory on its own temporary SQLite file, media folder and keys folder, in the "Testing"
+/// environment. Each instance is a fresh school: migrated, seeded, with one admin account.
+/// </summary>
+public class LuffyAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminUserName = "admin";
+    public const string AdminEmail = "admin@luffy.test";
+    public const string AdminPassword = "admin-pass-123";
+
+    private readonly Dictionary<string, string?> settings;
+
+    public LuffyAppFactory() : this(new Dictionary<string, string?>())
+    {
+    }
+
+    // Internal so that xunit sees one public constructor when the factory is a class fixture.
+    internal LuffyAppFactory(IDictionary<string, string?> overrides)
+    {
+        Root = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={DatabasePath}",
+            ["Jwt:SigningKey"] = "test-only-jwt-signing-key-0123456789abcdef",
+            ["Admin:UserName"] = AdminUserName,
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
+            ["RateLimiting:Auth:PermitLimit"] = "100000",
+            ["Storage:Local:Root"] = Path.Combine(Root, "media"),
+            ["Keys:Directory"] = Path.Combine(Root, "keys"),
+            ["Security:HttpsRedirection"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+    }
+
+    /// <summary>The hosting environment; "Testing" unless a test is about another one.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
+    /// <summary>This test app's private folder (database, media, keys).</summary>
+    public string Root { get; }
+
+    public string DatabasePath => Path.Combine(Root, "luffy.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(EnvironmentName);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a background thread; the OS temp cleaner gets it.
+            }
+        }
+    }
+}
