@@ -51,9 +51,9 @@ public sealed class CatalogueComponentTests : BunitTestContext, IClassFixture<Lu
     }
 
     [Fact]
-    public void Filtering_by_category_shows_that_category_only()
+    public async Task Filtering_by_category_shows_that_category_only()
     {
-        var categoryId = Services.GetRequiredService<CourseCatalog>().GetCategoriesAsync().Result.Single(c => c.Name == "Linux 运维").Id;
+        var categoryId = (await Services.GetRequiredService<CourseCatalog>().GetCategoriesAsync()).Single(c => c.Name == "Linux 运维").Id;
 
         var page = RenderAt($"/?category={categoryId}");
 

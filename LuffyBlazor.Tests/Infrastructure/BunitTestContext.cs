@@ -10,5 +10,12 @@ public abstract class BunitTestContext : BunitContext, IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
 
-    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeTestAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>What a test class holds besides the bUnit context (an app scope, say).</summary>
+    protected virtual Task DisposeTestAsync() => Task.CompletedTask;
 }

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 
 namespace LuffyBlazor.Tests.Infrastructure;
 
 /// <summary>
 /// The app, hosted in memory on its own temporary SQLite file, media folder and keys folder, in the "Testing"
-/// environment. Each instance is a fresh school: migrated, seeded, with one admin account.
+/// environment. Each instance is a fresh school: migrated, seeded, with one admin account, talking to Alipay with
+/// the test keys (simulator off) unless a test says otherwise.
 /// </summary>
 public class LuffyAppFactory : WebApplicationFactory<Program>
 {
@@ -38,6 +41,11 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
             ["Security:HttpsRedirection"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in AlipayTestKeys.Settings())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in overrides)
         {
             settings[key] = value;
@@ -46,6 +54,9 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
 
     /// <summary>The hosting environment; "Testing" unless a test is about another one.</summary>
     public string EnvironmentName { get; init; } = "Testing";
+
+    /// <summary>Replaces services after the app's own registrations (a fake clock, a scripted Alipay...).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>This test app's private folder (database, media, keys).</summary>
     public string Root { get; }
@@ -58,6 +69,11 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

@@ -23,9 +23,14 @@ public static class KeysDirectory
         return value;
     }
 
+    /// <summary>
+    /// Writes a secret file readable by its owner only. Written beside the target and moved into place without
+    /// overwriting, so a process starting at the same moment never reads half a key, and the first writer wins.
+    /// </summary>
     public static void WriteSecret(string path, string contents)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -34,12 +39,20 @@ public static class KeysDirectory
 
         try
         {
-            using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
-            writer.Write(contents);
+            using (var writer = new StreamWriter(temp, new System.Text.UTF8Encoding(false), options))
+            {
+                writer.Write(contents);
+            }
+
+            File.Move(temp, path, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another process created it first; theirs wins and is read back by the caller.
+        }
+        finally
+        {
+            File.Delete(temp);
         }
     }
 }

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace LuffyBlazor.Common;
+
+/// <summary>
+/// China Standard Time (UTC+8, no daylight saving): how learners read times, and the zone of every time Alipay
+/// sends or expects (<c>timestamp</c>, <c>time_expire</c>, <c>gmt_payment</c>...), whatever the server's own zone.
+/// </summary>
+public static class BeijingTime
+{
+    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    private const string AlipayFormat = "yyyy-MM-dd HH:mm:ss";
+    private static readonly string[] AlipayFormats = [AlipayFormat, "yyyy-MM-dd HH:mm:ss.fff", "yyyy-MM-dd HH:mm:ss.ff", "yyyy-MM-dd HH:mm:ss.f"];
+
+    /// <summary>A stored UTC time as the school's learners read it: "2026-11-25 08:30".</summary>
+    public static string ToBeijingText(this DateTime utc) =>
+        new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>Alipay's time format in Beijing time: "2026-11-25 16:30:05".</summary>
+    public static string ToAlipayText(this DateTimeOffset time) =>
+        time.ToOffset(Offset).ToString(AlipayFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads an Alipay time ("2026-11-25 16:30:05", refunds add ".000") as the instant it names in Beijing time.
+    /// </summary>
+    public static bool TryParseAlipayText(string? text, out DateTimeOffset time)
+    {
+        time = default;
+        if (string.IsNullOrEmpty(text)
+            || !DateTime.TryParseExact(text, AlipayFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+
+        time = new DateTimeOffset(local, Offset);
+        return true;
+    }
+}

@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace LuffyBlazor.Features.Payments.Alipay;
+
+/// <summary>Everything the app asks of Alipay. The one way to talk to it: no other code signs anything.</summary>
+public interface IAlipayClient
+{
+    /// <summary><c>alipay.trade.page.pay</c> (desktop cashier) as a GET URL.</summary>
+    string BuildPagePayUrl(AlipayTradeRequest request);
+
+    /// <summary><c>alipay.trade.wap.pay</c> (phone cashier, hands over to the Alipay app) as a GET URL.</summary>
+    string BuildWapPayUrl(AlipayTradeRequest request);
+
+    /// <summary><c>alipay.trade.page.pay</c> as an auto-submitting POST form.</summary>
+    string BuildPagePayForm(AlipayTradeRequest request);
+
+    /// <summary><c>alipay.trade.wap.pay</c> as an auto-submitting POST form.</summary>
+    string BuildWapPayForm(AlipayTradeRequest request);
+
+    Task<AlipayResponse<AlipayTradeQuery>> QueryTradeAsync(string outTradeNo, CancellationToken ct = default);
+
+    Task<AlipayResponse<AlipayTradeClose>> CloseTradeAsync(string outTradeNo, CancellationToken ct = default);
+
+    /// <summary>Refunds <see cref="AlipayRefundRequest.RefundAmount"/>; the same <c>out_request_no</c> never refunds twice.</summary>
+    Task<AlipayResponse<AlipayTradeRefund>> RefundAsync(AlipayRefundRequest request, CancellationToken ct = default);
+
+    Task<AlipayResponse<AlipayRefundQuery>> QueryRefundAsync(string outTradeNo, string outRequestNo, CancellationToken ct = default);
+}
+
+public sealed class AlipayClient(
+    HttpClient http, AlipayRequestSigner signer, AlipayGateway gateway, AlipayCredentials credentials) : IAlipayClient
+{
+    /// <summary>Marks a request that is safe to send again (the resilience pipeline retries only these).</summary>
+    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("alipay.idempotent");
+
+    public string BuildPagePayUrl(AlipayTradeRequest request) =>
+        AlipayRequestSigner.ToUrl(gateway.Url, SignPay("alipay.trade.page.pay", AlipayBizContent.PagePay(request), request));
+
+    public string BuildWapPayUrl(AlipayTradeRequest request) =>
+        AlipayRequestSigner.ToUrl(gateway.Url, SignPay("alipay.trade.wap.pay", AlipayBizContent.WapPay(request), request));
+
+    public string BuildPagePayForm(AlipayTradeRequest request) =>
+        AlipayRequestSigner.ToAutoSubmitForm(gateway.Url, SignPay("alipay.trade.page.pay", AlipayBizContent.PagePay(request), request));
+
+    public string BuildWapPayForm(AlipayTradeRequest request) =>
+        AlipayRequestSigner.ToAutoSubmitForm(gateway.Url, SignPay("alipay.trade.wap.pay", AlipayBizContent.WapPay(request), request));
+
+    // A query reads; close and refund are idempotent at Alipay (closing twice changes nothing, a refund is keyed by
+    // out_request_no), so all four may be retried after a timeout without doing anything twice.
+    public Task<AlipayResponse<AlipayTradeQuery>> QueryTradeAsync(string outTradeNo, CancellationToken ct = default) =>
+        ExecuteAsync<AlipayTradeQuery>("alipay.trade.query", AlipayBizContent.Query(outTradeNo), idempotent: true, ct);
+
+    public Task<AlipayResponse<AlipayTradeClose>> CloseTradeAsync(string outTradeNo, CancellationToken ct = default) =>
+        ExecuteAsync<AlipayTradeClose>("alipay.trade.close", AlipayBizContent.Close(outTradeNo), idempotent: true, ct);
+
+    public Task<AlipayResponse<AlipayTradeRefund>> RefundAsync(AlipayRefundRequest request, CancellationToken ct = default) =>
+        ExecuteAsync<AlipayTradeRefund>("alipay.trade.refund", AlipayBizContent.Refund(request), idempotent: true, ct);
+
+    public Task<AlipayResponse<AlipayRefundQuery>> QueryRefundAsync(string outTradeNo, string outRequestNo, CancellationToken ct = default) =>
+        ExecuteAsync<AlipayRefundQuery>("alipay.trade.fastpay.refund.query", AlipayBizContent.RefundQuery(outTradeNo, outRequestNo), idempotent: true, ct);
+
+    private List<KeyValuePair<string, string>> SignPay(string method, string bizContent, AlipayTradeRequest request) =>
+        signer.Sign(method, bizContent, request.NotifyUrl, request.ReturnUrl);
+
+    private async Task<AlipayResponse<T>> ExecuteAsync<T>(string method, string bizContent, bool idempotent, CancellationToken ct)
+        where T : class, IAlipayResponseData<T>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, gateway.Url + (gateway.Url.Contains('?') ? "&" : "?") + "charset=utf-8")
+        {
+            Content = new FormUrlEncodedContent(signer.Sign(method, bizContent)),
+        };
+        request.Options.Set(Idempotent, idempotent);
+
+        byte[] body;
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new AlipayException(method, $"the gateway answered HTTP {(int)response.StatusCode}");
+            }
+
+            body = await response.Content.ReadAsByteArrayAsync(ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new AlipayException(method, $"the gateway could not be reached ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new AlipayException(method, "the gateway did not answer in time", ex);
+        }
+
+        return AlipayResponseReader.Read<T>(method, body, credentials);
+    }
+}
+
+/// <summary>
+/// Where requests go: <c>Alipay:Gateway</c> when set; otherwise the built-in simulator's gateway at this app's
+/// own address when the simulator is on; otherwise Alipay's sandbox (never production by accident).
+/// </summary>
+public sealed class AlipayGateway(IOptions<AlipayOptions> options, IServer? server = null)
+{
+    public const string SimulatorPath = "/dev/alipay/gateway.do";
+
+    private string? resolved;
+
+    public string Url => resolved ?? Resolve();
+
+    private string Resolve()
+    {
+        var configured = options.Value.Gateway;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return resolved = configured;
+        }
+
+        if (!options.Value.Simulator.Enabled)
+        {
+            return resolved = AlipayOptions.SandboxGateway;
+        }
+
+        // Kept only once the server knows its address (it does not before it starts).
+        var own = OwnAddress();
+        var url = (own ?? "http://localhost") + SimulatorPath;
+        if (own is not null)
+        {
+            resolved = url;
+        }
+
+        return url;
+    }
+
+    /// <summary>The app's first listening address, with a wildcard host made reachable as localhost.</summary>
+    private string? OwnAddress()
+    {
+        var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var address = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
+        if (address is null)
+        {
+            return null;
+        }
+
+        var uri = new Uri(address.Replace("://+", "://localhost").Replace("://*", "://localhost")
+            .Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost"));
+        return uri.GetLeftPart(UriPartial.Authority);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Payments.Alipay;
+
+/// <summary>Section <c>Alipay</c> (keys as in the contract). Secrets come from files or the environment, never git.</summary>
+public sealed class AlipayOptions
+{
+    public const string Section = "Alipay";
+    public const string SandboxGateway = "https://openapi-sandbox.dl.alipaydev.com/gateway.do";
+    public const string ProductionGateway = "https://openapi.alipay.com/gateway.do";
+
+    public string AppId { get; set; } = "";
+
+    /// <summary>The application private key (应用私钥), inline: PEM PKCS#8/PKCS#1 or one-line base64.</summary>
+    public string? AppPrivateKey { get; set; }
+
+    /// <summary>The same from a file, relative to the content root (<c>LuffyBlazor/</c>).</summary>
+    public string? AppPrivateKeyPath { get; set; }
+
+    /// <summary>Alipay's public key (支付宝公钥), not the application's own public key.</summary>
+    public string? AlipayPublicKey { get; set; }
+
+    public string? AlipayPublicKeyPath { get; set; }
+
+    /// <summary><c>RSA2</c>; <c>RSA</c> (SHA1) only for old accounts that still sign that way.</summary>
+    public string SignType { get; set; } = "RSA2";
+
+    /// <summary>Empty: the simulator's own gateway when it is on, otherwise the sandbox.</summary>
+    public string? Gateway { get; set; }
+
+    /// <summary>Absolute URL of the async notify endpoint; empty: derived from the app's own address.</summary>
+    public string? NotifyUrl { get; set; }
+
+    /// <summary>Absolute URL of the return page; empty: derived from the app's own address.</summary>
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>Per attempt of an OpenAPI call.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public SimulatorSwitch Simulator { get; set; } = new();
+
+    public AlipaySignType ParsedSignType => AlipaySignature.TryParseSignType(SignType, out var type) ? type : AlipaySignType.RSA2;
+
+    public sealed class SimulatorSwitch
+    {
+        /// <summary>Serve the offline Alipay simulator under <c>/dev/alipay/</c> (Development only).</summary>
+        public bool Enabled { get; set; }
+    }
+}
+
+/// <summary>
+/// The two keys the app works with, imported once at start-up and shared by every request (signing and verifying
+/// never change an imported key, so concurrent use is safe).
+/// </summary>
+public sealed class AlipayCredentials : IDisposable
+{
+    private AlipayCredentials(RSA appPrivateKey, RSA alipayPublicKey, AlipaySignType signType)
+    {
+        AppPrivateKey = appPrivateKey;
+        AlipayPublicKey = alipayPublicKey;
+        SignType = signType;
+    }
+
+    public RSA AppPrivateKey { get; }
+    public RSA AlipayPublicKey { get; }
+    public AlipaySignType SignType { get; }
+
+    public static AlipayCredentials Load(AlipayOptions options, string contentRoot)
+    {
+        var privateKey = AlipayKeys.ImportPrivateKey(
+            ReadKey(options.AppPrivateKey, options.AppPrivateKeyPath, "Alipay:AppPrivateKey", contentRoot), KeySetting(options.AppPrivateKeyPath, "Alipay:AppPrivateKey"));
+        RSA publicKey;
+        try
+        {
+            publicKey = AlipayKeys.ImportPublicKey(
+                ReadKey(options.AlipayPublicKey, options.AlipayPublicKeyPath, "Alipay:AlipayPublicKey", contentRoot), KeySetting(options.AlipayPublicKeyPath, "Alipay:AlipayPublicKey"));
+        }
+        catch
+        {
+            privateKey.Dispose();
+            throw;
+        }
+
+        if (AlipayKeys.ArePair(privateKey, publicKey))
+        {
+            privateKey.Dispose();
+            publicKey.Dispose();
+            throw new AlipayKeyException(
+                "Alipay:AlipayPublicKey is the public half of your own application private key (应用公钥). It must be Alipay's public key (支付宝公钥), shown in the open platform after you upload the application public key.");
+        }
+
+        return new AlipayCredentials(privateKey, publicKey, options.ParsedSignType);
+    }
+
+    public void Dispose()
+    {
+        AppPrivateKey.Dispose();
+        AlipayPublicKey.Dispose();
+    }
+
+    private static string KeySetting(string? path, string inlineSetting) => string.IsNullOrWhiteSpace(path) ? inlineSetting : inlineSetting + "Path";
+
+    private static string ReadKey(string? inline, string? path, string setting, string contentRoot)
+    {
+        var hasInline = !string.IsNullOrWhiteSpace(inline);
+        var hasPath = !string.IsNullOrWhiteSpace(path);
+        if (hasInline && hasPath)
+        {
+            throw new AlipayKeyException($"Set either {setting} or {setting}Path, not both.");
+        }
+
+        if (hasInline)
+        {
+            return inline!;
+        }
+
+        if (!hasPath)
+        {
+            throw new AlipayKeyException($"{setting} or {setting}Path is required when the simulator is off (Alipay:Simulator:Enabled=false).");
+        }
+
+        var full = Path.GetFullPath(Path.Combine(contentRoot, path!));
+        if (!File.Exists(full))
+        {
+            throw new AlipayKeyException($"{setting}Path: the file '{full}' does not exist.");
+        }
+
+        return File.ReadAllText(full);
+    }
+}
+
+/// <summary>Start-up checks of <see cref="AlipayOptions"/>: every message names the setting.</summary>
+public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IValidateOptions<AlipayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlipayOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.AppId))
+        {
+            failures.Add("Alipay:AppId is required when the simulator is off (Alipay:Simulator:Enabled=false).");
+        }
+
+        if (!AlipaySignature.TryParseSignType(options.SignType, out _))
+        {
+            failures.Add($"Alipay:SignType must be RSA2 (or RSA for legacy accounts), not '{options.SignType}'.");
+        }
+
+        CheckUrl(options.Gateway, "Alipay:Gateway", failures);
+        CheckUrl(options.NotifyUrl, "Alipay:NotifyUrl", failures);
+        CheckUrl(options.ReturnUrl, "Alipay:ReturnUrl", failures);
+        if (options.Timeout < TimeSpan.FromSeconds(1) || options.Timeout > TimeSpan.FromMinutes(2))
+        {
+            failures.Add("Alipay:Timeout must be between 00:00:01 and 00:02:00.");
+        }
+
+        if (options.Simulator.Enabled && environment.IsProduction())
+        {
+            failures.Add("Alipay:Simulator:Enabled must be false in Production: the simulator accepts payments nobody made.");
+        }
+
+        try
+        {
+            AlipayCredentials.Load(options, environment.ContentRootPath).Dispose();
+        }
+        catch (AlipayKeyException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckUrl(string? value, string setting, List<string> failures)
+    {
+        if (!string.IsNullOrWhiteSpace(value)
+            && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{setting} must be an absolute http(s) URL, not '{value}'.");
+        }
+    }
+}
