@@ -4,6 +4,9 @@ using LuffyBlazor.Components;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -25,6 +28,9 @@ public static class HostingExtensions
         builder.AddStorage();
         builder.AddAccounts();
         builder.AddCourses();
+        builder.AddAlipay();
+        builder.AddAlipaySimulator();
+        builder.AddOrders();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -74,6 +80,7 @@ public static class HostingExtensions
 
         app.MapAccounts();
         app.MapCourseApi();
+        app.MapOrderApi();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

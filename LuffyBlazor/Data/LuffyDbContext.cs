@@ -1,6 +1,8 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,6 +16,12 @@ public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : I
     public DbSet<Course> Courses => Set<Course>();
     public DbSet<CourseChapter> CourseChapters => Set<CourseChapter>();
     public DbSet<CourseLesson> CourseLessons => Set<CourseLesson>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderDetail> OrderDetails => Set<OrderDetail>();
+    public DbSet<CourseOwnership> CourseOwnerships => Set<CourseOwnership>();
+    public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+    public DbSet<CartItem> CartItems => Set<CartItem>();
+    public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,51 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Orders;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LuffyBlazor.Tests.Infrastructure;
+
+/// <summary>Shortcuts into a running test app: learners, orders, and a look at the database.</summary>
+public static class AppScenarios
+{
+    public const string LearnerPassword = "learner-pass-1";
+
+    /// <summary>Creates a learner (unique name with the given prefix) and returns (user id, user name).</summary>
+    public static async Task<(string Id, string UserName)> CreateLearnerAsync(this LuffyAppFactory app, string prefix = "learner")
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var name = $"{prefix}{Guid.NewGuid().ToString("N")[..8]}";
+        var user = new ApplicationUser { UserName = name, Email = $"{name}@example.com" };
+        var result = await users.CreateAsync(user, LearnerPassword);
+        Assert.True(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
+        return (user.Id, name);
+    }
+
+    public static async Task<Order> PlaceOrderAsync(this LuffyAppFactory app, string userId, params int[] courseIds)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OrderService>().PlaceOrderAsync(userId, courseIds);
+        Assert.True(result.Succeeded, result.Error);
+        return result.Order!;
+    }
+
+    public static async Task<T> QueryAsync<T>(this LuffyAppFactory app, Func<LuffyDbContext, Task<T>> query)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+    }
+
+    public static Task<Order> OrderAsync(this LuffyAppFactory app, string outTradeNo) =>
+        app.QueryAsync(db => db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.OutTradeNo == outTradeNo));
+
+    /// <summary>A cookie-carrying client logged in as the learner through the real log-in page.</summary>
+    public static async Task<HttpClient> BrowserForAsync(this LuffyAppFactory app, string userName)
+    {
+        var client = app.CreateClient();
+        await client.LoginThroughPageAsync(userName, LearnerPassword);
+        return client;
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LuffyBlazor.Tests.Orders;
+
+/// <summary>The async notify over HTTP, against each of the contract's rules.</summary>
+public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests.App>
+{
+    public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
+
+    private readonly HttpClient alipay = app.CreateClient();
+
+    private async Task<Order> NewOrderAsync(params int[] courses)
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        return await app.PlaceOrderAsync(learner, courses.Length == 0 ? [1] : courses);
+    }
+
+    private Task<List<NotifyLog>> LogsAsync(string outTradeNo) =>
+        app.QueryAsync(db => db.NotifyLogs.AsNoTracking().Where(l => l.OutTradeNo == outTradeNo).ToListAsync());
+
+    private Task<int> OwnershipsAsync(Order order) =>
+        app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id));
+
+    [Fact]
+    public async Task A_valid_notify_marks_the_order_paid_records_the_trade_and_grants_the_course()
+    {
+        var order = await NewOrderAsync(1, 2);
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount);
+
+        var answer = await alipay.PostNotifyAsync(form.Signed());
+
+        Assert.Equal("success", answer);
+        var paid = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal(OrderStatus.Paid, paid.Status);
+        Assert.Equal(form["trade_no"], paid.TradeNo);
+        Assert.Equal(form["buyer_id"], paid.BuyerId);
+        Assert.Equal(new DateTime(2026, 11, 25, 2, 0, 5, DateTimeKind.Utc), paid.PayTime); // gmt_payment is Beijing time
+        Assert.False(paid.PaidAfterClose);
+        Assert.Equal(2, await OwnershipsAsync(order));
+        var log = Assert.Single(await LogsAsync(order.OutTradeNo));
+        Assert.Equal(NotifyVerdict.Accepted, log.Verdict);
+        Assert.Equal(form["notify_id"], log.NotifyId);
+        Assert.Contains(form["trade_no"], log.RawParameters);
+    }
+
+    public static TheoryData<string, Func<Order, Dictionary<string, string>>> Rejected => new()
+    {
+        { "signed by a stranger's key", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed(RSA.Create(2048)) },
+        { "signed with the app's own key", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed(AlipayTestKeys.AppPrivateKey) },
+        { "amount changed after signing", o => Tamper(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed(), "total_amount", "0.01") },
+        { "no signature at all", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount) },
+        { "another merchant's app_id", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "app_id", "2021009999999999").Signed() },
+        { "a signed wrong amount", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "total_amount", "0.01").Signed() },
+        { "an unknown trade status", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount, "TRADE_PENDING").Signed() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejected))]
+    public async Task A_notify_that_breaks_a_rule_answers_failure_and_changes_nothing(string why, Func<Order, Dictionary<string, string>> build)
+    {
+        var order = await NewOrderAsync();
+
+        var answer = await alipay.PostNotifyAsync(build(order));
+
+        Assert.True(answer == "failure", why);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(0, await OwnershipsAsync(order));
+        var log = Assert.Single(await LogsAsync(order.OutTradeNo));
+        Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
+        Assert.False(string.IsNullOrWhiteSpace(log.Reason));
+    }
+
+    [Fact]
+    public async Task A_notify_for_an_unknown_order_answers_failure()
+    {
+        var answer = await alipay.PostNotifyAsync(NotifyForms.Paid("20261125000000DEADBEEFDEADBEEFDEADBEEF", 99m).Signed());
+
+        Assert.Equal("failure", answer);
+        var log = Assert.Single(await LogsAsync("20261125000000DEADBEEFDEADBEEFDEADBEEF"));
+        Assert.Contains("unknown", log.Reason);
+    }
+
+    [Fact]
+    public async Task Wait_buyer_pay_answers_success_without_marking_paid()
+    {
+        var order = await NewOrderAsync();
+
+        var answer = await alipay.PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount, "WAIT_BUYER_PAY").Signed());
+
+        Assert.Equal("success", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(NotifyVerdict.Ignored, Assert.Single(await LogsAsync(order.OutTradeNo)).Verdict);
+    }
+
+    [Fact]
+    public async Task Trade_closed_on_an_unpaid_order_cancels_it()
+    {
+        var order = await NewOrderAsync();
+
+        var answer = await alipay.PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount, "TRADE_CLOSED").Signed());
+
+        Assert.Equal("success", answer);
+        Assert.Equal(OrderStatus.Cancelled, (await app.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    [Fact]
+    public async Task Trade_closed_after_a_full_refund_marks_the_order_refunded_and_withdraws_the_course()
+    {
+        var order = await NewOrderAsync(4);
+        Assert.Equal("success", await alipay.PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed()));
+        var closed = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount, "TRADE_CLOSED");
+        closed["refund_fee"] = closed["total_amount"];
+        closed["gmt_refund"] = "2026-11-26 09:00:00.000";
+
+        var answer = await alipay.PostNotifyAsync(closed.Signed());
+
+        Assert.Equal("success", answer);
+        var refunded = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal(OrderStatus.Refunded, refunded.Status);
+        Assert.Equal(order.TotalAmount, refunded.RefundedAmount);
+        Assert.Equal(0, await OwnershipsAsync(order));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_copies_leave_one_paid_order_one_ownership_and_all_answered_success()
+    {
+        var order = await NewOrderAsync(10);
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+        var studentsBefore = await app.QueryAsync(db => db.Courses.Where(c => c.Id == 10).Select(c => c.StudentsCount).SingleAsync());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => app.CreateClient().PostNotifyAsync(form)));
+
+        Assert.All(answers, a => Assert.Equal("success", a));
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(1, await OwnershipsAsync(order));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => c.OrderId == order.Id && c.To == OrderStatus.Paid)));
+        Assert.Equal(studentsBefore + 1, await app.QueryAsync(db => db.Courses.Where(c => c.Id == 10).Select(c => c.StudentsCount).SingleAsync()));
+        Assert.Equal(50, (await LogsAsync(order.OutTradeNo)).Count(l => l.Verdict == NotifyVerdict.Accepted));
+    }
+
+    [Fact]
+    public async Task A_replay_of_an_applied_notify_answers_success_and_changes_nothing()
+    {
+        var order = await NewOrderAsync();
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+        await alipay.PostNotifyAsync(form);
+        var paid = await app.OrderAsync(order.OutTradeNo);
+
+        var again = await alipay.PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount, "TRADE_FINISHED").Signed());
+
+        Assert.Equal("success", again);
+        var after = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal(paid.TradeNo, after.TradeNo);
+        Assert.Equal(paid.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task A_payment_after_the_order_timed_out_is_recorded_and_flagged_for_an_admin()
+    {
+        var order = await NewOrderAsync(11);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var transitions = scope.ServiceProvider.GetRequiredService<OrderTransitions>();
+            Assert.True(await transitions.CloseUnpaidAsync(order.Id, OrderStatus.TimedOut, "sweeper", "超过支付期限未付款"));
+        }
+
+        var answer = await alipay.PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed());
+
+        Assert.Equal("success", answer);
+        var paid = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal(OrderStatus.Paid, paid.Status);
+        Assert.True(paid.PaidAfterClose);
+        Assert.Equal(1, await OwnershipsAsync(order));
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "%%%&&&=%zz")]
+    [InlineData("application/json", "{\"out_trade_no\":\"x\"}")]
+    [InlineData("text/plain", "hello")]
+    [InlineData("application/x-www-form-urlencoded", "")]
+    public async Task Garbage_answers_failure_never_an_error(string contentType, string body)
+    {
+        using var response = await alipay.PostAsync("/api/v1/order/success/", new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("failure", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_answers_failure()
+    {
+        var form = new Dictionary<string, string> { ["padding"] = new string('x', 40_000) };
+
+        using var response = await alipay.PostAsync("/api/v1/order/success/", new FormUrlEncodedContent(form));
+
+        Assert.Equal("failure", await response.Content.ReadAsStringAsync());
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> form, string key, string value)
+    {
+        form[key] = value;
+        return form;
+    }
+
+    private static Dictionary<string, string> Tamper(Dictionary<string, string> signed, string key, string value) => With(signed, key, value);
+}

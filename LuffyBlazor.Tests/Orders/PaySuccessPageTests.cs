@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace LuffyBlazor.Tests.Orders;
+
+/// <summary>/pay/success rendered with bUnit over a real database, with Alipay scripted on a local gateway.</summary>
+public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<ScriptedAlipayApp>
+{
+    private readonly ScriptedAlipayApp fixture;
+    private readonly FakeTimeProvider pageClock = new(DateTimeOffset.UtcNow);
+    private readonly AsyncServiceScope appScope;
+    private readonly BunitAuthorizationContext auth;
+
+    public PaySuccessPageTests(ScriptedAlipayApp fixture)
+    {
+        this.fixture = fixture;
+        appScope = fixture.App.Services.CreateAsyncScope();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(fixture.App.Services.GetRequiredService<AlipayCallbacks>());
+        Services.AddSingleton(appScope.ServiceProvider.GetRequiredService<OrderQueries>());
+        Services.AddSingleton(appScope.ServiceProvider.GetRequiredService<PaymentReconciliation>());
+        Services.AddSingleton<TimeProvider>(pageClock);
+        auth = AddAuthorization();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    private LuffyAppFactory App => fixture.App;
+
+    private void SignIn(string userId, string userName)
+    {
+        auth.SetAuthorized(userName);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+    }
+
+    /// <summary>The query string Alipay sends the browser back with, signed by "Alipay".</summary>
+    private static string ReturnQuery(Order order, bool forged = false)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("charset", "utf-8"), new("out_trade_no", order.OutTradeNo), new("method", "alipay.trade.page.pay.return"),
+            new("total_amount", LuffyBlazor.Common.Money.Format(order.TotalAmount)), new("trade_no", "2026112522001446870500099999"),
+            new("app_id", AlipayTestKeys.AppId), new("seller_id", "2088102177649450"), new("timestamp", "2026-11-25 16:31:12"), new("version", "1.0"),
+        };
+        fields.Add(new("sign", AlipaySignature.Sign(AlipaySignature.BuildSignContent(fields, false), AlipayTestKeys.AlipayPrivateKey)));
+        fields.Add(new("sign_type", "RSA2"));
+        if (forged)
+        {
+            fields[3] = new("total_amount", "0.01");
+        }
+
+        return QueryHelpers.AddQueryString("/pay/success", fields.Select(f => KeyValuePair.Create(f.Key, (string?)f.Value)));
+    }
+
+    private IRenderedComponent<PaySuccessPage> RenderAt(string url)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        var page = Render<PaySuccessPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#pay-status, #pay-neutral")), TimeSpan.FromSeconds(5));
+        return page;
+    }
+
+    private async Task<(string UserId, Order Order)> OrderAsync(int courseId)
+    {
+        var (learner, name) = await App.CreateLearnerAsync();
+        SignIn(learner, name);
+        return (learner, await App.PlaceOrderAsync(learner, courseId));
+    }
+
+    private async Task PayAsync(Order order)
+    {
+        var outcome = await appScope.ServiceProvider.GetRequiredService<OrderTransitions>()
+            .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001446870500099999", order.TotalAmount, null, null), "alipay-notify");
+        Assert.Equal(PaymentOutcome.MarkedPaid, outcome);
+    }
+
+    [Fact]
+    public async Task A_paid_order_shows_success_its_number_and_links_to_start_learning()
+    {
+        var (_, order) = await OrderAsync(1);
+        await PayAsync(order);
+
+        var page = RenderAt(ReturnQuery(order));
+
+        Assert.Equal("支付成功", page.Find("#pay-status").TextContent.Trim());
+        Assert.Equal(order.OutTradeNo, page.Find("#pay-order-no").TextContent);
+        Assert.Contains("学习《Python 全栈开发》", page.Markup);
+        Assert.Empty(page.FindAll("#bad-signature"));
+    }
+
+    [Fact]
+    public async Task An_unpaid_order_waits_and_shows_success_by_itself_when_the_notify_lands()
+    {
+        var (_, order) = await OrderAsync(2);
+        var page = RenderAt(ReturnQuery(order));
+        Assert.Equal("还未收到支付结果", page.Find("#pay-status").TextContent.Trim());
+
+        await PayAsync(order);
+        pageClock.Advance(TimeSpan.FromSeconds(2));
+
+        page.WaitForAssertion(() => Assert.Equal("支付成功", page.Find("#pay-status").TextContent.Trim()), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Asking_alipay_applies_a_confirmed_payment_through_the_notify_path()
+    {
+        var (_, order) = await OrderAsync(3);
+        fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
+        var page = RenderAt(ReturnQuery(order));
+
+        await page.Find("#recheck").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("支付成功", page.Find("#pay-status").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        var history = await App.QueryAsync(db => db.OrderStatusChanges.Where(c => c.OrderId == order.Id && c.To == OrderStatus.Paid).ToListAsync());
+        Assert.Equal("return-page", Assert.Single(history).Actor);
+        Assert.Equal(1, await App.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id)));
+    }
+
+    [Fact]
+    public async Task Asking_alipay_before_the_cashier_was_opened_says_so_and_changes_nothing()
+    {
+        var (_, order) = await OrderAsync(4);
+        var page = RenderAt(ReturnQuery(order));
+
+        await page.Find("#recheck").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("支付宝尚无该笔交易", page.Find("#recheck-message").TextContent));
+        Assert.Equal(OrderStatus.Unpaid, (await App.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    [Fact]
+    public async Task A_forged_return_is_flagged_and_the_status_still_comes_from_the_database()
+    {
+        var (_, order) = await OrderAsync(5);
+
+        var page = RenderAt(ReturnQuery(order, forged: true));
+
+        Assert.NotNull(page.Find("#bad-signature"));
+        Assert.Equal("还未收到支付结果", page.Find("#pay-status").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Someone_elses_order_gets_a_neutral_message()
+    {
+        var (_, order) = await OrderAsync(6);
+        var (other, otherName) = await App.CreateLearnerAsync("other");
+        SignIn(other, otherName);
+
+        var page = RenderAt(ReturnQuery(order));
+
+        Assert.NotNull(page.Find("#pay-neutral"));
+        Assert.DoesNotContain(order.OutTradeNo, page.Markup);
+        Assert.Empty(page.FindAll("#pay-status"));
+    }
+
+    protected override async Task DisposeTestAsync() => await appScope.DisposeAsync();
+}

@@ -1,0 +1,99 @@
+using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Tests.Payments.Alipay;
+
+/// <summary>A wrong Alipay setting stops start-up with a message that names the setting.</summary>
+public sealed class AlipayOptionsTests
+{
+    private static string StartupError(IDictionary<string, string?> settings, string environment = "Testing")
+    {
+        using var app = new LuffyAppFactory(settings) { EnvironmentName = environment };
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        while (error is not OptionsValidationException && error.InnerException is not null)
+        {
+            error = error.InnerException;
+        }
+
+        return Assert.IsType<OptionsValidationException>(error).Message;
+    }
+
+    [Fact]
+    public void With_the_simulator_off_the_app_id_and_both_keys_are_required()
+    {
+        var message = StartupError(new Dictionary<string, string?>
+        {
+            ["Alipay:Simulator:Enabled"] = "false",
+            ["Alipay:AppId"] = "",
+            ["Alipay:AppPrivateKeyPath"] = "",
+            ["Alipay:AlipayPublicKeyPath"] = "",
+        });
+
+        Assert.Contains("Alipay:AppId is required when the simulator is off", message);
+        Assert.Contains("Alipay:AppPrivateKey or Alipay:AppPrivateKeyPath is required", message);
+    }
+
+    [Fact]
+    public void A_public_key_pasted_as_the_private_key_stops_start_up_with_the_reason()
+    {
+        var settings = AlipayTestKeys.Settings();
+        settings["Alipay:AppPrivateKeyPath"] = null;
+        settings["Alipay:AppPrivateKey"] = File.ReadAllText(AlipayTestKeys.AppPublicKeyPath);
+
+        var message = StartupError(settings);
+
+        Assert.Contains("Alipay:AppPrivateKey holds a public key", message);
+        Assert.DoesNotContain("MII", message);
+    }
+
+    [Fact]
+    public void The_simulator_is_refused_in_production()
+    {
+        var settings = AlipayTestKeys.Settings();
+        settings["Alipay:Simulator:Enabled"] = "true";
+
+        var message = StartupError(settings, environment: "Production");
+
+        Assert.Contains("Alipay:Simulator:Enabled must be false in Production", message);
+    }
+
+    [Theory]
+    [InlineData("Alipay:SignType", "SHA256", "Alipay:SignType must be RSA2")]
+    [InlineData("Alipay:Gateway", "openapi.alipay.com/gateway.do", "Alipay:Gateway must be an absolute http(s) URL")]
+    [InlineData("Alipay:NotifyUrl", "/api/v1/order/success/", "Alipay:NotifyUrl must be an absolute http(s) URL")]
+    [InlineData("Alipay:Timeout", "00:10:00", "Alipay:Timeout must be between")]
+    public void Other_bad_settings_are_named(string key, string value, string expected)
+    {
+        var options = AlipayTestKeys.Options();
+        var validator = new AlipayOptionsValidator(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        switch (key)
+        {
+            case "Alipay:SignType": options.SignType = value; break;
+            case "Alipay:Gateway": options.Gateway = value; break;
+            case "Alipay:NotifyUrl": options.NotifyUrl = value; break;
+            default: options.Timeout = TimeSpan.Parse(value); break;
+        }
+
+        var result = validator.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
+    }
+
+    [Fact]
+    public void The_test_keys_pass_validation()
+    {
+        var validator = new AlipayOptionsValidator(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment
+        {
+            EnvironmentName = "Production",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        Assert.True(validator.Validate(null, AlipayTestKeys.Options()).Succeeded);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using LuffyBlazor.Features.Payments.Alipay;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>Turns an unpaid order into the signed Alipay URL the browser leaves for.</summary>
+public sealed partial class Checkout(IAlipayClient alipay, IOptions<AlipayOptions> alipayOptions, TimeProvider clock)
+{
+    /// <summary>An order closer than this to its deadline is not sent to the cashier: it would expire there.</summary>
+    public static readonly TimeSpan MinimumTimeToPay = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The page-pay URL (wap pay for phones) with <c>time_expire</c> = the order's deadline, so a second visit pays
+    /// the same <c>out_trade_no</c> within what is left of it. Notify and return URLs come from configuration or,
+    /// when not configured, from the app's own address.
+    /// </summary>
+    public string PaymentUrl(OrderView order, Uri appBaseUri, bool mobile)
+    {
+        if (!order.CanBePaid(clock.GetUtcNow().UtcDateTime))
+        {
+            throw new InvalidOperationException($"Order {order.OutTradeNo} can no longer be paid.");
+        }
+
+        var options = alipayOptions.Value;
+        var request = new AlipayTradeRequest(
+            order.OutTradeNo, order.TotalAmount, order.Subject, new DateTimeOffset(order.ExpiresAt, TimeSpan.Zero),
+            NotifyUrl: NonEmpty(options.NotifyUrl) ?? new Uri(appBaseUri, "api/v1/order/success/").AbsoluteUri,
+            ReturnUrl: NonEmpty(options.ReturnUrl) ?? new Uri(appBaseUri, "pay/success").AbsoluteUri);
+        return mobile ? alipay.BuildWapPayUrl(request) : alipay.BuildPagePayUrl(request);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>Phones and small tablets get Alipay's wap cashier, which hands over to the Alipay app.</summary>
+    public static bool IsMobile(string? userAgent) => userAgent is not null && MobileAgent().IsMatch(userAgent);
+
+    [GeneratedRegex("Mobile|Android|iPhone|iPod|iPad|Windows Phone|HarmonyOS|MicroMessenger|AlipayClient", RegexOptions.IgnoreCase)]
+    private static partial Regex MobileAgent();
+}

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using LuffyBlazor.Common;
+using LuffyBlazor.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary><c>/api/v1/order/</c>: placing an order and asking whether it is paid, as the original clients do.</summary>
+public static class OrderApi
+{
+    public sealed record PayRequest(
+        string? Subject,
+        [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] decimal? TotalAmount,
+        int? PayType,
+        int[]? Courses);
+
+    public sealed record PayResult(string PayUrl, string OutTradeNo);
+
+    public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/order").WithTags("Order");
+        group.MapPost("/pay/", PayAsync).WithName("PayOrder").RequireAuthorization(Policies.ApiUser);
+        group.MapGet("/success/", IsPaidAsync).WithName("OrderPaid");
+        return app;
+    }
+
+    private static async Task<IResult> PayAsync(
+        PayRequest request, ClaimsPrincipal user, HttpContext context, OrderService orders, Checkout checkout)
+    {
+        if (request.Courses is null || request.Courses.Length == 0)
+        {
+            return Api.BadRequest("请至少选择一门课程", ApiStatus.BusinessFailure);
+        }
+
+        if (request.TotalAmount is not { } total || !Money.HasFenPrecision(total) || total <= 0)
+        {
+            return Api.BadRequest("total_amount 必须是大于 0 的金额，最多两位小数");
+        }
+
+        var result = await orders.PlaceOrderAsync(
+            user.FindFirstValue(ClaimTypes.NameIdentifier)!, request.Courses, total, request.Subject,
+            (PayType)(request.PayType ?? (int)PayType.Alipay), context.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return Api.BadRequest(result.Error!, ApiStatus.BusinessFailure);
+        }
+
+        var order = result.Order!;
+        var baseUri = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+        var payUrl = checkout.PaymentUrl(OrderView.Of(order), baseUri, Checkout.IsMobile(context.Request.Headers.UserAgent));
+        return Api.Ok(new PayResult(payUrl, order.OutTradeNo), result.Reused ? "已有未支付的相同订单，请继续支付" : "订单已创建");
+    }
+
+    /// <summary>The return page's question, "is it paid?", answered from the database only.</summary>
+    private static async Task<IResult> IsPaidAsync([FromQuery(Name = "out_trade_no")] string? outTradeNo, LuffyDbContext db, CancellationToken ct)
+    {
+        if (!OrderNumbers.IsWellFormed(outTradeNo))
+        {
+            return Api.BadRequest("缺少或无效的 out_trade_no");
+        }
+
+        var status = await db.Orders.AsNoTracking().Where(o => o.OutTradeNo == outTradeNo)
+            .Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
+        return status switch
+        {
+            null => Api.Fail(StatusCodes.Status404NotFound, ApiStatus.BusinessFailure, "订单不存在"),
+            OrderStatus.Paid => TypedResults.Json(new ApiEnvelope<object>(ApiStatus.Success, "订单支付成功", null)),
+            _ => TypedResults.Json(new ApiEnvelope<object>(ApiStatus.BusinessFailure, "订单还未支付", null)),
+        };
+    }
+}

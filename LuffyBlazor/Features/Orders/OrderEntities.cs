@@ -1,0 +1,174 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Courses;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>The contract's <c>order_status</c> values.</summary>
+public enum OrderStatus
+{
+    Unpaid = 0,
+    Paid = 1,
+    Cancelled = 2,
+    TimedOut = 3,
+    Refunded = 4,
+}
+
+/// <summary>The contract's <c>pay_type</c> values.</summary>
+public enum PayType
+{
+    Alipay = 1,
+    WeChat = 2,
+}
+
+/// <summary>
+/// One purchase. Its status only changes through <see cref="OrderTransitions"/>,
+/// by conditional updates (<c>WHERE status = ...</c>), so a change from the wrong state is refused and two racing
+/// changes leave one result. <see cref="Version"/> guards tracked edits.
+/// </summary>
+public sealed class Order : IAuditable
+{
+    public int Id { get; set; }
+    public required string OutTradeNo { get; set; }
+    public required string UserId { get; set; }
+    public ApplicationUser? User { get; set; }
+    public required string Subject { get; set; }
+    public decimal TotalAmount { get; set; }
+    public PayType PayType { get; set; } = PayType.Alipay;
+    public OrderStatus Status { get; set; }
+
+    /// <summary>Sorted course ids ("3,7,12"): finds the live unpaid order when Buy is pressed twice.</summary>
+    public required string PurchaseKey { get; set; }
+
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>Alipay's trade number, recorded on payment.</summary>
+    public string? TradeNo { get; set; }
+
+    /// <summary>Alipay's <c>gmt_payment</c>.</summary>
+    public DateTime? PayTime { get; set; }
+
+    public string? BuyerId { get; set; }
+
+    /// <summary>The money arrived after the order was cancelled or timed out: an admin should look at it.</summary>
+    public bool PaidAfterClose { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+    public string? CloseReason { get; set; }
+    public decimal RefundedAmount { get; set; }
+    public DateTime? RefundedAt { get; set; }
+
+    /// <summary>Until when one sweeper instance owns this order (so two instances never handle it twice).</summary>
+    public DateTime? SweepClaimedUntil { get; set; }
+
+    public int Version { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<OrderDetail> Details { get; set; } = [];
+}
+
+/// <summary>An order line: the course and its price as they were when the order was placed.</summary>
+public sealed class OrderDetail
+{
+    public int Id { get; set; }
+    public int OrderId { get; set; }
+    public int CourseId { get; set; }
+    public Course? Course { get; set; }
+    public required string CourseName { get; set; }
+
+    /// <summary>The course's list price at order time.</summary>
+    public decimal Price { get; set; }
+
+    /// <summary>What the learner pays for this line.</summary>
+    public decimal RealPrice { get; set; }
+}
+
+/// <summary>A learner owns a course: written in the same transaction that marks the paying order paid.</summary>
+public sealed class CourseOwnership
+{
+    public int Id { get; set; }
+    public required string UserId { get; set; }
+    public int CourseId { get; set; }
+    public Course? Course { get; set; }
+    public int OrderId { get; set; }
+    public DateTime GrantedAt { get; set; }
+}
+
+/// <summary>Who or what changed an order's status, when and why: the order's history for admins.</summary>
+public sealed class OrderStatusChange
+{
+    public long Id { get; set; }
+    public int OrderId { get; set; }
+    public OrderStatus? From { get; set; }
+    public OrderStatus To { get; set; }
+
+    /// <summary>"user:zhangsan", "alipay-notify", "alipay-query", "sweeper", "admin:wang"...</summary>
+    public required string Actor { get; set; }
+
+    public string? Reason { get; set; }
+    public DateTime At { get; set; }
+}
+
+public sealed class CartItem
+{
+    public int Id { get; set; }
+    public required string UserId { get; set; }
+    public int CourseId { get; set; }
+    public Course? Course { get; set; }
+    public DateTime AddedAt { get; set; }
+}
+
+internal sealed class OrderConfiguration :
+    IEntityTypeConfiguration<Order>, IEntityTypeConfiguration<OrderDetail>, IEntityTypeConfiguration<CourseOwnership>,
+    IEntityTypeConfiguration<OrderStatusChange>, IEntityTypeConfiguration<CartItem>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.Property(x => x.OutTradeNo).HasMaxLength(64);
+        b.HasIndex(x => x.OutTradeNo).IsUnique();
+        b.Property(x => x.Subject).HasMaxLength(256);
+        b.Property(x => x.PurchaseKey).HasMaxLength(512);
+        b.Property(x => x.TradeNo).HasMaxLength(64);
+        b.HasIndex(x => x.TradeNo);
+        b.Property(x => x.BuyerId).HasMaxLength(64);
+        b.Property(x => x.CloseReason).HasMaxLength(256);
+        b.Property(x => x.Version).IsConcurrencyToken();
+        b.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Details).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
+        // My orders, newest first; the live unpaid order for the same courses; the sweeper's due orders.
+        b.HasIndex(x => new { x.UserId, x.CreatedAt });
+        b.HasIndex(x => new { x.UserId, x.PurchaseKey, x.Status });
+        b.HasIndex(x => new { x.Status, x.ExpiresAt });
+    }
+
+    public void Configure(EntityTypeBuilder<OrderDetail> b)
+    {
+        b.Property(x => x.CourseName).HasMaxLength(128);
+        b.HasOne(x => x.Course).WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<CourseOwnership> b)
+    {
+        b.HasIndex(x => new { x.UserId, x.CourseId }).IsUnique();
+        b.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Course).WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<OrderStatusChange> b)
+    {
+        b.Property(x => x.Actor).HasMaxLength(128);
+        b.Property(x => x.Reason).HasMaxLength(512);
+        b.HasIndex(x => x.OrderId);
+        b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<CartItem> b)
+    {
+        b.HasIndex(x => new { x.UserId, x.CourseId }).IsUnique();
+        b.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Course).WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

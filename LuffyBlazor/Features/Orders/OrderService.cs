@@ -1,0 +1,111 @@
+using System.Data;
+using LuffyBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Orders;
+
+public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
+{
+    public bool Succeeded => Order is not null;
+
+    public static PlaceOrderResult Fail(string error) => new(null, error, false);
+}
+
+/// <summary>
+/// Prices and places orders. Prices come from the database only; the order, its lines and its history row are
+/// written in one transaction; pressing Buy twice for the same courses gives back the live unpaid order.
+/// </summary>
+public sealed class OrderService(
+    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, IOptions<OrderOptions> options, ILogger<OrderService> logger)
+{
+    public async Task<PlaceOrderResult> PlaceOrderAsync(
+        string userId, IReadOnlyCollection<int> courseIds, decimal? clientTotal = null, string? subject = null,
+        PayType payType = PayType.Alipay, CancellationToken ct = default)
+    {
+        var ids = courseIds.Distinct().Order().ToList();
+        if (ids.Count == 0)
+        {
+            return PlaceOrderResult.Fail("请至少选择一门课程");
+        }
+
+        if (ids.Count > options.Value.MaxCoursesPerOrder)
+        {
+            return PlaceOrderResult.Fail($"一个订单最多包含 {options.Value.MaxCoursesPerOrder} 门课程");
+        }
+
+        if (payType != PayType.Alipay)
+        {
+            return PlaceOrderResult.Fail("暂不支持该支付方式，请使用支付宝");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Serializable: on SQLite the write lock is taken up front, so two Buy clicks queue instead of both inserting.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+
+        var courses = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale }).ToListAsync(ct);
+        var unknown = ids.Except(courses.Select(c => c.Id)).ToList();
+        if (unknown.Count > 0)
+        {
+            return PlaceOrderResult.Fail($"课程不存在：{string.Join(", ", unknown)}");
+        }
+
+        if (courses.FirstOrDefault(c => !c.IsOnSale) is { } offSale)
+        {
+            return PlaceOrderResult.Fail($"课程《{offSale.Name}》已下架，无法购买");
+        }
+
+        var owned = await db.CourseOwnerships.Where(x => x.UserId == userId && ids.Contains(x.CourseId))
+            .Select(x => x.CourseId).ToListAsync(ct);
+        if (owned.Count > 0)
+        {
+            return PlaceOrderResult.Fail($"您已购买《{courses.First(c => c.Id == owned[0]).Name}》，无需重复购买");
+        }
+
+        var total = courses.Sum(c => c.Price);
+        if (clientTotal is { } claimed && claimed != total)
+        {
+            return PlaceOrderResult.Fail($"订单金额不一致：应付 {Common.Money.Format(total)} 元，请刷新后重试");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var purchaseKey = string.Join(',', ids);
+        var live = await db.Orders.AsNoTracking()
+            .Where(o => o.UserId == userId && o.PurchaseKey == purchaseKey && o.Status == OrderStatus.Unpaid
+                        && o.ExpiresAt > now + Checkout.MinimumTimeToPay && o.TotalAmount == total)
+            .OrderByDescending(o => o.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        if (live is not null)
+        {
+            return new PlaceOrderResult(live, null, Reused: true);
+        }
+
+        var ordered = ids.Select(id => courses.First(c => c.Id == id)).ToList();
+        var order = new Order
+        {
+            OutTradeNo = OrderNumbers.New(clock),
+            UserId = userId,
+            Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(ordered.Select(c => c.Name).ToList()) : subject.Trim(),
+            TotalAmount = total,
+            PayType = payType,
+            Status = OrderStatus.Unpaid,
+            PurchaseKey = purchaseKey,
+            CreatedAt = now, // the same instant as the deadline, so the order lives exactly PaymentTimeout
+            ExpiresAt = now + options.Value.PaymentTimeout,
+            Details = ordered.Select(c => new OrderDetail { CourseId = c.Id, CourseName = c.Name, Price = c.Price, RealPrice = c.Price }).ToList(),
+        };
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(ct);
+        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = order.Id, From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        logger.LogInformation("Order {OutTradeNo} placed: {Count} course(s), {Total} yuan", order.OutTradeNo, ordered.Count, total);
+        return new PlaceOrderResult(order, null, Reused: false);
+    }
+
+    /// <summary>"路飞学城-Python 全栈开发" or "路飞学城-Python 全栈开发等3门课程".</summary>
+    public static string DefaultSubject(IReadOnlyList<string> courseNames) =>
+        courseNames.Count == 1 ? $"路飞学城-{courseNames[0]}" : $"路飞学城-{courseNames[0]}等{courseNames.Count}门课程";
+}

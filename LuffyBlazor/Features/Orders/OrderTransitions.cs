@@ -1,0 +1,191 @@
+using LuffyBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>A payment Alipay has confirmed, by notify or by <c>alipay.trade.query</c>.</summary>
+public sealed record PaymentConfirmation(string OutTradeNo, string? TradeNo, decimal TotalAmount, DateTimeOffset? PaidAt, string? BuyerId);
+
+public enum PaymentOutcome
+{
+    /// <summary>This call marked the order paid and granted its courses.</summary>
+    MarkedPaid,
+    /// <summary>The order was already paid (or refunded since): nothing changed.</summary>
+    AlreadyPaid,
+    UnknownOrder,
+    AmountMismatch,
+}
+
+/// <summary>
+/// Every change of an order's status: unpaid → paid | cancelled | timed out, paid → refunded. Each is a
+/// compare-and-set (<c>UPDATE ... WHERE id = @id AND status = @seen</c>) inside one transaction with its side
+/// effects (course ownership, history), so a change from the wrong state is refused and any number of
+/// concurrent or repeated calls leave exactly one result.
+/// </summary>
+public sealed class OrderTransitions(IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<OrderTransitions> logger)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Records a confirmed payment: the order becomes paid and its courses are granted, at most once. Money that
+    /// arrives after the order was cancelled or timed out is still recorded (it was taken) and flagged.
+    /// </summary>
+    public async Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var order = await db.Orders.AsNoTracking()
+            .Where(o => o.OutTradeNo == payment.OutTradeNo)
+            .Select(o => new { o.Id, o.UserId, o.TotalAmount })
+            .FirstOrDefaultAsync(ct);
+        if (order is null)
+        {
+            return PaymentOutcome.UnknownOrder;
+        }
+
+        if (order.TotalAmount != payment.TotalAmount)
+        {
+            return PaymentOutcome.AmountMismatch;
+        }
+
+        var now = Now;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var seen = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync(ct);
+            if (seen is OrderStatus.Paid or OrderStatus.Refunded)
+            {
+                return PaymentOutcome.AlreadyPaid;
+            }
+
+            var changed = await db.Orders
+                .Where(o => o.Id == order.Id && o.Status == seen)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(o => o.Status, OrderStatus.Paid)
+                    .SetProperty(o => o.TradeNo, payment.TradeNo)
+                    .SetProperty(o => o.PayTime, payment.PaidAt.HasValue ? payment.PaidAt.Value.UtcDateTime : now)
+                    .SetProperty(o => o.BuyerId, payment.BuyerId)
+                    .SetProperty(o => o.PaidAfterClose, seen != OrderStatus.Unpaid)
+                    .SetProperty(o => o.Version, o => o.Version + 1)
+                    .SetProperty(o => o.UpdatedAt, now), ct);
+            if (changed == 0)
+            {
+                continue; // someone changed it between our read and our write: look again
+            }
+
+            var courseIds = await db.OrderDetails.Where(d => d.OrderId == order.Id).Select(d => d.CourseId).ToListAsync(ct);
+            var owned = await db.CourseOwnerships
+                .Where(x => x.UserId == order.UserId && courseIds.Contains(x.CourseId))
+                .Select(x => x.CourseId).ToListAsync(ct);
+            foreach (var courseId in courseIds.Except(owned))
+            {
+                db.CourseOwnerships.Add(new CourseOwnership { UserId = order.UserId, CourseId = courseId, OrderId = order.Id, GrantedAt = now });
+            }
+
+            await db.Courses.Where(c => courseIds.Contains(c.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount + 1), ct);
+            var reason = seen == OrderStatus.Unpaid ? null : $"付款到达时订单已是{seen.ToChinese()}状态，需人工处理";
+            db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = actor, Reason = reason, At = now });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+
+            if (seen != OrderStatus.Unpaid)
+            {
+                logger.LogWarning("Order {OutTradeNo} was paid after it was {Status}; flagged for an admin", payment.OutTradeNo, seen);
+            }
+
+            logger.LogInformation("Order {OutTradeNo} paid (trade {TradeNo}) via {Actor}", payment.OutTradeNo, payment.TradeNo, actor);
+            return PaymentOutcome.MarkedPaid;
+        }
+
+        throw new InvalidOperationException($"Order {payment.OutTradeNo} kept changing while it was being marked paid.");
+    }
+
+    /// <summary>Unpaid → cancelled or timed out. False when the order is no longer unpaid (nothing changed).</summary>
+    public async Task<bool> CloseUnpaidAsync(int orderId, OrderStatus to, string actor, string reason, CancellationToken ct = default)
+    {
+        if (to is not (OrderStatus.Cancelled or OrderStatus.TimedOut))
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), to, "An unpaid order can only be cancelled or time out.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = Now;
+        var changed = await db.Orders
+            .Where(o => o.Id == orderId && o.Status == OrderStatus.Unpaid)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, to)
+                .SetProperty(o => o.ClosedAt, now)
+                .SetProperty(o => o.CloseReason, reason)
+                .SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.UpdatedAt, now), ct);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = OrderStatus.Unpaid, To = to, Actor = actor, Reason = reason, At = now });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Records the total refunded so far for a paid order. Once the whole amount is refunded the order becomes
+    /// refunded and the courses it granted are withdrawn. Never lowers what was recorded before.
+    /// </summary>
+    public async Task<bool> RecordRefundAsync(int orderId, decimal refundedTotal, string actor, string? reason, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+            .Select(o => new { o.Status, o.TotalAmount, o.RefundedAmount }).FirstOrDefaultAsync(ct);
+        if (order is null || order.Status != OrderStatus.Paid || refundedTotal <= order.RefundedAmount)
+        {
+            return false;
+        }
+
+        var now = Now;
+        var full = refundedTotal >= order.TotalAmount;
+        var changed = await db.Orders
+            .Where(o => o.Id == orderId && o.Status == OrderStatus.Paid && o.RefundedAmount == order.RefundedAmount)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.RefundedAmount, refundedTotal)
+                .SetProperty(o => o.RefundedAt, now)
+                .SetProperty(o => o.Status, full ? OrderStatus.Refunded : OrderStatus.Paid)
+                .SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.UpdatedAt, now), ct);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        if (full)
+        {
+            var withdrawn = await db.CourseOwnerships.Where(x => x.OrderId == orderId).Select(x => x.CourseId).ToListAsync(ct);
+            await db.CourseOwnerships.Where(x => x.OrderId == orderId).ExecuteDeleteAsync(ct);
+            await db.Courses.Where(c => withdrawn.Contains(c.Id) && c.StudentsCount > 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount - 1), ct);
+            db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = OrderStatus.Paid, To = OrderStatus.Refunded, Actor = actor, Reason = reason, At = now });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+}
+
+public static class OrderStatusText
+{
+    public static string ToChinese(this OrderStatus status) => status switch
+    {
+        OrderStatus.Unpaid => "未支付",
+        OrderStatus.Paid => "已支付",
+        OrderStatus.Cancelled => "已取消",
+        OrderStatus.TimedOut => "超时取消",
+        OrderStatus.Refunded => "已退款",
+        _ => status.ToString(),
+    };
+}

@@ -1,0 +1,27 @@
+using LuffyBlazor.Features.Payments.Alipay;
+
+namespace LuffyBlazor.Features.Orders;
+
+public static class OrdersSetup
+{
+    public static void AddOrders(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.PaymentTimeout >= TimeSpan.FromMinutes(2) && o.PaymentTimeout <= TimeSpan.FromDays(15),
+                "Orders:PaymentTimeout must be between 00:02:00 and 15.00:00:00 (Alipay's limits).")
+            .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Orders:SweepInterval must be at least one second.")
+            .ValidateOnStart();
+
+        builder.Services.AddScoped<OrderService>();
+        builder.Services.AddScoped<Checkout>();
+        builder.Services.AddScoped<BrowserCheckout>();
+        builder.Services.AddScoped<OrderTransitions>();
+        builder.Services.AddScoped<PaymentReconciliation>();
+        builder.Services.AddScoped<OrderQueries>();
+        builder.Services.AddScoped<Cart>();
+        builder.Services.AddScoped<OrderTimeoutSweep>();
+        builder.Services.AddScoped<AlipayNotifyHandler>();
+        builder.Services.AddHostedService<OrderTimeoutSweeper>();
+    }
+}

@@ -1,0 +1,144 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Features.Orders;
+
+public enum SyncResult
+{
+    /// <summary>Alipay says paid; the order is (now) paid here too.</summary>
+    Paid,
+    /// <summary>The trade exists at Alipay but the buyer has not paid (yet).</summary>
+    WaitingForBuyer,
+    /// <summary><c>ACQ.TRADE_NOT_EXIST</c>: the buyer has not opened the cashier.</summary>
+    NotOpened,
+    /// <summary>Alipay closed the trade unpaid (or after a full refund).</summary>
+    ClosedAtAlipay,
+    /// <summary>Alipay could not be asked, or answered something we cannot apply; nothing changed.</summary>
+    Failed,
+}
+
+public sealed record SyncOutcome(SyncResult Result, string Message);
+
+public enum CloseResult { Closed, WasPaid, NotUnpaid, Failed }
+
+public sealed record CloseOutcome(CloseResult Result, string Message);
+
+/// <summary>
+/// Asks Alipay what happened to a trade and applies a confirmed payment through the same
+/// <see cref="OrderTransitions.ApplyPaymentAsync"/> path as the notify. Used by /pay/success's re-check, the
+/// timeout sweeper, "cancel" in /orders and the admin's sync and close.
+/// </summary>
+public sealed class PaymentReconciliation(
+    IAlipayClient alipay, OrderTransitions transitions, IDbContextFactory<LuffyDbContext> dbFactory, ILogger<PaymentReconciliation> logger)
+{
+    public async Task<SyncOutcome> SyncAsync(string outTradeNo, string actor, CancellationToken ct = default)
+    {
+        AlipayResponse<AlipayTradeQuery> response;
+        try
+        {
+            response = await alipay.QueryTradeAsync(outTradeNo, ct);
+        }
+        catch (AlipayException ex)
+        {
+            logger.LogWarning(ex, "alipay.trade.query failed for order {OutTradeNo}", outTradeNo);
+            return new(SyncResult.Failed, "暂时无法连接支付宝，请稍后再试");
+        }
+
+        if (!response.IsSuccess)
+        {
+            return response.IsTradeNotExist
+                ? new(SyncResult.NotOpened, "支付宝尚无该笔交易：还没有在收银台付款")
+                : new(SyncResult.Failed, $"支付宝返回错误：{response.Error?.SubMsg ?? response.Error?.Msg}");
+        }
+
+        var trade = response.Data!;
+        switch (trade.TradeStatus)
+        {
+            case "TRADE_SUCCESS" or "TRADE_FINISHED":
+                var outcome = await transitions.ApplyPaymentAsync(
+                    new PaymentConfirmation(outTradeNo, trade.TradeNo, trade.TotalAmount, trade.SendPayDate, trade.BuyerId), actor, ct);
+                return outcome switch
+                {
+                    PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid => new(SyncResult.Paid, "支付成功"),
+                    PaymentOutcome.AmountMismatch => LogMismatch(outTradeNo, trade.TotalAmount),
+                    _ => new(SyncResult.Failed, "订单不存在"),
+                };
+            case "WAIT_BUYER_PAY":
+                return new(SyncResult.WaitingForBuyer, "等待付款");
+            case "TRADE_CLOSED":
+                return new(SyncResult.ClosedAtAlipay, "支付宝交易已关闭");
+            default:
+                return new(SyncResult.Failed, $"未知的交易状态 {trade.TradeStatus}");
+        }
+    }
+
+    /// <summary>
+    /// Closes an unpaid order, at Alipay first (so nobody can pay it afterwards) and then here. A payment that
+    /// slipped in before the close is recorded instead.
+    /// </summary>
+    public async Task<CloseOutcome> CloseUnpaidAsync(string outTradeNo, OrderStatus to, string actor, string reason, CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var status = await db.Orders.Where(o => o.OutTradeNo == outTradeNo).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
+            if (status != OrderStatus.Unpaid)
+            {
+                return new(CloseResult.NotUnpaid, "订单已不是未支付状态");
+            }
+        }
+
+        var sync = await SyncAsync(outTradeNo, actor, ct);
+        switch (sync.Result)
+        {
+            case SyncResult.Paid:
+                return new(CloseResult.WasPaid, "订单已支付，无法关闭");
+            case SyncResult.Failed:
+                return new(CloseResult.Failed, sync.Message);
+            case SyncResult.WaitingForBuyer:
+                var closed = await CloseAtAlipayAsync(outTradeNo, ct);
+                if (closed is not null)
+                {
+                    // Alipay refused to close: most likely paid a moment ago. Record that instead.
+                    var again = await SyncAsync(outTradeNo, actor, ct);
+                    return again.Result == SyncResult.Paid
+                        ? new(CloseResult.WasPaid, "订单已支付，无法关闭")
+                        : new(CloseResult.Failed, closed);
+                }
+
+                break;
+        }
+
+        var orderId = await OrderIdAsync(outTradeNo, ct);
+        return await transitions.CloseUnpaidAsync(orderId, to, actor, reason, ct)
+            ? new(CloseResult.Closed, to == OrderStatus.TimedOut ? "订单已超时关闭" : "订单已取消")
+            : new(CloseResult.NotUnpaid, "订单已不是未支付状态");
+    }
+
+    /// <summary>Null when closed (or nothing to close), otherwise why not.</summary>
+    private async Task<string?> CloseAtAlipayAsync(string outTradeNo, CancellationToken ct)
+    {
+        try
+        {
+            var response = await alipay.CloseTradeAsync(outTradeNo, ct);
+            return response.IsSuccess || response.IsTradeNotExist ? null : $"支付宝拒绝关闭交易：{response.Error?.SubMsg ?? response.Error?.Msg}";
+        }
+        catch (AlipayException ex)
+        {
+            logger.LogWarning(ex, "alipay.trade.close failed for order {OutTradeNo}", outTradeNo);
+            return "暂时无法连接支付宝，请稍后再试";
+        }
+    }
+
+    private async Task<int> OrderIdAsync(string outTradeNo, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.Where(o => o.OutTradeNo == outTradeNo).Select(o => o.Id).FirstAsync(ct);
+    }
+
+    private SyncOutcome LogMismatch(string outTradeNo, decimal alipayAmount)
+    {
+        logger.LogError("Alipay reports {Amount} paid for order {OutTradeNo}, which does not match the order total", alipayAmount, outTradeNo);
+        return new(SyncResult.Failed, "支付宝金额与订单金额不一致，请联系客服");
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace LuffyBlazor.Features.Payments.Alipay;
+
+/// <summary>
+/// <c>POST /api/v1/order/success/</c>: Alipay's async notify. Answers the plain text Alipay expects, <c>success</c>
+/// or <c>failure</c>, and never an error page, whatever arrives.
+/// </summary>
+[Route("api/v1/order/success")]
+public sealed class AlipayNotifyController(AlipayNotifyHandler handler, ILogger<AlipayNotifyController> logger) : ControllerBase
+{
+    /// <summary>A real notify is about 1.5 KB; anything far larger is not from Alipay.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    [HttpPost("")]
+    [IgnoreAntiforgeryToken]
+    [RequestSizeLimit(MaxBodyBytes)]
+    [RequestFormLimits(ValueCountLimit = 100, KeyLengthLimit = 64, ValueLengthLimit = 8 * 1024)]
+    public async Task<ContentResult> NotifyAsync(CancellationToken ct)
+    {
+        var remoteIp = HttpContext.Connection.RemoteIpAddress?.ToString();
+        List<KeyValuePair<string, string>> form;
+        try
+        {
+            if (!Request.HasFormContentType)
+            {
+                return await RefuseAsync($"content type {Request.ContentType ?? "(none)"} is not a form", remoteIp);
+            }
+
+            var fields = await Request.ReadFormAsync(ct);
+            if (fields.Any(f => f.Value.Count != 1))
+            {
+                return await RefuseAsync("a parameter is repeated or empty-keyed", remoteIp);
+            }
+
+            form = fields.Select(f => KeyValuePair.Create(f.Key, f.Value.ToString())).ToList();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return await RefuseAsync($"unreadable form body: {ex.Message}", remoteIp);
+        }
+
+        return Answer(await handler.HandleAsync(form, remoteIp, ct));
+    }
+
+    private async Task<ContentResult> RefuseAsync(string reason, string? remoteIp)
+    {
+        logger.LogWarning("Alipay notify refused before verification: {Reason}", reason);
+        await handler.LogUnreadableAsync(reason, remoteIp);
+        return Answer(false);
+    }
+
+    private static ContentResult Answer(bool success) => new()
+    {
+        Content = success ? "success" : "failure",
+        ContentType = "text/plain; charset=utf-8",
+        StatusCode = StatusCodes.Status200OK,
+    };
+}
