@@ -81,6 +81,7 @@ public static class HostingExtensions
         app.MapAccounts();
         app.MapCourseApi();
         app.MapOrderApi();
+        app.MapAlipaySimulator();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -41,6 +41,29 @@ public static class AppScenarios
     public static Task<Order> OrderAsync(this LuffyAppFactory app, string outTradeNo) =>
         app.QueryAsync(db => db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.OutTradeNo == outTradeNo));
 
+    /// <summary>
+    /// Waits (up to 15 s) until the order satisfies <paramref name="condition"/>: callbacks such as notifies arrive
+    /// asynchronously, a moment after the action that caused them.
+    /// </summary>
+    public static async Task<Order> WaitForAsync(this LuffyAppFactory app, string outTradeNo, Func<Order, bool> condition, double seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var order = await app.OrderAsync(outTradeNo);
+            if (condition(order))
+            {
+                return order;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"order {outTradeNo} is still {order.Status} (refunded {order.RefundedAmount}) after {seconds} s");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task<Order> WaitForStatusAsync(this LuffyAppFactory app, string outTradeNo, OrderStatus status) =>
+        app.WaitForAsync(outTradeNo, o => o.Status == status);
+
     /// <summary>A cookie-carrying client logged in as the learner through the real log-in page.</summary>
     public static async Task<HttpClient> BrowserForAsync(this LuffyAppFactory app, string userName)
     {

@@ -19,10 +19,10 @@ public sealed class FakeAlipayGateway : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private FakeAlipayGateway(WebApplication app, Func<int, HttpContext, Task> answer)
+    private FakeAlipayGateway(WebApplication app, string path, Func<int, HttpContext, Task> answer)
     {
         this.app = app;
-        app.MapPost("/gateway.do", async context =>
+        app.MapPost(path, async context =>
         {
             var form = await context.Request.ReadFormAsync();
             Requests.Enqueue((context.Request.QueryString.Value ?? "", form.ToDictionary(f => f.Key, f => f.Value.ToString())));
@@ -38,16 +38,19 @@ public sealed class FakeAlipayGateway : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    /// <summary>Starts a gateway; <paramref name="answer"/> gets the attempt number (1, 2, ...) and the request.</summary>
-    public static async Task<FakeAlipayGateway> StartAsync(Func<int, HttpContext, Task> answer)
+    /// <summary>
+    /// Starts a server taking form posts at <paramref name="path"/> (the gateway, or a merchant's notify endpoint);
+    /// <paramref name="answer"/> gets the attempt number (1, 2, ...) and the request.
+    /// </summary>
+    public static async Task<FakeAlipayGateway> StartAsync(Func<int, HttpContext, Task> answer, string path = "/gateway.do")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var gateway = new FakeAlipayGateway(builder.Build(), answer);
+        var gateway = new FakeAlipayGateway(builder.Build(), path, answer);
         await gateway.app.StartAsync();
         var address = gateway.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        gateway.Url = address + "/gateway.do";
+        gateway.Url = address + path;
         return gateway;
     }
 

@@ -58,6 +58,19 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
     /// <summary>Replaces services after the app's own registrations (a fake clock, a scripted Alipay...).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
+    /// <summary>
+    /// Serves the app on real Kestrel on a free loopback port (browsers, and callbacks the app makes to itself) and
+    /// returns its address, e.g. <c>http://127.0.0.1:41234</c>.
+    /// </summary>
+    public string StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return addresses.First().Replace("://[::]", "://127.0.0.1").Replace("://localhost", "://127.0.0.1").TrimEnd('/');
+    }
+
     /// <summary>This test app's private folder (database, media, keys).</summary>
     public string Root { get; }
 
@@ -66,6 +79,8 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
+        // Serve package assets (blazor.web.js, MudBlazor) from the build output, as Development does, for real browsers.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

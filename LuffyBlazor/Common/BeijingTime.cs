@@ -21,6 +21,10 @@ public static class BeijingTime
     public static string ToAlipayText(this DateTimeOffset time) =>
         time.ToOffset(Offset).ToString(AlipayFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>A stored UTC time in Alipay's format, Beijing time.</summary>
+    public static string ToAlipayText(this DateTime utc) =>
+        new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToAlipayText();
+
     /// <summary>
     /// Reads an Alipay time ("2026-11-25 16:30:05", refunds add ".000") as the instant it names in Beijing time.
     /// </summary>

@@ -3,6 +3,7 @@ using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments.Simulator;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -22,6 +23,7 @@ public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : I
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
+    public DbSet<SimulatorTrade> SimulatorTrades => Set<SimulatorTrade>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

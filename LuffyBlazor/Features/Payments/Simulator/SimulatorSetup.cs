@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Payments.Alipay;
+using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
 
@@ -10,35 +11,122 @@ public static class SimulatorSetup
 
     /// <summary>
     /// With <c>Alipay:Simulator:Enabled</c>, the app needs nothing configured: both key pairs are generated into
-    /// <c>keys/</c> and the ordinary <c>Alipay:*</c> settings point at them unless they are set.
+    /// <c>keys/</c> and the ordinary <c>Alipay:*</c> settings point at them unless they are set. The app then talks to
+    /// the simulator exactly as to Alipay: same client, same signatures, over HTTP.
     /// </summary>
     public static void AddAlipaySimulator(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var environment = builder.Environment;
-        builder.Services.PostConfigure<AlipayOptions>(options =>
+        var services = builder.Services;
+        var keys = KeysDirectory.Resolve(builder.Configuration, builder.Environment);
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section)
+            .PostConfigure(o =>
+            {
+                if (o.Enabled)
+                {
+                    if (NeedsGeneratedKeys(o.AppPublicKeyPath, o.AlipayPrivateKeyPath))
+                    {
+                        SimulatorKeys.EnsureCreated(keys);
+                    }
+
+                    o.AppPublicKeyPath = Resolve(o.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile);
+                    o.AlipayPrivateKeyPath = Resolve(o.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile);
+                }
+            })
+            .Validate(o => o.NotifyRetryScale is > 0 and <= 10, "Alipay:Simulator:NotifyRetryScale must be above 0 and at most 10.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorKeysValidator>();
+
+        services.PostConfigure<AlipayOptions>(options =>
         {
             if (!options.Simulator.Enabled)
             {
                 return;
             }
 
-            var keys = KeysDirectory.Resolve(configuration, environment);
-            SimulatorKeys.EnsureCreated(keys);
             if (string.IsNullOrWhiteSpace(options.AppId))
             {
                 options.AppId = DefaultAppId;
             }
 
-            if (string.IsNullOrWhiteSpace(options.AppPrivateKey) && string.IsNullOrWhiteSpace(options.AppPrivateKeyPath))
+            var privateDefault = string.IsNullOrWhiteSpace(options.AppPrivateKey) && string.IsNullOrWhiteSpace(options.AppPrivateKeyPath);
+            var publicDefault = string.IsNullOrWhiteSpace(options.AlipayPublicKey) && string.IsNullOrWhiteSpace(options.AlipayPublicKeyPath);
+            if (privateDefault || publicDefault || NeedsGeneratedKeys(options.AppPrivateKeyPath, options.AlipayPublicKeyPath))
+            {
+                SimulatorKeys.EnsureCreated(keys);
+            }
+
+            if (privateDefault)
             {
                 options.AppPrivateKeyPath = Path.Combine(keys, SimulatorKeys.AppPrivateKeyFile);
             }
 
-            if (string.IsNullOrWhiteSpace(options.AlipayPublicKey) && string.IsNullOrWhiteSpace(options.AlipayPublicKeyPath))
+            if (publicDefault)
             {
                 options.AlipayPublicKeyPath = Path.Combine(keys, SimulatorKeys.AlipayPublicKeyFile);
             }
         });
+
+        if (!builder.Configuration.GetValue<bool>($"{SimulatorOptions.Section}:Enabled"))
+        {
+            return;
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+            return SimulatorSigner.Load(o.AppPublicKeyPath!, o.AlipayPrivateKeyPath!);
+        });
+        services.AddSingleton<SimulatorWakeUp>();
+        services.AddScoped<SimulatorCashier>();
+        services.AddScoped<SimulatorOpenApi>();
+        services.AddScoped<SimulatorNotifications>();
+        services.AddHttpClient(SimulatorNotifications.HttpClientName);
+        services.AddHostedService<SimulatorNotifier>();
+
+        // A key left unset, or set to a file of keys/ that is not there yet (the first run): generate the pairs.
+        bool NeedsGeneratedKeys(params string?[] paths) => paths.Any(path => string.IsNullOrWhiteSpace(path)
+            || (Path.GetFullPath(Path.Combine(contentRoot, path)).StartsWith(keys + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !File.Exists(Path.GetFullPath(Path.Combine(contentRoot, path)))));
+
+        string Resolve(string? configured, string file) =>
+            string.IsNullOrWhiteSpace(configured) ? Path.Combine(keys, file) : Path.GetFullPath(Path.Combine(contentRoot, configured));
+    }
+}
+
+/// <summary>
+/// The simulator's keys must be the other halves of the app's: otherwise every request would fail at the simulated
+/// gateway and every notify at the app, with nothing to say why. Say why at start-up instead.
+/// </summary>
+public sealed class SimulatorKeysValidator(IOptions<AlipayOptions> alipay, IHostEnvironment environment) : IValidateOptions<SimulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        try
+        {
+            using var simulator = SimulatorSigner.Load(options.AppPublicKeyPath!, options.AlipayPrivateKeyPath!);
+            using var app = AlipayCredentials.Load(alipay.Value, environment.ContentRootPath);
+            var failures = new List<string>();
+            if (!AlipayKeys.ArePair(app.AppPrivateKey, simulator.AppPublicKey))
+            {
+                failures.Add("Alipay:Simulator:AppPublicKeyPath is not the public half of Alipay:AppPrivateKey(Path): the simulator would refuse every request. Leave both empty to use the generated keys in keys/.");
+            }
+
+            if (!AlipayKeys.ArePair(simulator.AlipayPrivateKey, app.AlipayPublicKey))
+            {
+                failures.Add("Alipay:AlipayPublicKey(Path) is not the public half of the simulator's Alipay:Simulator:AlipayPrivateKeyPath: the app would refuse every notify. Leave both empty to use the generated keys in keys/.");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+        catch (AlipayKeyException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
     }
 }

@@ -1,0 +1,132 @@
+using LuffyBlazor.Features.Payments.Simulator;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LuffyBlazor.Tests.Browser;
+
+/// <summary>A learner buys courses in real Chromium, against the app and its Alipay simulator on loopback.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PurchaseJourneyTests(BrowserSession session)
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 15_000 };
+    private string Base => session.BaseUrl;
+
+    private async Task<IPage> LoggedInPageAsync(BrowserNewContextOptions? options = null)
+    {
+        var (_, name) = await session.Shop.App.CreateLearnerAsync("web");
+        var page = await session.NewPageAsync(options);
+        await page.GotoAsync(Base + "/Account/Login");
+        await page.LogInHereAsync(name, AppScenarios.LearnerPassword);
+        return page;
+    }
+
+    private static string OutTradeNoOf(IPage page) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Query)["out_trade_no"].ToString();
+
+    [Fact]
+    public async Task A_new_learner_registers_logs_in_buys_a_course_and_finds_it_in_my_courses()
+    {
+        var page = await session.NewPageAsync();
+        var name = "buyer" + Guid.NewGuid().ToString("N")[..8];
+        await page.RegisterAsync(Base, name);
+        await page.ClickAsync("#logout");
+        await page.WaitForSelectorAsync("#login-link");
+        await page.GotoAsync(Base + "/Account/Login");
+        await page.LogInHereAsync(name, LearnerSteps.Password);
+
+        await page.OpenAsync(Base + "/");
+        await page.ScreenshotAsync("catalogue");
+        await page.OpenAsync(Base + "/course/2");
+        await Expect(page.Locator("#course-name")).ToHaveTextAsync("Python 零基础入门");
+        await page.ScreenshotAsync("course");
+        await page.ClickAsync("#buy-now");
+        await page.WaitForURLAsync("**/dev/alipay/cashier/**");
+        await Expect(page.Locator("#cashier-amount")).ToHaveTextAsync("0.01");
+        await page.ScreenshotAsync("cashier");
+        await page.PayAtCashierAsync();
+
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+        await Expect(page.Locator("#pay-order-no")).ToHaveTextAsync(OutTradeNoOf(page));
+        await page.ScreenshotAsync("pay-success");
+        await page.OpenAsync(Base + "/my/courses");
+        await Expect(page.Locator(".owned-course[data-course-id='2']")).ToBeVisibleAsync();
+        await page.OpenAsync(Base + "/course/2");
+        await Expect(page.Locator("#start-learning")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_visitor_who_presses_buy_logs_in_and_comes_back_to_the_course()
+    {
+        var (_, name) = await session.Shop.App.CreateLearnerAsync("visitor");
+        var page = await session.NewPageAsync();
+
+        await page.OpenAsync(Base + "/course/3");
+        await page.ClickAsync("#buy-now");
+        await page.WaitForURLAsync("**/Account/Login?returnUrl=*");
+        await page.LogInHereAsync(name, AppScenarios.LearnerPassword);
+
+        await page.WaitForURLAsync(Base + "/course/3");
+        await Expect(page.Locator("#buy-now")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Cancelling_at_the_cashier_leaves_the_order_unpaid_and_it_is_paid_later_from_my_orders()
+    {
+        var page = await LoggedInPageAsync();
+        await page.BuyAsync(Base, 4);
+
+        await page.ClickAsync("#cashier-cancel");
+        await Expect(page.Locator("#simulator-heading")).ToHaveTextAsync("您已取消付款");
+        await page.ClickAsync("#back-to-merchant");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        var order = page.Locator(".order-card").First;
+        await Expect(order.Locator(".order-status")).ToHaveTextAsync("未支付");
+        await order.Locator(".order-pay").ClickAsync();
+        await page.WaitForURLAsync("**/dev/alipay/cashier/**");
+        await page.PayAtCashierAsync();
+
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+        await page.OpenAsync(Base + "/orders");
+        await Expect(page.Locator(".order-card").First.Locator(".order-status")).ToHaveTextAsync("已支付");
+    }
+
+    [Fact]
+    public async Task When_the_notify_is_lost_asking_alipay_from_the_return_page_finds_the_payment()
+    {
+        var page = await LoggedInPageAsync();
+        await page.BuyAsync(Base, 5);
+
+        await page.PayAtCashierAsync(fault: nameof(NotifyFault.Drop));
+
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("还未收到支付结果");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.ClickAsync("#recheck");
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+    }
+
+    [Fact]
+    public async Task A_phone_goes_through_wap_pay()
+    {
+        var page = await LoggedInPageAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new() { Width = 390, Height = 844 },
+            UserAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            IsMobile = true,
+            HasTouch = true,
+        });
+        string? gatewayUrl = null;
+        page.Request += (_, request) => gatewayUrl ??= request.Url.Contains("/dev/alipay/gateway.do") ? request.Url : null;
+
+        await page.BuyAsync(Base, 6);
+        await page.ScreenshotAsync("cashier-phone");
+        await page.PayAtCashierAsync();
+
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+        Assert.Contains("method=alipay.trade.wap.pay", gatewayUrl);
+        var outTradeNo = OutTradeNoOf(page);
+        var trade = await session.Shop.App.QueryAsync(db => db.Set<SimulatorTrade>().SingleAsync(t => t.OutTradeNo == outTradeNo));
+        Assert.Equal("QUICK_WAP_WAY", trade.ProductCode);
+    }
+}

@@ -1,0 +1,279 @@
+using System.Text.Json;
+using LuffyBlazor.Common;
+using LuffyBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Payments.Simulator;
+
+/// <summary>
+/// Alipay's async notifies: built and signed like the real ones, queued in the database with the trade's fault
+/// switches applied, and delivered by POSTing the form to <c>notify_url</c>. Only the exact answer <c>success</c>
+/// ends a delivery; otherwise it is retried with the same <c>notify_id</c> after 4m, 10m, 10m, 1h, 2h, 6h, 15h
+/// (times <c>Alipay:Simulator:NotifyRetryScale</c>).
+/// </summary>
+public sealed class SimulatorNotifications(
+    IDbContextFactory<LuffyDbContext> dbFactory, SimulatorSigner signer, IHttpClientFactory http, SimulatorWakeUp wakeUp,
+    IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorNotifications> logger)
+{
+    public const string HttpClientName = "alipay-simulator-notify";
+
+    public static readonly TimeSpan[] RetrySchedule =
+    [
+        TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1),
+        TimeSpan.FromHours(2), TimeSpan.FromHours(6), TimeSpan.FromHours(15),
+    ];
+
+    /// <summary>Queues the payment's notify (as many copies as the trade's fault says) on the caller's context.</summary>
+    public List<SimulatorNotification> QueuePayment(LuffyDbContext db, SimulatorTrade trade, DateTimeOffset now)
+    {
+        if (trade.NotifyFault == NotifyFault.Drop || string.IsNullOrEmpty(trade.NotifyUrl))
+        {
+            return [];
+        }
+
+        var form = PaymentForm(trade, now);
+        if (trade.TamperAmount)
+        {
+            Replace(form, "total_amount", Money.Format(trade.TotalAmount == 0.01m ? 1.00m : 0.01m));
+        }
+
+        if (trade.TamperSignature)
+        {
+            var sign = form.First(f => f.Key == "sign").Value;
+            Replace(form, "sign", (sign[0] == 'A' ? 'B' : 'A') + sign[1..]);
+        }
+
+        var copies = trade.NotifyFault is NotifyFault.Repeat or NotifyFault.Concurrent ? trade.NotifyCopies : 1;
+        var queued = new List<SimulatorNotification>();
+        for (var i = 0; i < copies; i++)
+        {
+            var at = trade.NotifyFault switch
+            {
+                NotifyFault.Delay => now + trade.NotifyDelay,
+                NotifyFault.Repeat => now + TimeSpan.FromSeconds(i),
+                _ => now,
+            };
+            var notification = Queue(db, trade, form, TradeStatus.Success, at, now);
+            if (trade.NotifyFault == NotifyFault.BeforeReturn)
+            {
+                // The cashier delivers it itself before redirecting; the background notifier must leave it alone.
+                notification.ClaimedUntil = (now + options.Value.NotifyTimeout * 2).UtcDateTime;
+            }
+
+            queued.Add(notification);
+        }
+
+        return queued;
+    }
+
+    /// <summary>A refund's notify: TRADE_SUCCESS with <c>refund_fee</c> while money is left, TRADE_CLOSED once all is refunded.</summary>
+    public void QueueRefund(LuffyDbContext db, SimulatorTrade trade, SimulatorRefund refund, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(trade.NotifyUrl))
+        {
+            return;
+        }
+
+        var fields = Common(trade, now);
+        fields.Add(new("trade_status", trade.Status));
+        fields.Add(new("refund_fee", Money.Format(trade.RefundedAmount)));
+        fields.Add(new("gmt_refund", now.ToOffset(BeijingTime.Offset).ToString("yyyy-MM-dd HH:mm:ss.fff")));
+        fields.Add(new("out_biz_no", refund.OutRequestNo));
+        if (trade.Status == TradeStatus.Closed)
+        {
+            fields.Add(new("gmt_close", now.ToAlipayText()));
+        }
+
+        Queue(db, trade, signer.SignCallback(fields), trade.Status, now, now);
+    }
+
+    /// <summary>Lets the notifier look at the queue now instead of at its next tick.</summary>
+    public void Wake() => wakeUp.Signal();
+
+    /// <summary>Delivers one queued notify now (the console's "send now"), unless a notifier is sending it already.</summary>
+    public async Task<bool> DeliverNowAsync(long notificationId, CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var claimed = await db.Set<SimulatorNotification>()
+                .Where(n => n.Id == notificationId && n.State == NotificationState.Pending && (n.ClaimedUntil == null || n.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.ClaimedUntil, now + options.Value.NotifyTimeout * 2), ct);
+            if (claimed == 0)
+            {
+                return false;
+            }
+        }
+
+        await AttemptAsync(notificationId, ct);
+        return true;
+    }
+
+    /// <summary>Claims the notifies that are due (a conditional update, so several instances never send one twice).</summary>
+    public async Task<List<long>> ClaimDueAsync(int max, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Set<SimulatorNotification>().AsNoTracking()
+            .Where(n => n.State == NotificationState.Pending && n.NextAttemptAt <= now && (n.ClaimedUntil == null || n.ClaimedUntil < now))
+            .OrderBy(n => n.NextAttemptAt).Take(max).Select(n => n.Id).ToListAsync(ct);
+        var claimed = new List<long>();
+        foreach (var id in due)
+        {
+            var won = await db.Set<SimulatorNotification>()
+                .Where(n => n.Id == id && n.State == NotificationState.Pending && (n.ClaimedUntil == null || n.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.ClaimedUntil, now + options.Value.NotifyTimeout * 2), ct);
+            if (won == 1)
+            {
+                claimed.Add(id);
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>One POST of a notify the caller has claimed, recorded with the merchant's answer; schedules the next try if needed.</summary>
+    public async Task AttemptAsync(long notificationId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var notification = await db.Set<SimulatorNotification>().FirstAsync(n => n.Id == notificationId, ct);
+        var form = JsonSerializer.Deserialize<List<KeyValuePair<string, string>>>(notification.Form)!;
+        var attempt = new SimulatorNotifyAttempt { NotificationId = notification.Id, At = clock.GetUtcNow().UtcDateTime };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.Value.NotifyTimeout);
+            using var response = await http.CreateClient(HttpClientName).PostAsync(notification.NotifyUrl, new FormUrlEncodedContent(form), timeout.Token);
+            var answer = await response.Content.ReadAsStringAsync(timeout.Token);
+            attempt.HttpStatus = (int)response.StatusCode;
+            attempt.Answer = answer.Length <= 256 ? answer : answer[..256];
+            attempt.Accepted = response.IsSuccessStatusCode && answer == "success";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            attempt.Error = ex is OperationCanceledException ? $"no answer within {options.Value.NotifyTimeout}" : ex.Message;
+        }
+
+        var now = clock.GetUtcNow();
+        notification.Attempts++;
+        notification.ClaimedUntil = null;
+        if (attempt.Accepted)
+        {
+            notification.State = NotificationState.Delivered;
+        }
+        else if (notification.Attempts > RetrySchedule.Length)
+        {
+            notification.State = NotificationState.GaveUp;
+        }
+        else
+        {
+            notification.NextAttemptAt = (now + RetrySchedule[notification.Attempts - 1] * options.Value.NotifyRetryScale).UtcDateTime;
+        }
+
+        db.Add(attempt);
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("Simulator notify {NotifyId} attempt {Attempt} to {Url}: {Outcome}", notification.NotifyId, notification.Attempts,
+            notification.NotifyUrl, attempt.Accepted ? "success" : attempt.Error ?? $"HTTP {attempt.HttpStatus} '{attempt.Answer}'");
+    }
+
+    private List<KeyValuePair<string, string>> PaymentForm(SimulatorTrade trade, DateTimeOffset now)
+    {
+        var amount = Money.Format(trade.TotalAmount);
+        var fields = Common(trade, now);
+        fields.AddRange(
+        [
+            new("trade_status", TradeStatus.Success), new("gmt_payment", trade.PaidAt!.Value.ToAlipayText()),
+            new("invoice_amount", amount), new("receipt_amount", amount), new("buyer_pay_amount", amount), new("point_amount", "0.00"),
+            new("fund_bill_list", $"[{{\"amount\":\"{amount}\",\"fundChannel\":\"ALIPAYACCOUNT\"}}]"),
+        ]);
+        return signer.SignCallback(fields);
+    }
+
+    private List<KeyValuePair<string, string>> Common(SimulatorTrade trade, DateTimeOffset now) =>
+    [
+        new("notify_type", "trade_status_sync"), new("notify_id", SimulatorIds.NotifyId(now)), new("notify_time", now.ToAlipayText()),
+        new("charset", "utf-8"), new("version", "1.0"), new("app_id", trade.AppId), new("auth_app_id", trade.AppId),
+        new("out_trade_no", trade.OutTradeNo), new("trade_no", trade.TradeNo), new("total_amount", Money.Format(trade.TotalAmount)),
+        new("subject", trade.Subject), new("seller_id", options.Value.SellerId), new("buyer_id", trade.BuyerId ?? options.Value.BuyerId),
+        new("gmt_create", trade.CreatedAt.ToAlipayText()),
+    ];
+
+    private static SimulatorNotification Queue(
+        LuffyDbContext db, SimulatorTrade trade, List<KeyValuePair<string, string>> form, string status, DateTimeOffset at, DateTimeOffset now)
+    {
+        var notification = new SimulatorNotification
+        {
+            TradeId = trade.Id,
+            NotifyId = form.First(f => f.Key == "notify_id").Value,
+            NotifyUrl = trade.NotifyUrl!,
+            TradeStatusSent = status,
+            Form = JsonSerializer.Serialize(form),
+            NextAttemptAt = at.UtcDateTime,
+            CreatedAt = now.UtcDateTime,
+        };
+        db.Add(notification);
+        return notification;
+    }
+
+    private static void Replace(List<KeyValuePair<string, string>> form, string key, string value)
+    {
+        var index = form.FindIndex(f => f.Key == key);
+        form[index] = new(key, value);
+    }
+}
+
+/// <summary>A nudge from whoever queued a notify to the notifier, so it need not wait for its next tick.</summary>
+public sealed class SimulatorWakeUp
+{
+    private TaskCompletionSource pending = New();
+
+    /// <summary>Completes when <see cref="Signal"/> is called after the last <see cref="Reset"/>.</summary>
+    public Task Signalled => Volatile.Read(ref pending).Task;
+
+    public void Signal() => Volatile.Read(ref pending).TrySetResult();
+
+    /// <summary>Called before each look at the queue: a signal from then on wakes the next wait.</summary>
+    public void Reset() => Interlocked.Exchange(ref pending, New());
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>Delivers due notifies: at once when one is queued, and at every tick for the retries.</summary>
+public sealed class SimulatorNotifier(
+    IServiceScopeFactory scopes, SimulatorWakeUp wakeUp, IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorNotifier> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunNotifier)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            wakeUp.Reset();
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var notifications = scope.ServiceProvider.GetRequiredService<SimulatorNotifications>();
+                var due = await notifications.ClaimDueAsync(50, stoppingToken);
+                // Due copies go out together: that is how "send it concurrently" reaches the merchant at once.
+                await Task.WhenAll(due.Select(id => notifications.AttemptAsync(id, stoppingToken)));
+                if (due.Count == 50)
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The simulator's notifier failed; trying again at its next tick");
+            }
+
+            await Task.WhenAny(wakeUp.Signalled, Task.Delay(Tick, clock, stoppingToken));
+        }
+    }
+}
