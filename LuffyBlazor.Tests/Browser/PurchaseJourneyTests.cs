@@ -107,6 +107,32 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
     }
 
     [Fact]
+    public async Task Two_courses_added_to_the_cart_are_bought_in_one_order()
+    {
+        var page = await LoggedInPageAsync();
+        foreach (var course in new[] { 10, 11 })
+        {
+            await page.OpenAsync($"{Base}/course/{course}");
+            await page.ClickAsync("#add-to-cart");
+            await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已加入购物车");
+        }
+
+        await page.OpenAsync(Base + "/cart");
+        await Expect(page.Locator("#cart-lines tbody tr")).ToHaveCountAsync(2);
+        var total = await page.Locator("#cart-total").TextContentAsync();
+        await page.ClickAsync("#cart-checkout");
+        await page.WaitForURLAsync("**/dev/alipay/cashier/**");
+        await Expect(page.Locator("#cashier-amount")).ToHaveTextAsync(total!.TrimStart('¥'));
+        await page.PayAtCashierAsync();
+
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+        var order = await session.Shop.App.OrderAsync(OutTradeNoOf(page));
+        Assert.Equal([10, 11], order.Details.Select(d => d.CourseId).Order());
+        await page.OpenAsync(Base + "/cart");
+        await Expect(page.Locator("#cart-empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_phone_goes_through_wap_pay()
     {
         var page = await LoggedInPageAsync(new BrowserNewContextOptions
