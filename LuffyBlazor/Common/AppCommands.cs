@@ -10,7 +10,8 @@ public static class AppCommands
 {
     public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
     {
-        var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
+        // A command comes first (`-- migrate`); later words are options' values (`--urls http://...`), never commands.
+        var command = args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=') ? args[0] : null;
         switch (command)
         {
             case null:

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using LuffyBlazor.Load;
+
+// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak] [--orders 2000] [--copies 5]
+//     [--learners 200] [--concurrency 64] [--seconds 20]
+var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+int Option(string name, int fallback) =>
+    Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+var (orders, copies, learners, concurrency, seconds) =
+    (Option("orders", 2000), Option("copies", 5), Option("learners", 200), Option("concurrency", 64), Option("seconds", 20));
+if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak"))
+{
+    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak.");
+    return 2;
+}
+
+var root = FindRepositoryRoot();
+Console.WriteLine($"Starting the app (Release, SQLite, Production settings) ...");
+await using var app = await AppUnderTest.StartAsync(root);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+{
+    BaseAddress = new Uri(app.BaseUrl),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var scenarios = new Scenarios(app, http, concurrency);
+var results = new List<(LoadResult Result, double Target)>();
+var startSet = app.WorkingSetBytes;
+Console.WriteLine($"App at {app.BaseUrl}; working set {startSet / 1048576.0:N0} MB. {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; {concurrency} concurrent requests.");
+
+if (scenario is "all" or "notify")
+{
+    Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies");
+    results.Add((await scenarios.NotifyStormAsync(orders, copies), 3_000));
+}
+
+if (scenario is "all" or "checkout")
+{
+    Console.WriteLine($"checkout: {learners} learners with JWTs, one order per course each");
+    results.Add((await scenarios.CheckoutAsync(learners), 1_500));
+}
+
+if (scenario is "all" or "catalogue")
+{
+    Console.WriteLine($"catalogue: anonymous reads, {seconds} s each");
+    results.Add((await scenarios.CatalogueAsync("catalogue API GET /api/v1/course/", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(seconds)), 10_000));
+    results.Add((await scenarios.CatalogueAsync("catalogue page GET /", "/", TimeSpan.FromSeconds(seconds)), 0));
+}
+
+if (scenario == "soak")
+{
+    Console.WriteLine("soak: 60 s of catalogue API reads, working set before and after");
+    results.Add((await scenarios.CatalogueAsync("soak GET /api/v1/course/", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(60)), 10_000));
+}
+
+var endSet = app.WorkingSetBytes;
+Console.WriteLine();
+Console.WriteLine("| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | target |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+foreach (var (result, target) in results)
+{
+    Console.WriteLine(result.Row(target));
+}
+
+Console.WriteLine();
+Console.WriteLine($"App working set: {startSet / 1048576.0:N0} MB at start, {endSet / 1048576.0:N0} MB at the end.");
+if (scenarios.Failures.Count > 0 || results.Any(r => r.Result.Errors > 0))
+{
+    Console.WriteLine("FAILED: " + string.Join("; ", scenarios.Failures.Concat(results.Where(r => r.Result.Errors > 0).Select(r => $"{r.Result.Name}: {r.Result.Errors} errors"))));
+    return 1;
+}
+
+return 0;
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "LuffyBlazor.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run from inside the repository: LuffyBlazor.sln not found.");
+}

@@ -1,0 +1,69 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Load;
+
+/// <summary>Puts learners and unpaid orders straight into the app's database (what the scenarios start from).</summary>
+public static class Seeder
+{
+    public static LuffyDbContext Open(string databasePath) =>
+        new(new DbContextOptionsBuilder<LuffyDbContext>().UseSqlite($"Data Source={databasePath};Default Timeout=60").Options);
+
+    public static async Task<List<(int Id, decimal Price)>> CoursesAsync(string databasePath)
+    {
+        await using var db = Open(databasePath);
+        return (await db.Courses.AsNoTracking().Where(c => c.IsOnSale).OrderBy(c => c.Id).Select(c => new { c.Id, c.Price }).ToListAsync())
+            .Select(c => (c.Id, c.Price)).ToList();
+    }
+
+    /// <summary>Learners who use the API with JWTs the tool mints (they never log in with a password).</summary>
+    public static async Task<List<ApplicationUser>> LearnersAsync(string databasePath, int count, string prefix)
+    {
+        var now = DateTime.UtcNow;
+        var users = Enumerable.Range(0, count).Select(i => new ApplicationUser
+        {
+            UserName = $"{prefix}{i:D5}",
+            NormalizedUserName = $"{prefix}{i:D5}".ToUpperInvariant(),
+            SecurityStamp = Guid.NewGuid().ToString("N"),
+            CreatedAt = now,
+        }).ToList();
+        await using var db = Open(databasePath);
+        db.Users.AddRange(users);
+        await db.SaveChangesAsync();
+        return users;
+    }
+
+    /// <summary>One unpaid single-course order per (learner, course) pair, so each payment grants exactly one course.</summary>
+    public static async Task<List<Order>> UnpaidOrdersAsync(string databasePath, IReadOnlyList<ApplicationUser> users, IReadOnlyList<(int Id, decimal Price)> courses, int count)
+    {
+        var now = DateTime.UtcNow;
+        var orders = Enumerable.Range(0, count).Select(i =>
+        {
+            var (courseId, price) = courses[i % courses.Count];
+            return new Order
+            {
+                OutTradeNo = OrderNumbers.New(TimeProvider.System),
+                UserId = users[i / courses.Count].Id,
+                Subject = $"路飞学城-负载测试 {courseId}",
+                TotalAmount = price,
+                Status = OrderStatus.Unpaid,
+                PurchaseKey = courseId.ToString(),
+                CreatedAt = now,
+                UpdatedAt = now,
+                ExpiresAt = now.AddHours(1),
+                Details = [new OrderDetail { CourseId = courseId, CourseName = $"课程 {courseId}", Price = price, RealPrice = price }],
+            };
+        }).ToList();
+        await using var db = Open(databasePath);
+        foreach (var chunk in orders.Chunk(500))
+        {
+            db.Orders.AddRange(chunk);
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+
+        return orders;
+    }
+}
