@@ -39,10 +39,12 @@ public static class DatabaseSetup
 
         builder.Services.AddSingleton<AuditStampInterceptor>();
         builder.Services.AddSingleton<SqlitePragmaInterceptor>();
+        builder.Services.AddSingleton<SqliteWriteGate>();
         builder.Services.AddPooledDbContextFactory<LuffyDbContext>((sp, options) =>
         {
             options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(LuffyDbContext).Assembly.FullName))
-                .AddInterceptors(sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>());
+                .AddInterceptors(
+                    sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>(), sp.GetRequiredService<SqliteWriteGate>());
         });
         // Endpoints, Identity and services take a scoped context; components use the factory (one per operation).
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContext());

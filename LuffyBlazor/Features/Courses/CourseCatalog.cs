@@ -1,6 +1,8 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
 
 namespace LuffyBlazor.Features.Courses;
 
@@ -37,11 +39,61 @@ public sealed record CourseDetails(
 
 /// <summary>
 /// Read side of the catalogue, for the pages and the API. Paging, filtering and search run in SQL; a context
-/// per call, so it is safe to use from long-lived Blazor circuits.
+/// per call, so it is safe to use from long-lived Blazor circuits. Listings without a search term, categories and
+/// course details are cached for <see cref="CacheFor"/> (the hot, bounded set a sale hammers); any change to the
+/// catalogue calls <see cref="Invalidate"/>. Student counts may lag by up to <see cref="CacheFor"/>.
 /// </summary>
-public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files)
+public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, IMemoryCache cache)
 {
-    public async Task<CatalogueResult> SearchAsync(CatalogueQuery query, CancellationToken ct = default)
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private CancellationTokenSource changed = new();
+
+    /// <summary>Drops every cached catalogue read: call after creating, editing or pricing a course.</summary>
+    public void Invalidate()
+    {
+        var previous = Interlocked.Exchange(ref changed, new CancellationTokenSource());
+        previous.Cancel();
+        previous.Dispose();
+    }
+
+    public Task<CatalogueResult> SearchAsync(CatalogueQuery query, CancellationToken ct = default) =>
+        string.IsNullOrWhiteSpace(query.Search)
+            ? CachedAsync(("search", query.CategoryId, query.Page, query.Size), () => SearchUncachedAsync(query, ct))
+            : SearchUncachedAsync(query, ct); // free text stays out of the cache, so no input can grow it
+
+    public Task<IReadOnlyList<CategoryItem>> GetCategoriesAsync(CancellationToken ct = default) =>
+        CachedAsync("categories", () => GetCategoriesUncachedAsync(ct));
+
+    /// <summary>The course page's data, or null for an unknown id. Off-sale courses are returned (owners still learn).</summary>
+    public async Task<CourseDetails?> GetDetailsAsync(int id, CancellationToken ct = default)
+    {
+        if (cache.TryGetValue(("details", id), out CourseDetails? cached))
+        {
+            return cached;
+        }
+
+        var version = Volatile.Read(ref changed).Token;
+        var details = await GetDetailsUncachedAsync(id, ct);
+        return details is null ? null : Remember(("details", id), details, version); // unknown ids are not cached
+    }
+
+    private async Task<T> CachedAsync<T>(object key, Func<Task<T>> load)
+    {
+        if (cache.TryGetValue(key, out T? cached))
+        {
+            return cached!;
+        }
+
+        // The version is taken before loading: a change during the load expires this entry at once.
+        var version = Volatile.Read(ref changed).Token;
+        return Remember(key, await load(), version);
+    }
+
+    private T Remember<T>(object key, T value, CancellationToken version) =>
+        cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor }.AddExpirationToken(new CancellationChangeToken(version)));
+
+    private async Task<CatalogueResult> SearchUncachedAsync(CatalogueQuery query, CancellationToken ct)
     {
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.Size, 1, CatalogueQuery.MaxSize);
@@ -76,7 +128,7 @@ public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, I
         return new CatalogueResult(items, total, page, size);
     }
 
-    public async Task<IReadOnlyList<CategoryItem>> GetCategoriesAsync(CancellationToken ct = default)
+    private async Task<IReadOnlyList<CategoryItem>> GetCategoriesUncachedAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.CourseCategories.AsNoTracking()
@@ -85,8 +137,7 @@ public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, I
             .ToListAsync(ct);
     }
 
-    /// <summary>The course page's data, or null for an unknown id. Off-sale courses are returned (owners still learn).</summary>
-    public async Task<CourseDetails?> GetDetailsAsync(int id, CancellationToken ct = default)
+    private async Task<CourseDetails?> GetDetailsUncachedAsync(int id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var course = await db.Courses.AsNoTracking()

@@ -7,6 +7,7 @@ public static class CoursesSetup
     public static void AddCourses(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<CourseCatalog>();
         builder.Services.AddScoped<IDataSeeder, CatalogueSeeder>();
     }

@@ -101,6 +101,7 @@ public sealed class OrderStatusChange
 {
     public long Id { get; set; }
     public int OrderId { get; set; }
+    public Order? Order { get; set; }
     public OrderStatus? From { get; set; }
     public OrderStatus To { get; set; }
 
@@ -162,7 +163,7 @@ internal sealed class OrderConfiguration :
         b.Property(x => x.Actor).HasMaxLength(128);
         b.Property(x => x.Reason).HasMaxLength(512);
         b.HasIndex(x => x.OrderId);
-        b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Order).WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<CartItem> b)

@@ -40,9 +40,6 @@ public sealed class OrderService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Serializable: on SQLite the write lock is taken up front, so two Buy clicks queue instead of both inserting.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-
         var courses = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale }).ToListAsync(ct);
         var unknown = ids.Except(courses.Select(c => c.Id)).ToList();
@@ -69,6 +66,9 @@ public sealed class OrderService(
             return PlaceOrderResult.Fail($"订单金额不一致：应付 {Common.Money.Format(total)} 元，请刷新后重试");
         }
 
+        // Only the reuse check and the insert need the writer's lock (taken at BEGIN: two Buy clicks queue here
+        // instead of both inserting); pricing and validation above are plain reads.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var purchaseKey = string.Join(',', ids);
         var live = await db.Orders.AsNoTracking()
@@ -96,8 +96,7 @@ public sealed class OrderService(
             Details = ordered.Select(c => new OrderDetail { CourseId = c.Id, CourseName = c.Name, Price = c.Price, RealPrice = c.Price }).ToList(),
         };
         db.Orders.Add(order);
-        await db.SaveChangesAsync(ct);
-        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = order.Id, From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
+        db.OrderStatusChanges.Add(new OrderStatusChange { Order = order, From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 

@@ -12,7 +12,7 @@ namespace LuffyBlazor.Features.Payments.Alipay;
 /// notify is written to the <see cref="NotifyLog"/> with its verdict.
 /// </summary>
 public sealed class AlipayNotifyHandler(
-    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions,
+    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions, NotifyLogWriter log,
     IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<AlipayNotifyHandler> logger)
 {
     public const string Actor = "alipay-notify";
@@ -68,6 +68,9 @@ public sealed class AlipayNotifyHandler(
 
         switch (notify.TradeStatus)
         {
+            case "TRADE_SUCCESS" or "TRADE_FINISHED" when order.Status is OrderStatus.Paid or OrderStatus.Refunded && notify.RefundFee is null:
+                // Alipay's retries and duplicates of an applied payment: answered from a read, no write transaction.
+                return (NotifyVerdict.Accepted, "already paid; nothing changed");
             case "TRADE_SUCCESS" or "TRADE_FINISHED":
                 var outcome = await transitions.ApplyPaymentAsync(
                     new PaymentConfirmation(notify.OutTradeNo, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
@@ -111,8 +114,7 @@ public sealed class AlipayNotifyHandler(
     {
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            db.NotifyLogs.Add(new NotifyLog
+            await log.WriteAsync(new NotifyLog
             {
                 ReceivedAt = clock.GetUtcNow().UtcDateTime,
                 OutTradeNo = Truncate(notify?.OutTradeNo ?? Find(form, "out_trade_no"), 64),
@@ -123,8 +125,6 @@ public sealed class AlipayNotifyHandler(
                 RawParameters = Truncate(JsonSerializer.Serialize(form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
                 RemoteIp = remoteIp,
             });
-            // Not tied to the caller's token: the verdict is decided, the record must be kept even if Alipay hangs up.
-            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {
