@@ -38,6 +38,21 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task Every_connection_the_app_opens_runs_with_synchronous_normal_and_a_busy_timeout()
+    {
+        using var app = new LuffyAppFactory();
+        app.CreateClient();
+
+        for (var open = 0; open < 3; open++) // the first open of a pooled connection, then reuses of it
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+            Assert.Equal(1, (await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync()).Single());
+            Assert.Equal(60000, (await db.Database.SqlQueryRaw<int>("PRAGMA busy_timeout").ToListAsync()).Single());
+        }
+    }
+
+    [Fact]
     public async Task Seeding_again_never_duplicates_the_catalogue()
     {
         using var app = new LuffyAppFactory();

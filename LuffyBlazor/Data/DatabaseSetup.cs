@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -74,25 +75,41 @@ public static class DatabaseSetup
     }
 }
 
-/// <summary>Per-connection SQLite settings: WAL is persistent in the file, <c>synchronous</c> is not.</summary>
+/// <summary>
+/// Per-connection SQLite settings: WAL is persistent in the file, <c>synchronous</c> and <c>busy_timeout</c> are not.
+/// EF opens the (pooled) connection for every query, so they are applied once per physical connection, not per open.
+/// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     // NORMAL is durable across application crashes in WAL mode; only a power loss can drop the last commits.
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    private readonly ConditionalWeakTable<object, object> configured = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+    }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(ct);
+        if (FirstOpen(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
-    private static void Apply(DbConnection connection)
+    /// <summary>True the first time this physical connection (the native handle behind the pooled one) is seen.</summary>
+    private bool FirstOpen(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        object key = connection is SqliteConnection { Handle: { } handle } ? handle : connection;
+        return configured.TryAdd(key, key);
     }
 }

@@ -30,6 +30,16 @@ public sealed class AppUnderTest : IAsyncDisposable
     public RSA AlipayPrivateKey { get; }
     public string JwtSigningKey { get; }
 
+    /// <summary>CPU time the app has used so far (user and system, all threads).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public long WorkingSetBytes
     {
         get

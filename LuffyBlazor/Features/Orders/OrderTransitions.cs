@@ -36,7 +36,7 @@ public sealed class OrderTransitions(IDbContextFactory<LuffyDbContext> dbFactory
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var order = await db.Orders.AsNoTracking()
             .Where(o => o.OutTradeNo == payment.OutTradeNo)
-            .Select(o => new { o.Id, o.UserId, o.TotalAmount })
+            .Select(o => new { o.Id, o.UserId, o.TotalAmount, o.Status })
             .FirstOrDefaultAsync(ct);
         if (order is null)
         {
@@ -49,9 +49,14 @@ public sealed class OrderTransitions(IDbContextFactory<LuffyDbContext> dbFactory
         }
 
         var now = Now;
+        var seen = order.Status;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var seen = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync(ct);
+            if (attempt > 0)
+            {
+                seen = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync(ct);
+            }
+
             if (seen is OrderStatus.Paid or OrderStatus.Refunded)
             {
                 return PaymentOutcome.AlreadyPaid;
