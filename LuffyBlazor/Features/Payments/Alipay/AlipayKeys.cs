@@ -14,8 +14,15 @@ public static class AlipayKeys
 {
     public const int MinimumKeySize = 1024;
 
+    private static readonly Func<RSA, byte[], bool>[] PrivateForms =
+        [(rsa, der) => TryImport(() => rsa.ImportPkcs8PrivateKey(der, out _)), (rsa, der) => TryImport(() => rsa.ImportRSAPrivateKey(der, out _))];
+
+    private static readonly Func<RSA, byte[], bool>[] PublicForms =
+        [(rsa, der) => TryImport(() => rsa.ImportSubjectPublicKeyInfo(der, out _)), (rsa, der) => TryImport(() => rsa.ImportRSAPublicKey(der, out _))];
+
     public static RSA ImportPrivateKey(string text, string setting)
     {
+        var wrongKind = $"{setting} holds a public key, not a private key: use the application private key (应用私钥) that you generated.";
         var pem = text.Trim();
         if (pem.Contains("-----BEGIN", StringComparison.Ordinal))
         {
@@ -32,38 +39,19 @@ public static class AlipayKeys
             return Checked(ImportPem(pem, setting, "private"), setting);
         }
 
-        var der = DecodeBase64(pem, setting);
-        var rsa = RSA.Create();
-        try
-        {
-            if (TryImport(() => rsa.ImportPkcs8PrivateKey(der, out _)) || TryImport(() => rsa.ImportRSAPrivateKey(der, out _)))
-            {
-                return Checked(rsa, setting);
-            }
-
-            if (TryImport(() => rsa.ImportSubjectPublicKeyInfo(der, out _)) || TryImport(() => rsa.ImportRSAPublicKey(der, out _)))
-            {
-                throw new AlipayKeyException($"{setting} holds a public key, not a private key: use the application private key (应用私钥) that you generated.");
-            }
-        }
-        catch
-        {
-            rsa.Dispose();
-            throw;
-        }
-
-        rsa.Dispose();
-        throw new AlipayKeyException($"{setting} is not an RSA private key (expected PEM or one-line base64 PKCS#8/PKCS#1).");
+        return ImportDer(DecodeBase64(pem, setting), setting, PrivateForms, PublicForms, wrongKind,
+            $"{setting} is not an RSA private key (expected PEM or one-line base64 PKCS#8/PKCS#1).");
     }
 
     public static RSA ImportPublicKey(string text, string setting)
     {
+        var wrongKind = $"{setting} holds a private key: it must be Alipay's public key (支付宝公钥), and a private key must never be configured there.";
         var pem = text.Trim();
         if (pem.Contains("-----BEGIN", StringComparison.Ordinal))
         {
             if (pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
             {
-                throw new AlipayKeyException($"{setting} holds a private key: it must be Alipay's public key (支付宝公钥), and a private key must never be configured there.");
+                throw new AlipayKeyException(wrongKind);
             }
 
             if (pem.Contains("CERTIFICATE", StringComparison.Ordinal))
@@ -74,28 +62,23 @@ public static class AlipayKeys
             return Checked(ImportPem(pem, setting, "public"), setting);
         }
 
-        var der = DecodeBase64(pem, setting);
+        return ImportDer(DecodeBase64(pem, setting), setting, PublicForms, PrivateForms, wrongKind,
+            $"{setting} is not an RSA public key (expected PEM or one-line base64 SubjectPublicKeyInfo).");
+    }
+
+    /// <summary>Bare base64 carries no header: try the forms expected, then the forms people paste by mistake.</summary>
+    private static RSA ImportDer(
+        byte[] der, string setting, Func<RSA, byte[], bool>[] expected, Func<RSA, byte[], bool>[] mistaken, string wrongKind, string notAKey)
+    {
         var rsa = RSA.Create();
-        try
+        if (expected.Any(import => import(rsa, der)))
         {
-            if (TryImport(() => rsa.ImportSubjectPublicKeyInfo(der, out _)) || TryImport(() => rsa.ImportRSAPublicKey(der, out _)))
-            {
-                return Checked(rsa, setting);
-            }
-
-            if (TryImport(() => rsa.ImportPkcs8PrivateKey(der, out _)) || TryImport(() => rsa.ImportRSAPrivateKey(der, out _)))
-            {
-                throw new AlipayKeyException($"{setting} holds a private key: it must be Alipay's public key (支付宝公钥), and a private key must never be configured there.");
-            }
-        }
-        catch
-        {
-            rsa.Dispose();
-            throw;
+            return Checked(rsa, setting);
         }
 
+        var mistake = mistaken.Any(import => import(rsa, der));
         rsa.Dispose();
-        throw new AlipayKeyException($"{setting} is not an RSA public key (expected PEM or one-line base64 SubjectPublicKeyInfo).");
+        throw new AlipayKeyException(mistake ? wrongKind : notAKey);
     }
 
     /// <summary>True when both keys are halves of one pair (compares the public modulus and exponent).</summary>
