@@ -81,6 +81,7 @@ public static class HostingExtensions
         app.MapAccounts();
         app.MapCourseApi();
         app.MapOrderApi();
+        app.MapStorage();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -122,7 +122,7 @@ public sealed class CatalogueSeeder(
             }
 
             await using var stream = File.OpenRead(path);
-            await files.SaveAsync(key, stream, LocalFileStore.ContentTypeOf(key), ct);
+            await files.SaveAsync(key, stream, MediaRules.ContentTypeOf(key), ct);
             imported++;
         }
 
