@@ -51,6 +51,15 @@ public sealed class CatalogueSeeder(
         var sortOrder = 0;
         foreach (var seed in CatalogueSeedData.Courses)
         {
+            var chapters = seed.Chapters.Select(ParseChapter).ToList();
+            foreach (var chapter in chapters)
+            {
+                foreach (var lesson in chapter.Lessons)
+                {
+                    lesson.VideoKey = CatalogueSeedData.LessonVideos.GetValueOrDefault((seed.Name, chapter.Number, lesson.Number));
+                }
+            }
+
             db.Courses.Add(new Course
             {
                 Name = seed.Name,
@@ -63,7 +72,7 @@ public sealed class CatalogueSeeder(
                 SortOrder = sortOrder += 10,
                 Category = categories[seed.Category],
                 Teacher = teachers[seed.Teacher],
-                Chapters = seed.Chapters.Select(ParseChapter).ToList(),
+                Chapters = chapters,
             });
         }
 
