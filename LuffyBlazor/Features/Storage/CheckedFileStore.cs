@@ -31,9 +31,13 @@ public sealed class CheckedFileStore(IFileStore inner, MediaRules rules) : IFile
     public string GetPrivateUrl(string key, TimeSpan lifetime) => inner.GetPrivateUrl(key, lifetime);
 }
 
-/// <summary>A read-only view of a stream that fails once more than <c>max</c> bytes have been read.</summary>
+/// <summary>
+/// A read-only view of a stream that fails once more than <c>max</c> bytes have been read past where it started. It
+/// seeks when the wrapped stream does (stores rewind to checksum or retry), counting from the new position.
+/// </summary>
 internal sealed class SizeLimitedStream(Stream inner, long max, Func<Exception> tooLarge) : Stream
 {
+    private readonly long start = inner.CanSeek ? inner.Position : 0;
     private long read;
 
     public override bool CanRead => true;
@@ -44,7 +48,11 @@ internal sealed class SizeLimitedStream(Stream inner, long max, Func<Exception> 
     public override long Position
     {
         get => inner.Position;
-        set => throw new NotSupportedException();
+        set
+        {
+            inner.Position = value;
+            read = value - start;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
@@ -59,7 +67,13 @@ internal sealed class SizeLimitedStream(Stream inner, long max, Func<Exception> 
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var position = inner.Seek(offset, origin);
+        read = position - start;
+        return position;
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
