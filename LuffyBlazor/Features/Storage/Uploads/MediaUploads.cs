@@ -103,6 +103,40 @@ public sealed class MediaUploads(
         return new UploadedMedia(key!, stored.Length, type.ContentType, url);
     }
 
+    /// <summary>An upload the browser could not finish, in words for the admin (Qiniu's codes or the app's envelope).</summary>
+    public static string DescribeFailure(string mode, int status, string body)
+    {
+        if (mode == "app" && TryEnvelopeMessage(body) is { } message)
+        {
+            return message;
+        }
+
+        return status switch
+        {
+            0 => "网络错误，上传没有完成，请检查网络后重试。",
+            401 => "上传凭证无效或已过期，请重新选择文件。",
+            403 => "存储服务拒绝了这个文件：类型不允许，或文件名与上传凭证不符。",
+            413 => "文件超过允许的大小。",
+            614 => "同名文件已存在。",
+            631 => "存储空间不存在，请联系管理员检查 Storage:Qiniu:Bucket 配置。",
+            >= 500 => "存储服务暂时不可用，请稍后重试。",
+            _ => $"上传失败（{status}），请重试。",
+        };
+    }
+
+    private static string? TryEnvelopeMessage(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("msg", out var msg) ? msg.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private AppTicket ReadTicket(string? ticket)
     {
         try
