@@ -8,6 +8,7 @@ public static class CoursesSetup
     {
         builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         builder.Services.AddSingleton<CourseCatalog>();
+        builder.Services.AddSingleton<LessonVideos>();
         builder.Services.AddScoped<IDataSeeder, CatalogueSeeder>();
     }
 }
