@@ -31,6 +31,7 @@ public sealed class FakeQiniu : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<(int Status, string Error)> scriptedFailures = new();
+    private int uploadsToHang;
 
     private FakeQiniu(WebApplication app)
     {
@@ -103,6 +104,9 @@ public sealed class FakeQiniu : IAsyncDisposable
         }
     }
 
+    /// <summary>The next uploads get no answer at all (until the client gives up), like a stalled connection.</summary>
+    public void HangNextUploads(int count) => Interlocked.Exchange(ref uploadsToHang, count);
+
     public void Put(string bucket, string key, byte[] content, string mimeType) =>
         Objects[(bucket, key)] = new StoredObject(content, mimeType, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10_000);
 
@@ -144,6 +148,13 @@ public sealed class FakeQiniu : IAsyncDisposable
 
                 fields[name] = Encoding.UTF8.GetString(buffer.ToArray());
             }
+        }
+
+        if (Interlocked.Decrement(ref uploadsToHang) >= 0)
+        {
+            Uploads.Enqueue(new UploadRecord(names, fileName, fileType, "no answer"));
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
         }
 
         if (scriptedFailures.TryDequeue(out var scripted))

@@ -168,6 +168,17 @@ public sealed class QiniuStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_that_gets_no_answer_times_out_and_is_retried()
+    {
+        fake.HangNextUploads(1);
+
+        await Client(o => o.Timeout = TimeSpan.FromSeconds(1)).UploadAsync(FakeQiniu.Bucket, "covers/stalled.png", new MemoryStream([4, 5]), "image/png");
+
+        Assert.Equal(2, fake.UploadAttempts);
+        Assert.Equal([4, 5], fake.Objects[(FakeQiniu.Bucket, "covers/stalled.png")].Content);
+    }
+
+    [Fact]
     public async Task Persistent_5xx_gives_up_after_the_configured_attempts()
     {
         fake.FailNextUploads((503, "a"), (503, "b"), (503, "c"), (503, "d"));

@@ -3,6 +3,7 @@ using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Migration;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Storage;
@@ -105,5 +106,25 @@ public sealed class StorageMigrationTests : IAsyncLifetime
         Assert.Contains("Storage:Qiniu:AccessKey is required", qiniu.Output);
         Assert.Contains("Storage:Qiniu:Bucket is required", qiniu.Output);
         Assert.Null(await Target.StatAsync("covers/go-basics.svg"));
+    }
+
+    [Fact]
+    public async Task Invalid_settings_of_the_current_store_are_listed_not_thrown()
+    {
+        // The command runs before the app serves, so it meets broken settings before start-up validation would.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = app.Root,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "S3" });
+        builder.AddStorage();
+        using var host = builder.Build();
+        using var output = new StringWriter();
+
+        var code = await StorageCommands.RunAsync(host.Services, ["migrate", "--to", "Local"], output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Storage:S3:Bucket is required", output.ToString());
     }
 }

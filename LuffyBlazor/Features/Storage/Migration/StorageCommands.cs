@@ -20,7 +20,22 @@ public static class StorageCommands
             return 2;
         }
 
-        var current = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+        StorageProvider current;
+        try
+        {
+            current = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await output.WriteLineAsync("The storage settings are not valid; fix these first:");
+            foreach (var failure in ex.Failures)
+            {
+                await output.WriteLineAsync("  - " + failure);
+            }
+
+            return 2;
+        }
+
         if (!TryProvider(Option(args, "--to"), null, out var to) || !TryProvider(Option(args, "--from"), current, out var from))
         {
             await output.WriteLineAsync(Usage);
