@@ -37,6 +37,7 @@ public sealed class FakeQiniu : IAsyncDisposable
     {
         this.app = app;
         app.MapPost("/", UploadAsync);
+        app.MapMethods("/", ["OPTIONS"], Preflight);
         app.MapGet("/stat/{entry}", context => ManageAsync(context, isDelete: false));
         app.MapPost("/delete/{entry}", context => ManageAsync(context, isDelete: true));
         app.MapGet("/{**key}", DownloadAsync);
@@ -114,6 +115,8 @@ public sealed class FakeQiniu : IAsyncDisposable
 
     private async Task UploadAsync(HttpContext context)
     {
+        // Qiniu's upload hosts answer browsers from any origin.
+        context.Response.Headers.AccessControlAllowOrigin = "*";
         var names = new List<string>();
         var fields = new Dictionary<string, string>();
         byte[]? file = null;
@@ -174,6 +177,20 @@ public sealed class FakeQiniu : IAsyncDisposable
         Put(policy.Bucket, fields["key"], file!, fileType!);
         Uploads.Enqueue(new UploadRecord(names, fileName, fileType, null));
         await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["hash"] = EtagOf(file!), ["key"] = fields["key"] });
+    }
+
+    /// <summary>
+    /// Browsers ask first when the page listens to upload progress (that makes the request non-simple); Qiniu's upload
+    /// hosts allow any origin to POST.
+    /// </summary>
+    private static void Preflight(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlAllowMethods = "POST, OPTIONS";
+        headers.AccessControlAllowHeaders = context.Request.Headers.AccessControlRequestHeaders.ToString();
+        headers.AccessControlMaxAge = "86400";
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     private (int Status, string Error) Judge(Dictionary<string, string> fields, byte[]? file, string? fileType)
