@@ -60,6 +60,20 @@ public sealed class QiniuStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_that_refuses_the_credentials_does_not_keep_the_shop_from_starting()
+    {
+        var settings = fake.Settings();
+        settings["Storage:Qiniu:SecretKey"] = "test-wrong-secret";
+        await using var app = new LuffyAppFactory(settings);
+
+        var home = await app.CreateClient().GetAsync("/");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal(15, await app.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Courses)));
+        Assert.Empty(fake.Objects);
+    }
+
+    [Fact]
     public async Task The_store_saves_stats_downloads_and_deletes_through_the_real_protocol()
     {
         await using var app = new LuffyAppFactory(fake.Settings());

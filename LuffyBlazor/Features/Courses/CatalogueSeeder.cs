@@ -122,17 +122,26 @@ public sealed class CatalogueSeeder(
         }
 
         var imported = 0;
-        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        try
         {
-            var key = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (!StorageKeys.IsValid(key) || await files.StatAsync(key, ct) is not null)
+            foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             {
-                continue;
-            }
+                var key = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+                if (!StorageKeys.IsValid(key) || MediaRules.TypeOf(key) is null || await files.StatAsync(key, ct) is not null)
+                {
+                    continue;
+                }
 
-            await using var stream = File.OpenRead(path);
-            await files.SaveAsync(key, stream, MediaRules.ContentTypeOf(key), ct);
-            imported++;
+                await using var stream = File.OpenRead(path);
+                await files.SaveAsync(key, stream, MediaRules.ContentTypeOf(key), ct);
+                imported++;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An unreachable or misconfigured remote store must not keep the shop from starting; the next start retries.
+            logger.LogWarning(ex, "Could not import the seed media into the {Provider} store ({Imported} imported so far): {Reason}",
+                files.Provider, imported, ex.Message);
         }
 
         if (imported > 0)
