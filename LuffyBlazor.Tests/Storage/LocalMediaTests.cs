@@ -61,6 +61,20 @@ public sealed class LocalMediaTests(LuffyAppFactory app) : IClassFixture<LuffyAp
     }
 
     [Theory]
+    [InlineData("/media//private/videos/python-setup.webm")]
+    [InlineData("/media/./private/videos/python-setup.webm")]
+    [InlineData("/media/Private/videos/python-setup.webm")]
+    [InlineData("/media/covers/../private/videos/python-setup.webm")]
+    [InlineData("/media/%70rivate/videos/python-setup.webm")]
+    public async Task No_spelling_of_the_private_path_reaches_a_video_without_a_signature(string path)
+    {
+        var response = await client.GetAsync(path);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual("video/webm", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("?e=99999999999")]
     [InlineData("?e=99999999999&token=forged")]

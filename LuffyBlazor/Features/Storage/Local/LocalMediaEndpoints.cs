@@ -21,7 +21,7 @@ public static class LocalMediaEndpoints
             branch => branch.Run(context => ServePrivateAsync(context, store)));
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = new PhysicalFileProvider(store.RootPath),
+            FileProvider = new PublicFilesOnly(new PhysicalFileProvider(store.RootPath)),
             RequestPath = store.RequestPath,
             ContentTypeProvider = contentTypes,
             OnPrepareResponse = context =>
@@ -67,5 +67,24 @@ public static class LocalMediaEndpoints
         var etag = new EntityTagHeaderValue($"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\"");
         await TypedResults.PhysicalFile(file.FullName, type.ContentType, lastModified: file.LastWriteTimeUtc, entityTag: etag,
             enableRangeProcessing: true).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// The media folder without its <c>private/</c> subtree, however the path is spelled (<c>//private</c>,
+    /// <c>./private</c>, <c>Private</c>): the static files never serve a lesson video, signed or not.
+    /// </summary>
+    private sealed class PublicFilesOnly(IFileProvider inner) : IFileProvider
+    {
+        public IFileInfo GetFileInfo(string subpath) =>
+            IsPrivate(subpath) ? new NotFoundFileInfo(subpath) : inner.GetFileInfo(subpath);
+
+        public IDirectoryContents GetDirectoryContents(string subpath) =>
+            IsPrivate(subpath) ? NotFoundDirectoryContents.Singleton : inner.GetDirectoryContents(subpath);
+
+        public Microsoft.Extensions.Primitives.IChangeToken Watch(string filter) => inner.Watch(filter);
+
+        private static bool IsPrivate(string subpath) =>
+            subpath.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => s != ".") is { } first
+            && string.Equals(first, StorageKeys.PrivatePrefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
     }
 }
