@@ -105,7 +105,20 @@ public sealed class QiniuClient(IHttpClientFactory httpFactory, IOptions<QiniuOp
     /// <summary>Streams a download URL (signed when the bucket is private); <see cref="FileNotFoundException"/> for a 404.</summary>
     public async Task<Stream> DownloadAsync(string url, CancellationToken ct = default)
     {
-        var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+        HttpResponseMessage response;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(Options.Timeout);
+            try
+            {
+                response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                throw new QiniuException(0, ex.Message, null, ex);
+            }
+        }
+
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             response.Dispose();
