@@ -9,7 +9,9 @@ namespace LuffyBlazor.Tests.Storage;
 /// <summary>
 /// The S3 store against a real local S3 server (s3rver): real HTTP, real S3 requests and answers. s3rver accepts any
 /// SigV4 signature from its known access key without recomputing it and has no ACLs, so what it cannot judge (the
-/// presigned URL's signature, a bucket policy) is checked here by shape.
+/// presigned URL's signature, a bucket policy) is checked here by shape. Like other non-AWS servers, s3rver stores an
+/// aws-chunked body verbatim, chunk framing included: every byte-for-byte round trip below fails if the store goes
+/// back to the SDK's defaults (chunk encoding, checksums when supported).
 /// </summary>
 public sealed class S3StoreTests : IAsyncLifetime
 {
