@@ -183,6 +183,18 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         Assert.False(fake.Objects.ContainsKey((FakeQiniu.Bucket, "covers/202611/sneaky.png")));
     }
 
+    [Theory]
+    [InlineData("qiniu", 401, "{\"error\":\"token out of date\"}", "上传凭证无效或已过期")]
+    [InlineData("qiniu", 413, "{\"error\":\"request entity too large\"}", "文件超过允许的大小")]
+    [InlineData("qiniu", 614, "{\"error\":\"file exists\"}", "同名文件已存在")]
+    [InlineData("qiniu", 631, "{\"error\":\"no such bucket\"}", "Storage:Qiniu:Bucket")]
+    [InlineData("qiniu", 599, "{\"error\":\"server error\"}", "存储服务暂时不可用")]
+    [InlineData("qiniu", 0, "", "网络错误")]
+    [InlineData("app", 400, "{\"status\":102,\"msg\":\"文件过大：最大 5 MB。\",\"data\":null}", "文件过大：最大 5 MB。")]
+    [InlineData("app", 502, "<html>Bad Gateway</html>", "存储服务暂时不可用")]
+    public void A_failed_browser_upload_is_explained_to_the_admin(string mode, int status, string body, string expected) =>
+        Assert.Contains(expected, MediaUploads.DescribeFailure(mode, status, body));
+
     /// <summary>What the uploader's JavaScript sends to Qiniu: key, token, then the file last.</summary>
     private static async Task<HttpStatusCode> BrowserUploadAsync(HttpClient browser, JsonElement ticket, string key, byte[] bytes, string type)
     {
