@@ -82,6 +82,7 @@ public static class HostingExtensions
         app.MapCourseApi();
         app.MapOrderApi();
         app.MapAlipaySimulator();
+        app.MapStorage();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -37,6 +37,7 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
             ["Admin:Password"] = AdminPassword,
             ["RateLimiting:Auth:PermitLimit"] = "100000",
             ["Storage:Local:Root"] = Path.Combine(Root, "media"),
+            ["Storage:Local:SigningKey"] = "test-only-media-signing-key-0123456789abcdef",
             ["Keys:Directory"] = Path.Combine(Root, "keys"),
             ["Security:HttpsRedirection"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",

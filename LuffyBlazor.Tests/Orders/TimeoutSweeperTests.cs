@@ -87,7 +87,7 @@ public sealed class TimeoutSweeperTests(ScriptedAlipayApp fixture) : IClassFixtu
         await SweepAsync();
 
         Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
-        Assert.Empty(alipay.Calls.Where(c => c.OutTradeNo == order.OutTradeNo));
+        Assert.DoesNotContain(alipay.Calls, c => c.OutTradeNo == order.OutTradeNo);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class TimeoutSweeperTests(ScriptedAlipayApp fixture) : IClassFixtu
             Assert.Equal(OrderStatus.TimedOut, (await app.OrderAsync(order.OutTradeNo)).Status);
             Assert.Equal(1, alipay.CallsFor(order.OutTradeNo, "alipay.trade.query"));
             Assert.Equal(1, alipay.CallsFor(order.OutTradeNo, "alipay.trade.close"));
-            Assert.Single((await HistoryAsync(order)).Where(c => c.To == OrderStatus.TimedOut));
+            Assert.Single(await HistoryAsync(order), c => c.To == OrderStatus.TimedOut);
         }
     }
 }

@@ -1,10 +1,11 @@
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Storage.Migration;
 
 namespace LuffyBlazor.Common;
 
 /// <summary>
 /// Maintenance commands run with the app's own configuration instead of serving:
-/// <c>dotnet run --project LuffyBlazor -- migrate</c>.
+/// <c>dotnet run --project LuffyBlazor -- migrate</c>, <c>... -- storage migrate --to Qiniu</c>.
 /// </summary>
 public static class AppCommands
 {
@@ -26,8 +27,12 @@ public static class AppCommands
                 }
 
                 return true;
+            case "storage":
+                Environment.ExitCode = await StorageCommands.RunAsync(
+                    app.Services, args.SkipWhile(a => a != "storage").Skip(1).ToList(), Console.Out);
+                return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate.");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, storage migrate.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -41,7 +41,10 @@ public sealed class SimulatorSetupTests
         Assert.Equal(SimulatorSetup.DefaultAppId, sim.App.Services.GetRequiredService<IOptions<AlipayOptions>>().Value.AppId);
         Assert.All([SimulatorKeys.AppPrivateKeyFile, SimulatorKeys.AppPublicKeyFile, SimulatorKeys.AlipayPrivateKeyFile, SimulatorKeys.AlipayPublicKeyFile],
             file => Assert.True(File.Exists(Path.Combine(keys, file)), file));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, SimulatorKeys.AppPrivateKeyFile)));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, SimulatorKeys.AppPrivateKeyFile)));
+        }
     }
 
     [Fact]

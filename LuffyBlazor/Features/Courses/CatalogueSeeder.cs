@@ -51,6 +51,15 @@ public sealed class CatalogueSeeder(
         var sortOrder = 0;
         foreach (var seed in CatalogueSeedData.Courses)
         {
+            var chapters = seed.Chapters.Select(ParseChapter).ToList();
+            foreach (var chapter in chapters)
+            {
+                foreach (var lesson in chapter.Lessons)
+                {
+                    lesson.VideoKey = CatalogueSeedData.LessonVideos.GetValueOrDefault((seed.Name, chapter.Number, lesson.Number));
+                }
+            }
+
             db.Courses.Add(new Course
             {
                 Name = seed.Name,
@@ -63,7 +72,7 @@ public sealed class CatalogueSeeder(
                 SortOrder = sortOrder += 10,
                 Category = categories[seed.Category],
                 Teacher = teachers[seed.Teacher],
-                Chapters = seed.Chapters.Select(ParseChapter).ToList(),
+                Chapters = chapters,
             });
         }
 
@@ -113,17 +122,26 @@ public sealed class CatalogueSeeder(
         }
 
         var imported = 0;
-        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        try
         {
-            var key = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (!StorageKeys.IsValid(key) || await files.StatAsync(key, ct) is not null)
+            foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             {
-                continue;
-            }
+                var key = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+                if (!StorageKeys.IsValid(key) || MediaRules.TypeOf(key) is null || await files.StatAsync(key, ct) is not null)
+                {
+                    continue;
+                }
 
-            await using var stream = File.OpenRead(path);
-            await files.SaveAsync(key, stream, LocalFileStore.ContentTypeOf(key), ct);
-            imported++;
+                await using var stream = File.OpenRead(path);
+                await files.SaveAsync(key, stream, MediaRules.ContentTypeOf(key), ct);
+                imported++;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An unreachable or misconfigured remote store must not keep the shop from starting; the next start retries.
+            logger.LogWarning(ex, "Could not import the seed media into the {Provider} store ({Imported} imported so far): {Reason}",
+                files.Provider, imported, ex.Message);
         }
 
         if (imported > 0)

@@ -1,26 +1,51 @@
 namespace LuffyBlazor.Features.Storage;
 
-/// <summary>Where course media (covers, avatars, lesson videos) live. Keys look like <c>covers/python.svg</c>.</summary>
+/// <summary>
+/// Where course media (covers, avatars, lesson videos) live: the local disk, Qiniu Kodo or an S3-compatible store,
+/// chosen by <c>Storage:Provider</c>. Keys look like <c>covers/python.svg</c>; keys under <c>private/</c> (lesson
+/// videos) are never reachable by a plain URL, only by <see cref="GetPrivateUrl"/>.
+/// </summary>
 public interface IFileStore
 {
+    /// <summary>Which provider this is (<c>Local</c>, <c>Qiniu</c>, <c>S3</c>), for messages and the uploader.</summary>
+    StorageProvider Provider { get; }
+
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing what was there.</summary>
     Task SaveAsync(string key, Stream content, string contentType, CancellationToken ct = default);
 
     /// <summary>Size and type of a stored file, or null when there is none.</summary>
     Task<StoredFile?> StatAsync(string key, CancellationToken ct = default);
 
+    /// <summary>The file's content; <see cref="FileNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct = default);
 
+    /// <summary>Removes the file; deleting a file that is not there is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken ct = default);
 
-    /// <summary>A URL a browser can load the (public) file from.</summary>
+    /// <summary>
+    /// A URL a browser can load a public file from (covers, avatars). Stores that keep everything private (a private
+    /// Qiniu bucket, an S3 bucket without a public base URL) answer a signed URL with the configured lifetime.
+    /// </summary>
     string GetPublicUrl(string key);
+
+    /// <summary>A signed URL that stops working after <paramref name="lifetime"/>: how lesson videos are played.</summary>
+    string GetPrivateUrl(string key, TimeSpan lifetime);
 }
 
 public sealed record StoredFile(string Key, long Length, string ContentType, DateTimeOffset LastModified);
 
+public enum StorageProvider
+{
+    Local,
+    Qiniu,
+    S3,
+}
+
 public static class StorageKeys
 {
+    /// <summary>Keys under this prefix are private: lesson videos, only ever served through signed URLs.</summary>
+    public const string PrivatePrefix = "private/";
+
     /// <summary>
     /// Keys are relative paths of lower-case letters, digits, '-', '_', '.' and '/' segments; no segment may be
     /// empty, "." or "..", so no key can ever point outside the store.
@@ -50,6 +75,8 @@ public static class StorageKeys
 
         return true;
     }
+
+    public static bool IsPrivate(string key) => key.StartsWith(PrivatePrefix, StringComparison.Ordinal);
 
     public static string Require(string key) =>
         IsValid(key) ? key : throw new ArgumentException($"'{key}' is not a valid storage key (lower-case letters, digits, - _ . and / only).", nameof(key));

@@ -1,6 +1,9 @@
-using Microsoft.Extensions.FileProviders;
+using LuffyBlazor.Features.Storage.Local;
+using LuffyBlazor.Features.Storage.Migration;
+using LuffyBlazor.Features.Storage.Qiniu;
+using LuffyBlazor.Features.Storage.S3;
+using LuffyBlazor.Features.Storage.Uploads;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace LuffyBlazor.Features.Storage;
 
@@ -8,22 +11,53 @@ public static class StorageSetup
 {
     public static void AddStorage(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LocalStorageOptions>().BindConfiguration(LocalStorageOptions.Section);
-        builder.Services.AddSingleton<LocalFileStore>();
-        builder.Services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<LocalFileStore>());
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<StorageOptionsValidator>();
+        services.AddOptions<LocalStorageOptions>().BindConfiguration(LocalStorageOptions.Section)
+            .PostConfigure(o => LocalFileStore.GenerateDevelopmentKey(o, configuration, environment));
+        services.AddOptions<QiniuOptions>().BindConfiguration(QiniuOptions.Section);
+        services.AddOptions<S3StorageOptions>().BindConfiguration(S3StorageOptions.Section);
+
+        services.AddSingleton<MediaRules>();
+        services.AddSingleton<LocalFileStore>();
+        services.AddHttpClient(QiniuClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<QiniuClient>();
+        services.AddSingleton<QiniuFileStore>();
+        services.AddSingleton<S3FileStore>();
+        services.AddSingleton<FileStores>();
+        // What the app uses: the configured provider's store, behind the media rules.
+        services.AddSingleton<IFileStore>(sp => new CheckedFileStore(
+            sp.GetRequiredService<FileStores>().Get(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider),
+            sp.GetRequiredService<MediaRules>()));
+
+        services.AddSingleton<MediaUploads>();
+        services.AddScoped<StorageMigration>();
     }
 
-    /// <summary>Serves the local store under <c>/media</c>, with range requests (video seeking) and caching.</summary>
+    /// <summary>Serves <c>/media</c> from the local disk when the local store is in use.</summary>
     public static void UseLocalMedia(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<LocalFileStore>();
-        var options = app.Services.GetRequiredService<IOptions<LocalStorageOptions>>().Value;
-        app.UseStaticFiles(new StaticFileOptions
+        if (app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Local)
         {
-            FileProvider = new PhysicalFileProvider(store.RootPath),
-            RequestPath = options.RequestPath.TrimEnd('/'),
-            OnPrepareResponse = context =>
-                context.Context.Response.Headers[HeaderNames.CacheControl] = "public,max-age=86400",
-        });
+            LocalMediaEndpoints.UseLocalMedia(app, app.Services.GetRequiredService<LocalFileStore>());
+        }
     }
+
+    public static IEndpointRouteBuilder MapStorage(this IEndpointRouteBuilder app) => app.MapMediaUploadApi();
+}
+
+/// <summary>The three stores by name: the app's own (<c>Storage:Provider</c>) and, for migration, any other.</summary>
+public sealed class FileStores(IServiceProvider services)
+{
+    public IFileStore Get(StorageProvider provider) => provider switch
+    {
+        StorageProvider.Local => services.GetRequiredService<LocalFileStore>(),
+        StorageProvider.Qiniu => services.GetRequiredService<QiniuFileStore>(),
+        StorageProvider.S3 => services.GetRequiredService<S3FileStore>(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Storage:Provider must be Local, Qiniu or S3."),
+    };
 }

@@ -1,0 +1,197 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using LuffyBlazor.Common;
+using LuffyBlazor.Features.Storage;
+using LuffyBlazor.Features.Storage.Uploads;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace LuffyBlazor.Tests.Storage;
+
+/// <summary>
+/// The reusable upload component with bUnit: the browser script is played by the test (it "uploads" where the ticket
+/// says, then answers), while the ticket and the confirmation run for real against the app's store.
+/// </summary>
+public sealed class MediaUploaderTests : BunitTestContext
+{
+    private readonly BunitAuthorizationContext auth;
+    private LuffyAppFactory? app;
+    private FakeQiniu? fake;
+
+    public MediaUploaderTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        auth = AddAuthorization();
+    }
+
+    protected override async Task DisposeTestAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        if (fake is not null)
+        {
+            await fake.DisposeAsync();
+        }
+    }
+
+    private LuffyAppFactory UseApp(IDictionary<string, string?>? settings = null)
+    {
+        app = new LuffyAppFactory(settings ?? new Dictionary<string, string?>());
+        Services.AddSingleton(app.Services.GetRequiredService<MediaUploads>());
+        return app;
+    }
+
+    private void SignInAsAdmin()
+    {
+        auth.SetAuthorized("admin");
+        auth.SetRoles(Roles.Admin);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "admin-id"));
+    }
+
+    private (IRenderedComponent<MediaUploader> Cut, List<string> Uploaded, BunitJSModuleInterop Module) Render(
+        string prefix = "videos", bool isPrivate = true, long? maxBytes = null)
+    {
+        var uploaded = new List<string>();
+        var module = JSInterop.SetupModule("./js/media-uploader.js");
+        module.Mode = JSRuntimeMode.Loose;
+        var cut = Render<MediaUploader>(p => p
+            .Add(c => c.KeyPrefix, prefix)
+            .Add(c => c.IsPrivate, isPrivate)
+            .Add(c => c.MaxBytes, maxBytes)
+            .Add(c => c.Uploaded, EventCallback.Factory.Create<string>(this, key => uploaded.Add(key))));
+        cut.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]));
+        return (cut, uploaded, module);
+    }
+
+    [Fact]
+    public async Task Through_the_app_it_uploads_with_a_progress_bar_and_reports_the_key_once_the_server_has_it()
+    {
+        var app = UseApp();
+        SignInAsAdmin();
+        var (cut, uploaded, module) = Render();
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/go-intro.webm"));
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("第 1 课.webm", bytes.Length, "video/webm")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        await cut.InvokeAsync(() => cut.Instance.OnProgress(42));
+        cut.WaitForAssertion(() => Assert.Contains("42%", cut.Find(".media-uploader-status").TextContent));
+        Assert.Empty(uploaded);
+        // The browser's PUT, as the script sends it:
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(bytes), bytes.Length, default);
+        upload.SetResult(new MediaUploader.UploadOutcome(200, "{\"status\":100}"));
+        await choosing;
+
+        Assert.Equal("app", ticket.Mode);
+        Assert.Equal(MediaUploads.AppUploadPath, ticket.Url);
+        Assert.StartsWith("private/videos/", ticket.Key);
+        Assert.Equal([ticket.Key], uploaded);
+        cut.WaitForAssertion(() => Assert.Contains("已上传 第 1 课.webm", cut.Markup));
+        Assert.Empty(cut.FindAll(".media-uploader-error"));
+    }
+
+    [Fact]
+    public async Task With_Qiniu_the_browser_posts_to_Qiniu_and_a_refusal_is_explained_without_reporting_a_key()
+    {
+        fake = await FakeQiniu.StartAsync();
+        UseApp(fake.Settings());
+        SignInAsAdmin();
+        var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 2000, "image/png")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        upload.SetResult(new MediaUploader.UploadOutcome(403, "{\"error\":\"limited mimeType\"}"));
+        await choosing;
+
+        Assert.Equal("qiniu", ticket.Mode);
+        Assert.Equal(fake.Url + "/", ticket.Url);
+        Assert.StartsWith("covers/", ticket.Key);
+        Assert.Empty(uploaded);
+        Assert.Contains("类型不允许", cut.Find(".media-uploader-error").TextContent);
+    }
+
+    [Fact]
+    public async Task With_Qiniu_a_finished_upload_is_confirmed_by_stat_before_the_key_is_reported()
+    {
+        fake = await FakeQiniu.StartAsync();
+        UseApp(fake.Settings());
+        SignInAsAdmin();
+        var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        using (var browser = new HttpClient())
+        using (var form = new MultipartFormDataContent { { new StringContent(ticket.Key), "key" }, { new StringContent(ticket.Token), "token" } })
+        {
+            var file = new ByteArrayContent([1, 2, 3]);
+            file.Headers.ContentType = new MediaTypeHeaderValue(ticket.ContentType);
+            form.Add(file, "file", "cover.png");
+            (await browser.PostAsync(ticket.Url, form)).EnsureSuccessStatusCode();
+        }
+
+        upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
+        await choosing;
+
+        Assert.Equal([ticket.Key], uploaded);
+        Assert.True(fake.Objects.ContainsKey((FakeQiniu.Bucket, ticket.Key)));
+    }
+
+    [Fact]
+    public async Task An_upload_the_store_never_received_is_refused_at_confirmation()
+    {
+        UseApp();
+        SignInAsAdmin();
+        var (cut, uploaded, module) = Render();
+        module.Setup<MediaUploader.UploadOutcome>("upload", _ => true).SetResult(new MediaUploader.UploadOutcome(200, "{}"));
+
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 1000, "video/webm")));
+
+        Assert.Empty(uploaded);
+        Assert.Contains("没有找到上传的文件", cut.Find(".media-uploader-error").TextContent);
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_or_of_another_type_is_refused_before_anything_is_sent()
+    {
+        UseApp();
+        SignInAsAdmin();
+        var (cut, uploaded, module) = Render(maxBytes: 1000);
+
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 1001, "video/webm")));
+        var tooBig = cut.Find(".media-uploader-error").TextContent;
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("notes.pdf", 10, "application/pdf")));
+
+        Assert.Contains("文件过大", tooBig);
+        Assert.Contains("不支持的文件类型", cut.Find(".media-uploader-error").TextContent);
+        Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+
+    [Fact]
+    public async Task A_learner_sees_a_disabled_button_and_cannot_upload()
+    {
+        UseApp();
+        auth.SetAuthorized("learner");
+        var (cut, uploaded, module) = Render();
+
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 10, "video/webm")));
+
+        Assert.True(cut.Find("input[type=file]").HasAttribute("disabled"));
+        Assert.Contains("需要管理员权限", cut.Markup);
+        Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+}

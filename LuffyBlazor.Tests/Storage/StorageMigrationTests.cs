@@ -1,0 +1,130 @@
+using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Features.Storage;
+using LuffyBlazor.Features.Storage.Migration;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LuffyBlazor.Tests.Storage;
+
+/// <summary><c>storage migrate --to S3</c> from the local store to a real local S3 server.</summary>
+public sealed class StorageMigrationTests : IAsyncLifetime
+{
+    private LocalS3Server s3 = null!;
+    private LuffyAppFactory app = null!;
+
+    public async Task InitializeAsync()
+    {
+        s3 = await LocalS3Server.StartAsync();
+        app = new LuffyAppFactory(s3.Settings(asProvider: false));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await s3.DisposeAsync();
+    }
+
+    private IFileStore Target => app.Services.GetRequiredService<FileStores>().Get(StorageProvider.S3);
+
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        var code = await StorageCommands.RunAsync(app.Services, args, output);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Every_referenced_cover_avatar_and_video_is_copied_with_progress_and_the_setting_to_change()
+    {
+        var (code, output) = await RunAsync("migrate", "--to", "S3");
+
+        var keys = CatalogueSeedData.Courses.Select(c => c.Cover)
+            .Concat(CatalogueSeedData.Teachers.Select(t => t.Avatar))
+            .Concat(CatalogueSeedData.LessonVideos.Values).Distinct().ToList();
+        Assert.Equal(0, code);
+        Assert.Contains($"Copying {keys.Count} media file(s) referenced by the database from Local to S3", output);
+        Assert.Contains($"[1/{keys.Count}] ", output);
+        Assert.Contains($"[{keys.Count}/{keys.Count}] ", output);
+        Assert.Contains($"Done: {keys.Count} copied, 0 already there, 0 missing in Local, 0 failed.", output);
+        Assert.Contains("Storage:Provider=S3", output);
+        Assert.Contains("Storage__Provider=S3", output);
+        foreach (var key in keys)
+        {
+            var copied = await Target.StatAsync(key);
+            Assert.True(copied is not null, $"{key} was not copied");
+            Assert.Equal(new FileInfo(Path.Combine(RepositoryPaths.Root, "wwwroot-assets", key)).Length, copied.Length);
+            Assert.Equal(MediaRules.ContentTypeOf(key), copied.ContentType);
+        }
+    }
+
+    [Fact]
+    public async Task Running_again_skips_what_is_there_and_copies_only_what_is_missing()
+    {
+        await RunAsync("migrate", "--to=S3");
+        await Target.DeleteAsync("private/videos/go-intro.webm");
+        // A different size counts as not copied (an interrupted or older copy).
+        await Target.SaveAsync("covers/go-basics.svg", new MemoryStream([1, 2, 3]), "image/svg+xml");
+
+        var (code, output) = await RunAsync("migrate", "--to", "S3", "--from", "Local");
+
+        Assert.Equal(0, code);
+        Assert.Contains("private/videos/go-intro.webm: copied", output);
+        Assert.Contains("covers/go-basics.svg: copied", output);
+        Assert.Contains("covers/python-basics.svg: already in S3", output);
+        Assert.Matches(@"Done: 2 copied, \d+ already there, 0 missing in Local, 0 failed\.", output);
+        Assert.NotEqual(3, (await Target.StatAsync("covers/go-basics.svg"))!.Length);
+    }
+
+    [Fact]
+    public async Task A_referenced_key_missing_from_the_source_is_reported_not_fatal()
+    {
+        await app.QueryAsync(db => db.Courses.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Cover, "covers/gone.png")));
+
+        var (code, output) = await RunAsync("migrate", "--to", "S3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("covers/gone.png: not in Local, nothing to copy", output);
+        Assert.Contains("1 missing in Local", output);
+    }
+
+    [Fact]
+    public async Task Bad_usage_or_an_unconfigured_target_stops_before_copying_and_names_the_settings()
+    {
+        var same = await RunAsync("migrate", "--to", "Local");
+        var unknown = await RunAsync("migrate", "--to", "Dropbox");
+        var noCommand = await RunAsync("copy");
+        var qiniu = await RunAsync("migrate", "--to", "Qiniu");
+
+        Assert.Equal(2, same.Code);
+        Assert.Contains("already in Local", same.Output);
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains(StorageCommands.Usage, unknown.Output);
+        Assert.Equal(2, noCommand.Code);
+        Assert.Equal(2, qiniu.Code);
+        Assert.Contains("Storage:Qiniu:AccessKey is required", qiniu.Output);
+        Assert.Contains("Storage:Qiniu:Bucket is required", qiniu.Output);
+        Assert.Null(await Target.StatAsync("covers/go-basics.svg"));
+    }
+
+    [Fact]
+    public async Task Invalid_settings_of_the_current_store_are_listed_not_thrown()
+    {
+        // The command runs before the app serves, so it meets broken settings before start-up validation would.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = app.Root,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "S3" });
+        builder.AddStorage();
+        using var host = builder.Build();
+        using var output = new StringWriter();
+
+        var code = await StorageCommands.RunAsync(host.Services, ["migrate", "--to", "Local"], output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("Storage:S3:Bucket is required", output.ToString());
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+
+namespace LuffyBlazor.Features.Storage.Qiniu;
+
+/// <summary>Section <c>Storage:Qiniu</c>. The keys come from the environment or user secrets, never from git.</summary>
+public sealed partial class QiniuOptions
+{
+    public const string Section = "Storage:Qiniu";
+
+    public string AccessKey { get; set; } = "";
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>The bucket (空间) of covers and avatars, and of everything when there is no <see cref="PrivateBucket"/>.</summary>
+    public string Bucket { get; set; } = "";
+
+    /// <summary>The bucket's download domain with its scheme, e.g. <c>https://cdn.example.com</c>.</summary>
+    public string Domain { get; set; } = "";
+
+    /// <summary>Region id of the bucket(s): <c>z0</c> 华东-浙江, <c>cn-east-2</c> 华东-浙江2, <c>z1</c> 华北, <c>z2</c> 华南, <c>na0</c>, <c>as0</c>…</summary>
+    public string Region { get; set; } = "z0";
+
+    /// <summary>The bucket is private: every URL, covers included, is signed.</summary>
+    public bool Private { get; set; }
+
+    /// <summary>
+    /// Optional second, private bucket for keys under <c>private/</c> (lesson videos) while <see cref="Bucket"/> stays
+    /// public. Same region and account.
+    /// </summary>
+    public string PrivateBucket { get; set; } = "";
+
+    /// <summary>Download domain of <see cref="PrivateBucket"/>.</summary>
+    public string PrivateDomain { get; set; } = "";
+
+    /// <summary>Use HTTPS for the upload and management hosts (browsers on an HTTPS site need it for direct upload).</summary>
+    public bool UseHttps { get; set; } = true;
+
+    /// <summary>Upload host override (<c>https://up-z2.qiniup.com</c>, a private cloud, a test server); empty: from the region.</summary>
+    public string UploadHost { get; set; } = "";
+
+    /// <summary>Management (rs) host override; empty: <c>rs-{region}.qiniuapi.com</c>.</summary>
+    public string ManagementHost { get; set; } = "";
+
+    /// <summary><c>Qiniu</c> (current, signs method, host and a timestamp) or <c>QBox</c> (legacy) management authorization.</summary>
+    public string Authorization { get; set; } = "Qiniu";
+
+    /// <summary>Per attempt of a request; uploads of large videos need minutes.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts of a request that failed with a 5xx answer or a timeout.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    public string Scheme => UseHttps ? "https" : "http";
+
+    /// <summary>Where form uploads go (servers and browsers alike): the region's CDN-accelerated upload host.</summary>
+    public Uri UploadUri => new(!string.IsNullOrWhiteSpace(UploadHost)
+        ? UploadHost.TrimEnd('/') + "/"
+        : $"{Scheme}://{(Region == "z0" ? "upload.qiniup.com" : $"upload-{Region}.qiniup.com")}/");
+
+    public Uri ManagementUri => new(!string.IsNullOrWhiteSpace(ManagementHost)
+        ? ManagementHost.TrimEnd('/') + "/"
+        : $"{Scheme}://rs-{Region}.qiniuapi.com/");
+
+    public bool HasPrivateBucket => !string.IsNullOrWhiteSpace(PrivateBucket);
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (value, name) in new[] { (AccessKey, "AccessKey"), (SecretKey, "SecretKey"), (Bucket, "Bucket"), (Domain, "Domain") })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return $"Storage:Qiniu:{name} is required when Storage:Provider is Qiniu.";
+            }
+        }
+
+        foreach (var (value, name) in new[] { (Domain, "Domain"), (PrivateDomain, "PrivateDomain") })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IsOrigin(value))
+            {
+                yield return $"Storage:Qiniu:{name} must be the bucket's download domain with its scheme and nothing after it, e.g. https://cdn.example.com, not '{value}'.";
+            }
+        }
+
+        foreach (var (value, name) in new[] { (UploadHost, "UploadHost"), (ManagementHost, "ManagementHost") })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IsOrigin(value))
+            {
+                yield return $"Storage:Qiniu:{name} must be an http(s) origin such as https://up-z2.qiniup.com, not '{value}'.";
+            }
+        }
+
+        if (!RegionId().IsMatch(Region ?? ""))
+        {
+            yield return $"Storage:Qiniu:Region must be a Qiniu region id such as z0, z1, z2, cn-east-2, na0 or as0, not '{Region}'.";
+        }
+
+        if (!Private && !HasPrivateBucket)
+        {
+            yield return "Storage:Qiniu: lesson videos would be public. Make the bucket private (Storage:Qiniu:Private=true) or put them in a private bucket (Storage:Qiniu:PrivateBucket and PrivateDomain).";
+        }
+
+        if (HasPrivateBucket && string.IsNullOrWhiteSpace(PrivateDomain))
+        {
+            yield return "Storage:Qiniu:PrivateDomain is required with Storage:Qiniu:PrivateBucket.";
+        }
+
+        if (Authorization is not ("Qiniu" or "QBox"))
+        {
+            yield return $"Storage:Qiniu:Authorization must be Qiniu or QBox, not '{Authorization}'.";
+        }
+
+        if (Timeout < TimeSpan.FromSeconds(1) || Timeout > TimeSpan.FromHours(1))
+        {
+            yield return "Storage:Qiniu:Timeout must be between 00:00:01 and 01:00:00.";
+        }
+
+        if (MaxAttempts is < 1 or > 10)
+        {
+            yield return "Storage:Qiniu:MaxAttempts must be between 1 and 10.";
+        }
+    }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value.TrimEnd('/'), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex RegionId();
+}

@@ -1,0 +1,113 @@
+namespace LuffyBlazor.Features.Storage;
+
+/// <summary>
+/// A stream that can be read again from the start, for checksums and retries: the caller's own stream when it can
+/// seek, otherwise a temporary file (deleted on dispose) that the content is copied to once.
+/// </summary>
+internal sealed class ReplayableStream : IAsyncDisposable
+{
+    private readonly Stream stream;
+    private readonly long start;
+    private readonly bool owned;
+
+    private ReplayableStream(Stream stream, long start, bool owned)
+    {
+        this.stream = stream;
+        this.start = start;
+        this.owned = owned;
+    }
+
+    public long Length => stream.Length - start;
+
+    public static async Task<ReplayableStream> FromAsync(Stream content, CancellationToken ct)
+    {
+        if (content.CanSeek)
+        {
+            return new ReplayableStream(content, content.Position, owned: false);
+        }
+
+        var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await content.CopyToAsync(temp, ct);
+        return new ReplayableStream(temp, 0, owned: true);
+    }
+
+    public Stream Rewind()
+    {
+        stream.Position = start;
+        return stream;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (owned)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Lets an <see cref="HttpContent"/> read a stream without closing it, so the next attempt can read it again.</summary>
+internal sealed class NonClosingStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => inner.CanSeek;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+
+    public override long Position
+    {
+        get => inner.Position;
+        set => inner.Position = value;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => inner.ReadAsync(buffer, ct);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => inner.ReadAsync(buffer, offset, count, ct);
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A stream that also disposes what it came with (an SDK response).</summary>
+internal sealed class OwningStream(Stream inner, IDisposable owner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+
+    public override long Position
+    {
+        get => inner.Position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => inner.ReadAsync(buffer, ct);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => inner.ReadAsync(buffer, offset, count, ct);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+            owner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LuffyBlazor.Features.Storage.Qiniu;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Storage.Uploads;
+
+/// <summary>What a browser wants to upload: the file's name and size, where it goes and whether it is private.</summary>
+public sealed record UploadRequest(string FileName, long Size, string KeyPrefix, bool IsPrivate = false, long? MaxBytes = null);
+
+/// <summary>
+/// Permission to upload one file under exactly one key, until <see cref="ExpiresAt"/>. <see cref="Mode"/>
+/// <c>qiniu</c>: POST a form (<c>key</c>, <c>token</c>, <c>file</c> last) to <see cref="Url"/>, Qiniu's upload host;
+/// <c>app</c>: PUT the bytes to <see cref="Url"/> on this app with the token in <c>X-Upload-Ticket</c>.
+/// </summary>
+public sealed record UploadTicket(string Key, string Mode, string Url, string Token, string ContentType, long MaxBytes, DateTimeOffset ExpiresAt);
+
+/// <summary>A file the server has seen in the store and accepted.</summary>
+public sealed record UploadedMedia(string Key, long Size, string ContentType, string Url);
+
+/// <summary>
+/// Browser uploads in three steps: a ticket for one fresh key (a Qiniu upload token scoped to <c>bucket:key</c> with
+/// the size and type limits, or a short-lived ticket for the app's own upload endpoint), the upload itself (straight to
+/// Qiniu, or streamed through the app into the store), and a confirmation in which the server stats the stored object
+/// and refuses it (deleting it) unless it is there and within the rules.
+/// </summary>
+public sealed class MediaUploads(
+    IFileStore files, MediaRules rules, QiniuClient qiniu, QiniuFileStore qiniuStore, IOptions<QiniuOptions> qiniuOptions, IOptions<StorageOptions> options,
+    IDataProtectionProvider dataProtection, TimeProvider clock)
+{
+    public const string AppUploadPath = "/api/v1/storage/uploads/";
+    public const string TicketHeader = "X-Upload-Ticket";
+
+    private readonly ITimeLimitedDataProtector protector =
+        dataProtection.CreateProtector("LuffyBlazor.Storage.UploadTicket").ToTimeLimitedDataProtector();
+
+    public UploadTicket CreateTicket(UploadRequest request)
+    {
+        var type = MediaRules.RequireType(request.FileName);
+        var max = Math.Min(rules.MaxBytes(type.Kind), request.MaxBytes is > 0 ? request.MaxBytes.Value : long.MaxValue);
+        if (request.Size > max)
+        {
+            throw new MediaRejectedException(
+                $"文件过大（{MediaRules.FormatSize(request.Size)}）：{(type.Kind == MediaKind.Video ? "视频" : "图片")}最大 {MediaRules.FormatSize(max)}。");
+        }
+
+        if (request.Size <= 0)
+        {
+            throw new MediaRejectedException("文件是空的，请重新选择。");
+        }
+
+        var key = NewKey(request.KeyPrefix, request.IsPrivate, type.Extension);
+        var lifetime = options.Value.UploadTicketLifetime;
+        var expiresAt = clock.GetUtcNow().Add(lifetime);
+        if (files.Provider == StorageProvider.Qiniu)
+        {
+            var bucket = qiniuStore.Locate(key).Bucket;
+            var token = qiniu.CreateUploadToken(bucket, key, lifetime, fsizeLimit: max, mimeLimit: type.ContentType);
+            return new UploadTicket(key, "qiniu", qiniuOptions.Value.UploadUri.ToString(), token, type.ContentType, max, expiresAt);
+        }
+
+        var ticket = protector.Protect(JsonSerializer.Serialize(new AppTicket(key, max)), lifetime);
+        return new UploadTicket(key, "app", AppUploadPath, ticket, type.ContentType, max, expiresAt);
+    }
+
+    /// <summary>The app's own upload: the ticket names the key; the body is streamed into the store.</summary>
+    public async Task<StoredFile> ReceiveAsync(string? ticket, Stream body, long? contentLength, CancellationToken ct)
+    {
+        var allowed = ReadTicket(ticket);
+        if (contentLength > allowed.MaxBytes)
+        {
+            throw new MediaRejectedException($"文件过大：最大 {MediaRules.FormatSize(allowed.MaxBytes)}。");
+        }
+
+        await using var limited = new SizeLimitedStream(body, allowed.MaxBytes,
+            () => new MediaRejectedException($"文件过大：最大 {MediaRules.FormatSize(allowed.MaxBytes)}。"));
+        await files.SaveAsync(allowed.Key, limited, MediaRules.ContentTypeOf(allowed.Key), ct);
+        return await files.StatAsync(allowed.Key, ct) ?? throw new MediaRejectedException("文件保存失败，请重试。");
+    }
+
+    /// <summary>Stats the uploaded object; refuses (and removes) anything missing, of the wrong type or too large.</summary>
+    public async Task<UploadedMedia> ConfirmAsync(string? key, CancellationToken ct = default)
+    {
+        if (!StorageKeys.IsValid(key))
+        {
+            throw new MediaRejectedException("文件名无效。");
+        }
+
+        var type = MediaRules.RequireType(key!);
+        var stored = await files.StatAsync(key!, ct) ?? throw new MediaRejectedException("没有找到上传的文件，请重新上传。");
+        var problem = stored.Length > rules.MaxBytes(type.Kind) ? rules.TooLarge(type.Kind, stored.Length).Message
+            : stored.Length == 0 ? "文件是空的，请重新选择。"
+            : !stored.ContentType.StartsWith(type.ContentType, StringComparison.OrdinalIgnoreCase) ? $"文件类型不符：应为 {type.ContentType}，实际为 {stored.ContentType}。"
+            : null;
+        if (problem is not null)
+        {
+            await files.DeleteAsync(key!, ct);
+            throw new MediaRejectedException(problem);
+        }
+
+        var url = StorageKeys.IsPrivate(key!) ? files.GetPrivateUrl(key!, options.Value.SignedUrlLifetime) : files.GetPublicUrl(key!);
+        return new UploadedMedia(key!, stored.Length, type.ContentType, url);
+    }
+
+    /// <summary>An upload the browser could not finish, in words for the admin (Qiniu's codes or the app's envelope).</summary>
+    public static string DescribeFailure(string mode, int status, string body)
+    {
+        if (mode == "app" && TryEnvelopeMessage(body) is { } message)
+        {
+            return message;
+        }
+
+        return status switch
+        {
+            0 => "网络错误，上传没有完成，请检查网络后重试。",
+            401 => "上传凭证无效或已过期，请重新选择文件。",
+            403 => "存储服务拒绝了这个文件：类型不允许，或文件名与上传凭证不符。",
+            413 => "文件超过允许的大小。",
+            614 => "同名文件已存在。",
+            631 => "存储空间不存在，请联系管理员检查 Storage:Qiniu:Bucket 配置。",
+            >= 500 => "存储服务暂时不可用，请稍后重试。",
+            _ => $"上传失败（{status}），请重试。",
+        };
+    }
+
+    private static string? TryEnvelopeMessage(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("msg", out var msg) ? msg.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private AppTicket ReadTicket(string? ticket)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AppTicket>(protector.Unprotect(ticket ?? "")) ?? throw new CryptographicException();
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
+        {
+            throw new MediaRejectedException("上传凭证无效或已过期，请重新选择文件。");
+        }
+    }
+
+    /// <summary>A fresh, unguessable key such as <c>private/videos/202611/3f9c…e1.webm</c>.</summary>
+    private string NewKey(string prefix, bool isPrivate, string extension)
+    {
+        prefix = prefix.Trim('/').ToLowerInvariant();
+        if (isPrivate && !StorageKeys.IsPrivate(prefix + "/"))
+        {
+            prefix = StorageKeys.PrivatePrefix + prefix;
+        }
+
+        var key = $"{prefix}/{clock.GetUtcNow():yyyyMM}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}{extension.ToLowerInvariant()}";
+        return StorageKeys.IsValid(key) ? key : throw new MediaRejectedException($"存储目录“{prefix}”无效：只能使用小写字母、数字、- _ . 和 /。");
+    }
+
+    private sealed record AppTicket(string Key, long MaxBytes);
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// qiniu-peer.mjs — a stdin/stdout "peer" that lets the C# tests cross-check our Qiniu Kodo protocol code
+// (LuffyBlazor/Features/Storage/Qiniu) against the OFFICIAL Node SDK, npm qiniu@7.15.2.
+//
+// Protocol: read ONE JSON object from stdin, write ONE JSON object (one line) to stdout.
+//   exit 0 — the command ran (a token that does not verify is data: {"valid":false}).
+//   exit 2 — usage error (bad JSON, unknown cmd, missing field); message on stderr.
+//   exit 1 — internal error; message on stderr.
+// Commands (field "cmd") and the SDK code each one runs are listed in QINIU-PEER.md.
+
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const qiniu = require('qiniu');
+const util = require('qiniu/qiniu/util.js');
+const getCrc32 = require('crc32'); // the very package the SDK's form uploader checksums with
+const SDK_VERSION = require('qiniu/package.json').version;
+
+class UsageError extends Error {}
+const need = (o, k) => {
+  if (o[k] === undefined || o[k] === null || o[k] === '') throw new UsageError(`missing field "${k}"`);
+  return o[k];
+};
+const mac = (req) => new qiniu.auth.digest.Mac(need(req, 'accessKey'), need(req, 'secretKey'),
+  { disableQiniuTimestampSignature: true });
+
+// PutPolicy.getFlags() reads the clock (deadline = now + expires): pin it so tokens are reproducible.
+function withClock(nowSeconds, fn) {
+  const real = Date.now;
+  Date.now = () => nowSeconds * 1000;
+  try { return fn(); } finally { Date.now = real; }
+}
+
+const commands = {
+  // PutPolicy(options).uploadToken(mac) with Date.now pinned to "now".
+  'upload-token': (req) => {
+    const options = need(req, 'policy');
+    const token = withClock(need(req, 'now'), () => new qiniu.rs.PutPolicy(options).uploadToken(mac(req)));
+    const encoded = token.split(':')[2];
+    return { token, policyJson: util.urlSafeBase64Decode(encoded) };
+  },
+  // Verifies an upload token with the SDK's own primitives (hmacSha1 + base64ToUrlSafe), and decodes its policy.
+  'check-upload-token': (req) => {
+    const parts = need(req, 'token').split(':');
+    if (parts.length !== 3) return { valid: false };
+    const [ak, sign, encoded] = parts;
+    const expected = util.base64ToUrlSafe(util.hmacSha1(encoded, need(req, 'secretKey')));
+    return {
+      valid: ak === need(req, 'accessKey') && sign === expected,
+      policyJson: util.urlSafeBase64Decode(encoded),
+      bucket: util.getBucketFromUptoken(req.token),
+    };
+  },
+  // util.generateAccessToken: "QBox AK:sign(path?query\nbody)".
+  'qbox-auth': (req) => ({ authorization: util.generateAccessToken(mac(req), need(req, 'url'), req.body) }),
+  // util.generateAccessTokenV2: "Qiniu AK:sign(METHOD path?query\nHost: ...)".
+  'qiniu-auth': (req) => ({
+    authorization: util.generateAccessTokenV2(mac(req), need(req, 'url'), need(req, 'method'), req.contentType, req.body, req.headers),
+  }),
+  // BucketManager.privateDownloadUrl / publicDownloadUrl.
+  'download-url': (req) => {
+    const bucketManager = new qiniu.rs.BucketManager(mac(req), new qiniu.conf.Config());
+    return {
+      publicUrl: bucketManager.publicDownloadUrl(need(req, 'domain'), need(req, 'key')),
+      privateUrl: bucketManager.privateDownloadUrl(req.domain, req.key, need(req, 'deadline')),
+    };
+  },
+  'encoded-entry': (req) => ({ entry: util.encodedEntry(need(req, 'bucket'), need(req, 'key')) }),
+  crc32: (req) => ({ crc32: parseInt('0x' + getCrc32(Buffer.from(need(req, 'base64'), 'base64')), 16) }),
+  // The SDK's FormUploader.put against an upload host we name (our fake Qiniu server in the tests).
+  'form-upload': async (req) => {
+    const host = new URL(need(req, 'uploadUrl'));
+    const config = new qiniu.conf.Config({ useHttpsDomain: host.protocol === 'https:' });
+    config.regionsProvider = new qiniu.httpc.StaticRegionsProvider([
+      new qiniu.httpc.Region({
+        regionId: 'test',
+        services: { [qiniu.httpc.SERVICE_NAME.UP]: [new qiniu.httpc.Endpoint(host.host, { defaultScheme: host.protocol.replace(':', '') })] },
+      }),
+    ]);
+    const putExtra = new qiniu.form_up.PutExtra();
+    if (req.mimeType) putExtra.mimeType = req.mimeType;
+    putExtra.fname = req.fileName || 'file';
+    const uploader = new qiniu.form_up.FormUploader(config);
+    const result = await uploader.put(need(req, 'token'), need(req, 'key'), Buffer.from(need(req, 'base64'), 'base64'), putExtra);
+    return { status: result.resp.statusCode, body: result.data };
+  },
+};
+
+async function main() {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  let req;
+  try { req = JSON.parse(input); } catch (e) { throw new UsageError(`stdin is not JSON: ${e.message}`); }
+  const command = commands[req.cmd];
+  if (!command) throw new UsageError(`unknown cmd "${req.cmd}"; known: ${Object.keys(commands).join(', ')}`);
+  const result = await command(req);
+  process.stdout.write(JSON.stringify({ ...result, sdk: SDK_VERSION }) + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write((e instanceof UsageError ? 'usage: ' : 'error: ') + (e.stack || e.message) + '\n');
+  process.exit(e instanceof UsageError ? 2 : 1);
+});
