@@ -135,7 +135,7 @@ public sealed partial class FakeQiniu
             return (403, "limited mimeType: this file type is forbidden to upload");
         }
 
-        if (fields.TryGetValue("crc32", out var crc) && crc != Crc32.Compute(file).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (fields.TryGetValue("crc32", out var crc) && crc != System.IO.Hashing.Crc32.HashToUInt32(file).ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             return (406, "crc32 not match");
         }

@@ -46,7 +46,10 @@ public sealed class QiniuClient(IHttpClientFactory httpFactory, IOptions<QiniuOp
             throw new QiniuException(413, "form upload is limited to 1 GB", null);
         }
 
-        var crc32 = await Crc32.ComputeAsync(file.Rewind(), ct);
+        // Qiniu checks the file against CRC-32 (IEEE, as in zip and PNG).
+        var checksum = new System.IO.Hashing.Crc32();
+        await checksum.AppendAsync(file.Rewind(), ct);
+        var crc32 = checksum.GetCurrentHashAsUInt32();
         // The token must outlive every attempt of this upload.
         var token = CreateUploadToken(bucket, key, Options.Timeout * Options.MaxAttempts + TimeSpan.FromMinutes(10));
         using var answer = await SendAsync("upload", () =>
