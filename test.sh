@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LuffyBlazor's one test command. On a fresh machine it installs what the tests need (Chromium and a CJK font for
-# the browser tests, the Node peers for the interop tests, the local dotnet tools), then runs every test and ends
-# with one line: "tests: N passed, N failed".
+# the browser tests, PostgreSQL's server for the scale-out tests, the Node peers for the interop tests, the local
+# dotnet tools), then runs every test and ends with one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +11,8 @@ echo "== system packages"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qiE "wenquanyi|noto sans cjk" || missing+=(fonts-wqy-microhei)
+# The tests start their own throwaway cluster with initdb/pg_ctl; only the server binaries are needed.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   as_root apt-get update -q

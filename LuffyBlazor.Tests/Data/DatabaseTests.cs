@@ -16,13 +16,13 @@ public sealed class DatabaseTests
         var path = Path.Combine(Path.GetTempPath(), $"luffy-migrate-{Guid.NewGuid():N}.db");
         try
         {
-            var options = new DbContextOptionsBuilder<LuffyDbContext>().UseSqlite($"Data Source={path}").Options;
-            await using var db = new LuffyDbContext(options);
+            var options = new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={path}").Options;
+            await using var db = new SqliteLuffyDbContext(options);
 
             await DatabaseInitializer.MigrateAsync(db, NullLogger.Instance, CancellationToken.None);
 
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.False(db.Database.HasPendingModelChanges(), "the model has changes that no migration captures: run dotnet ef migrations add");
+            Assert.False(db.Database.HasPendingModelChanges(), "the model has changes that no SQLite migration captures: add one (README, \"Database\")");
             Assert.Equal(0, await db.Courses.CountAsync());
             var journal = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
             Assert.Equal("wal", journal.Single());

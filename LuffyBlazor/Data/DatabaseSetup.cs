@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,8 +11,13 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary><c>Sqlite</c> (default).</summary>
-    public string Provider { get; set; } = "Sqlite";
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
+    /// <summary><c>Sqlite</c> (default, one instance) or <c>Postgres</c> (several instances).</summary>
+    public string Provider { get; set; } = Sqlite;
+
+    public bool IsPostgres => Provider.Equals(Postgres, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Apply pending migrations at start-up; turn off where deployments migrate separately.</summary>
     public bool MigrateOnStartup { get; set; } = true;
@@ -30,25 +36,37 @@ public static class DatabaseSetup
 {
     public static void AddLuffyData(this IHostApplicationBuilder builder)
     {
+        var configured = builder.Configuration.GetConnectionString("Default");
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .Validate(o => o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase),
-                "Database:Provider must be 'Sqlite'.")
+            .Validate(o => o.IsPostgres || o.Provider.Equals(DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase),
+                "Database:Provider must be 'Sqlite' or 'Postgres'.")
+            .Validate(o => !o.IsPostgres || !string.IsNullOrWhiteSpace(configured),
+                "ConnectionStrings:Default is required when Database:Provider is 'Postgres' (e.g. Host=db;Database=luffy;Username=luffy;Password=...).")
             .ValidateOnStart();
 
-        var connectionString = ResolveSqliteConnectionString(
-            builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
-
-        builder.Services.AddSingleton<AuditStampInterceptor>();
-        builder.Services.AddSingleton<SqlitePragmaInterceptor>();
-        builder.Services.AddSingleton<SqliteWriteGate>();
-        builder.Services.AddPooledDbContextFactory<LuffyDbContext>((sp, options) =>
+        var services = builder.Services;
+        services.AddSingleton<AuditStampInterceptor>();
+        if (builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() is { IsPostgres: true })
         {
-            options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(LuffyDbContext).Assembly.FullName))
-                .AddInterceptors(
-                    sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>(), sp.GetRequiredService<SqliteWriteGate>());
-        });
+            services.AddPooledDbContextFactory<PostgresLuffyDbContext>((sp, options) =>
+                options.UseNpgsql(configured).AddInterceptors(sp.GetRequiredService<AuditStampInterceptor>()));
+            services.AddSingleton<IDbContextFactory<LuffyDbContext>, LuffyContextFactory<PostgresLuffyDbContext>>();
+        }
+        else
+        {
+            var connectionString = ResolveSqliteConnectionString(configured, builder.Environment.ContentRootPath);
+            services.AddSingleton<SqlitePragmaInterceptor>();
+            services.AddSingleton<SqliteWriteGate>();
+            services.AddPooledDbContextFactory<SqliteLuffyDbContext>((sp, options) => options.UseSqlite(connectionString).AddInterceptors(
+                sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>(), sp.GetRequiredService<SqliteWriteGate>()));
+            services.AddSingleton<IDbContextFactory<LuffyDbContext>, LuffyContextFactory<SqliteLuffyDbContext>>();
+        }
+
         // Endpoints, Identity and services take a scoped context; components use the factory (one per operation).
-        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContext());
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContext());
+
+        // Cookies and antiforgery tokens one instance issues must be readable by the others: one key ring, in the database.
+        services.AddDataProtection().PersistKeysToDbContext<LuffyDbContext>().SetApplicationName("LuffyBlazor");
     }
 
     /// <summary>
@@ -73,6 +91,29 @@ public static class DatabaseSetup
 
         return builder.ToString();
     }
+}
+
+/// <summary>Hands out the configured provider's (pooled) context as the <see cref="LuffyDbContext"/> the app works with.</summary>
+public sealed class LuffyContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<LuffyDbContext>
+    where TContext : LuffyDbContext
+{
+    public LuffyDbContext CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<LuffyDbContext> CreateDbContextAsync(CancellationToken ct = default) => await inner.CreateDbContextAsync(ct);
+}
+
+/// <summary>For <c>dotnet ef migrations add</c>: builds each provider's context without a database or a running app.</summary>
+public sealed class SqliteDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<SqliteLuffyDbContext>
+{
+    public SqliteLuffyDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+/// <inheritdoc cref="SqliteDesignTimeFactory"/>
+public sealed class PostgresDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<PostgresLuffyDbContext>
+{
+    public PostgresLuffyDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresLuffyDbContext>().UseNpgsql("Host=localhost;Database=luffy").Options);
 }
 
 /// <summary>

@@ -4,13 +4,18 @@ using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LuffyBlazor.Data;
 
-public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The one model of the app. Each database provider has a derived context that owns its migrations
+/// (<see cref="SqliteLuffyDbContext"/>, <see cref="PostgresLuffyDbContext"/>); everything else uses this type.
+/// </summary>
+public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<CourseCategory> CourseCategories => Set<CourseCategory>();
     public DbSet<Teacher> Teachers => Set<Teacher>();
@@ -24,6 +29,9 @@ public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : I
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
     public DbSet<SimulatorTrade> SimulatorTrades => Set<SimulatorTrade>();
+
+    /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -45,3 +53,9 @@ public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : I
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
+
+/// <summary>SQLite, the embedded default: migrations in <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteLuffyDbContext(DbContextOptions<SqliteLuffyDbContext> options) : LuffyDbContext(options);
+
+/// <summary>PostgreSQL, for several instances: migrations in <c>Data/Migrations/Postgres</c>.</summary>
+public sealed class PostgresLuffyDbContext(DbContextOptions<PostgresLuffyDbContext> options) : LuffyDbContext(options);

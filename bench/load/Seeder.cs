@@ -9,7 +9,7 @@ namespace LuffyBlazor.Load;
 public static class Seeder
 {
     public static LuffyDbContext Open(string databasePath) =>
-        new(new DbContextOptionsBuilder<LuffyDbContext>().UseSqlite($"Data Source={databasePath};Default Timeout=60").Options);
+        new SqliteLuffyDbContext(new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={databasePath};Default Timeout=60").Options);
 
     public static async Task<List<(int Id, decimal Price)>> CoursesAsync(string databasePath)
     {

@@ -19,6 +19,8 @@ public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
 public sealed class OrderService(
     IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, IOptions<OrderOptions> options, ILogger<OrderService> logger)
 {
+    private const int MaxAttempts = 3;
+
     public async Task<PlaceOrderResult> PlaceOrderAsync(
         string userId, IReadOnlyCollection<int> courseIds, decimal? clientTotal = null, string? subject = null,
         PayType payType = PayType.Alipay, CancellationToken ct = default)
@@ -66,11 +68,30 @@ public sealed class OrderService(
             return PlaceOrderResult.Fail($"订单金额不一致：应付 {Common.Money.Format(total)} 元，请刷新后重试");
         }
 
-        // Only the reuse check and the insert need the writer's lock (taken at BEGIN: two Buy clicks queue here
-        // instead of both inserting); pricing and validation above are plain reads.
+        var ordered = ids.Select(id => courses.First(c => c.Id == id)).Select(c => (c.Id, c.Name, c.Price)).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReuseOrInsertAsync(db, userId, ordered, total, subject, payType, ct);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && DatabaseErrors.IsConflict(ex))
+            {
+                // PostgreSQL failed the loser of two racing Buy clicks; run again, and it finds the winner's order.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<PlaceOrderResult> ReuseOrInsertAsync(
+        LuffyDbContext db, string userId, List<(int Id, string Name, decimal Price)> ordered, decimal total, string? subject, PayType payType,
+        CancellationToken ct)
+    {
+        // Only the reuse check and the insert need the writer's lock (taken at BEGIN on SQLite, so two Buy clicks
+        // queue here instead of both inserting; serializable on PostgreSQL); pricing and validation are plain reads.
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var purchaseKey = string.Join(',', ids);
+        var purchaseKey = string.Join(',', ordered.Select(c => c.Id));
         var live = await db.Orders.AsNoTracking()
             .Where(o => o.UserId == userId && o.PurchaseKey == purchaseKey && o.Status == OrderStatus.Unpaid
                         && o.ExpiresAt > now + Checkout.MinimumTimeToPay && o.TotalAmount == total)
@@ -81,7 +102,6 @@ public sealed class OrderService(
             return new PlaceOrderResult(live, null, Reused: true);
         }
 
-        var ordered = ids.Select(id => courses.First(c => c.Id == id)).ToList();
         var order = new Order
         {
             OutTradeNo = OrderNumbers.New(clock),

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LuffyBlazor.Data.Migrations
+namespace LuffyBlazor.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class OrdersPaymentsAndNotifyLog : Migration

@@ -8,9 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace LuffyBlazor.Data.Migrations
+namespace LuffyBlazor.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(LuffyDbContext))]
+    [DbContext(typeof(SqliteLuffyDbContext))]
     [Migration("20261125001138_InitialCatalogueAndIdentity")]
     partial class InitialCatalogueAndIdentity
     {

@@ -1,0 +1,231 @@
+using System.Net;
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LuffyBlazor.Tests.Data;
+
+/// <summary>The app on a real PostgreSQL server, alone and as two instances sharing one database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresTests(PostgresServer postgres)
+{
+    private Dictionary<string, string?> Settings(string database) => new()
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Default"] = postgres.ConnectionString(database),
+    };
+
+    private static string NewDatabase() => "luffy_" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task The_postgres_migrations_apply_to_an_empty_database_and_match_the_model()
+    {
+        var options = new DbContextOptionsBuilder<PostgresLuffyDbContext>().UseNpgsql(postgres.ConnectionString(NewDatabase())).Options;
+        await using var db = new PostgresLuffyDbContext(options);
+
+        await DatabaseInitializer.MigrateAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model has changes that no PostgreSQL migration captures: add one (README, \"Database\")");
+        Assert.Equal(0, await db.Courses.CountAsync());
+    }
+
+    [Fact]
+    public async Task The_app_runs_on_postgres_seeds_its_catalogue_and_serves_it()
+    {
+        using var app = new LuffyAppFactory(Settings(NewDatabase()));
+
+        var (code, body) = await app.CreateClient().GetJsonAsync("/api/v1/course/?size=100");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(15, body.GetProperty("data").GetArrayLength());
+        Assert.Contains("Npgsql", app.Services.GetRequiredService<LuffyDbContext>().Database.ProviderName);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_notifies_on_postgres_pay_once_and_a_forged_one_is_refused()
+    {
+        using var app = new LuffyAppFactory(Settings(NewDatabase()));
+        var (learner, _) = await app.CreateLearnerAsync();
+        var order = await app.PlaceOrderAsync(learner, 3);
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+
+        var forged = await app.CreateClient().PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed(AlipayTestKeys.AppPrivateKey));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => app.CreateClient().PostNotifyAsync(form)));
+
+        Assert.Equal("failure", forged);
+        Assert.All(answers, a => Assert.Equal("success", a));
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(1, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id)));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => c.OrderId == order.Id && c.To == OrderStatus.Paid)));
+        Assert.Equal(51, await app.QueryAsync(db => db.NotifyLogs.CountAsync(l => l.OutTradeNo == order.OutTradeNo)));
+    }
+
+    [Fact]
+    public async Task Racing_buy_clicks_on_postgres_make_one_order()
+    {
+        using var app = new LuffyAppFactory(Settings(NewDatabase()));
+        var (learner, _) = await app.CreateLearnerAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<OrderService>().PlaceOrderAsync(learner, [4, 5]);
+        }));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.Single(results.Select(r => r.Order!.OutTradeNo).Distinct());
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == learner)));
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_database_pay_each_order_exactly_once_and_accept_each_others_cookies()
+    {
+        var database = NewDatabase();
+        using var first = new LuffyAppFactory(Settings(database));
+        first.CreateClient();
+        using var second = new LuffyAppFactory(Settings(database));
+        var orders = new List<Order>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (learner, _) = await first.CreateLearnerAsync();
+            orders.Add(await first.PlaceOrderAsync(learner, 1 + i));
+        }
+
+        // Every order's notify five times through each instance, all at once.
+        var answers = await Task.WhenAll(orders.SelectMany(o =>
+        {
+            var form = NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed();
+            return Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? first : second).CreateClient().PostNotifyAsync(form));
+        }));
+
+        Assert.All(answers, a => Assert.Equal("success", a));
+        var ids = orders.Select(o => o.Id).ToList();
+        Assert.Equal(10, await first.QueryAsync(db => db.Orders.CountAsync(o => ids.Contains(o.Id) && o.Status == OrderStatus.Paid)));
+        Assert.Equal(10, await second.QueryAsync(db => db.CourseOwnerships.CountAsync(x => ids.Contains(x.OrderId))));
+        Assert.Equal(10, await second.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => ids.Contains(c.OrderId) && c.To == OrderStatus.Paid)));
+
+        // The log-in cookie one instance issues opens the other's pages: one data protection key ring, in the database.
+        var (_, name) = await first.CreateLearnerAsync("roaming");
+        var cookies = new CookieContainer();
+        using (var atFirst = first.CreateDefaultClient(new CookieHandler(cookies)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await atFirst.LoginThroughPageAsync(name, AppScenarios.LearnerPassword)).StatusCode);
+        }
+
+        using var atSecond = second.CreateDefaultClient(new CookieHandler(cookies));
+        var page = await atSecond.GetAsync("/orders");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains(name, WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Two_instances_sweeping_at_once_ask_alipay_about_each_expired_order_once()
+    {
+        await using var alipay = await ScriptedAlipay.StartAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = Settings(NewDatabase());
+        settings["Alipay:Gateway"] = alipay.Url;
+        settings["Orders:SweeperEnabled"] = "false";
+        using var first = new LuffyAppFactory(settings) { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        first.CreateClient();
+        using var second = new LuffyAppFactory(settings) { TestServices = s => s.AddSingleton<TimeProvider>(clock) };
+        second.CreateClient();
+        var orders = new List<Order>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (learner, _) = await first.CreateLearnerAsync();
+            var order = await first.PlaceOrderAsync(learner, 1 + i);
+            alipay.Trades[order.OutTradeNo] = ("WAIT_BUYER_PAY", order.TotalAmount);
+            orders.Add(order);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await Task.WhenAll(new[] { first, second, first, second }.Select(async app =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OrderTimeoutSweep>().SweepOnceAsync();
+        }));
+
+        foreach (var order in orders)
+        {
+            Assert.Equal(OrderStatus.TimedOut, (await second.OrderAsync(order.OutTradeNo)).Status);
+            Assert.Equal((1, 1), (alipay.CallsFor(order.OutTradeNo, "alipay.trade.query"), alipay.CallsFor(order.OutTradeNo, "alipay.trade.close")));
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_of_the_simulator_never_claim_the_same_notify()
+    {
+        var settings = Settings(NewDatabase());
+        settings["Alipay:Simulator:Enabled"] = "true";
+        settings["Alipay:Simulator:RunNotifier"] = "false";
+        settings["Alipay:Simulator:AppPublicKeyPath"] = AlipayTestKeys.AppPublicKeyPath;
+        settings["Alipay:Simulator:AlipayPrivateKeyPath"] = AlipayTestKeys.AlipayPrivateKeyPath;
+        using var first = new LuffyAppFactory(settings);
+        first.CreateClient();
+        using var second = new LuffyAppFactory(settings);
+        second.CreateClient();
+        await first.QueryAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            var trade = new Features.Payments.Simulator.SimulatorTrade
+            {
+                AppId = AlipayTestKeys.AppId, OutTradeNo = "T1", TradeNo = "2026112522001000000000000001", Subject = "s", TotalAmount = 1m,
+                ProductCode = "FAST_INSTANT_TRADE_PAY", CreatedAt = now,
+            };
+            db.Add(trade);
+            await db.SaveChangesAsync();
+            db.AddRange(Enumerable.Range(0, 40).Select(i => new Features.Payments.Simulator.SimulatorNotification
+            {
+                TradeId = trade.Id, NotifyId = $"N{i}", NotifyUrl = "http://127.0.0.1:9/notify", TradeStatusSent = "TRADE_SUCCESS",
+                Form = "[]", NextAttemptAt = now.AddMinutes(-1), CreatedAt = now,
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var claims = await Task.WhenAll(new[] { first, second, first, second }.Select(async app =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Features.Payments.Simulator.SimulatorNotifications>().ClaimDueAsync(40, CancellationToken.None);
+        }));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(40, all.Distinct().Count());
+    }
+
+    /// <summary>Keeps cookies across clients of different in-memory servers (both are http://localhost).</summary>
+    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var header = cookies.GetCookieHeader(request.RequestUri!);
+            if (header.Length > 0)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+
+            var response = await base.SendAsync(request, ct);
+            if (response.Headers.TryGetValues("Set-Cookie", out var set))
+            {
+                foreach (var cookie in set)
+                {
+                    cookies.SetCookies(request.RequestUri!, cookie);
+                }
+            }
+
+            if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found && response.Headers.Location is { } location)
+            {
+                // Follow the post-log-in redirect by hand, carrying the cookies just set.
+                var next = new HttpRequestMessage(HttpMethod.Get, new Uri(request.RequestUri!, location));
+                response.Dispose();
+                return await SendAsync(next, ct);
+            }
+
+            return response;
+        }
+    }
+}
