@@ -21,6 +21,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddLuffy(this WebApplicationBuilder builder)
     {
         builder.AddRepositoryDevelopmentSettings();
+        builder.AddSecretFiles();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
 

@@ -1,36 +1,26 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace LuffyBlazor.Load;
 
 /// <summary>
-/// The app as a separate Release process on 127.0.0.1 with its own temporary SQLite database and freshly generated
-/// keys, so the load tool measures what a deployment would run (Production settings, no simulator).
+/// One instance of the app as a separate Release process on 127.0.0.1, with Production settings and the
+/// environment's database and keys (so several instances share them, as behind a load balancer).
 /// </summary>
 public sealed class AppUnderTest : IAsyncDisposable
 {
-    public const string AppId = "2021000000000042";
-
     private readonly Process process;
 
-    private AppUnderTest(Process process, string folder, string baseUrl, RSA alipayPrivateKey, string jwtKey)
+    private AppUnderTest(Process process, string baseUrl)
     {
         this.process = process;
-        Folder = folder;
         BaseUrl = baseUrl;
-        AlipayPrivateKey = alipayPrivateKey;
-        JwtSigningKey = jwtKey;
     }
 
-    public string Folder { get; }
     public string BaseUrl { get; }
-    public string DatabasePath => Path.Combine(Folder, "luffy.db");
-    public RSA AlipayPrivateKey { get; }
-    public string JwtSigningKey { get; }
 
-    /// <summary>CPU time the app has used so far (user and system, all threads).</summary>
+    /// <summary>CPU time the process has used so far (user and system, all threads).</summary>
     public TimeSpan CpuTime
     {
         get
@@ -49,18 +39,9 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
-    public static async Task<AppUnderTest> StartAsync(string repositoryRoot)
+    public static async Task<AppUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> settings)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "luffy-load", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        using var appKey = RSA.Create(2048);
-        var alipayKey = RSA.Create(2048);
-        await File.WriteAllTextAsync(Path.Combine(folder, "app_private_key.pem"), appKey.ExportPkcs8PrivateKeyPem());
-        await File.WriteAllTextAsync(Path.Combine(folder, "alipay_public_key.pem"), alipayKey.ExportSubjectPublicKeyInfoPem());
-        var jwtKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.Combine(repositoryRoot, "LuffyBlazor"),
@@ -72,18 +53,11 @@ public sealed class AppUnderTest : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(repositoryRoot, "LuffyBlazor"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUrl);
-        var env = start.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__Default"] = $"Data Source={Path.Combine(folder, "luffy.db")}";
-        env["Jwt__SigningKey"] = jwtKey;
-        env["Alipay__AppId"] = AppId;
-        env["Alipay__AppPrivateKeyPath"] = Path.Combine(folder, "app_private_key.pem");
-        env["Alipay__AlipayPublicKeyPath"] = Path.Combine(folder, "alipay_public_key.pem");
-        env["Keys__Directory"] = Path.Combine(folder, "keys");
-        env["Storage__Local__Root"] = Path.Combine(folder, "media");
-        env["Security__HttpsRedirection"] = "false";
-        env["Orders__SweeperEnabled"] = "false";
-        env["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
 
         var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -105,7 +79,7 @@ public sealed class AppUnderTest : IAsyncDisposable
                 using var health = await http.GetAsync(baseUrl + "/healthz");
                 if (health.StatusCode == HttpStatusCode.OK)
                 {
-                    return new AppUnderTest(process, folder, baseUrl, alipayKey, jwtKey);
+                    return new AppUnderTest(process, baseUrl);
                 }
             }
             catch (HttpRequestException)
@@ -128,17 +102,7 @@ public sealed class AppUnderTest : IAsyncDisposable
             await process.WaitForExitAsync();
         }
 
-        AlipayPrivateKey.Dispose();
         process.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // left for the OS's temp cleaning
-        }
     }
 
     private static int FreePort()

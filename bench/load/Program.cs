@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
 // dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak] [--orders 2000] [--copies 5]
-//     [--learners 200] [--concurrency 64] [--seconds 20]
+//     [--learners 200] [--concurrency 64] [--seconds 20] [--provider sqlite|postgres] [--instances 1]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-var (orders, copies, learners, concurrency, seconds) =
-    (Option("orders", 2000), Option("copies", 5), Option("learners", 200), Option("concurrency", 64), Option("seconds", 20));
+var (orders, copies, learners, concurrency, seconds, instances) =
+    (Option("orders", 2000), Option("copies", 5), Option("learners", 200), Option("concurrency", 64), Option("seconds", 20), Option("instances", 1));
+var onPostgres = Array.IndexOf(args, "--provider") is var p and >= 0 && p + 1 < args.Length && args[p + 1].Equals("postgres", StringComparison.OrdinalIgnoreCase);
 if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak"))
 {
     Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak.");
@@ -16,14 +17,9 @@ if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak"))
 }
 
 var root = FindRepositoryRoot();
-Console.WriteLine($"Starting the app (Release, SQLite, Production settings) ...");
-await using var app = await AppUnderTest.StartAsync(root);
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
-{
-    BaseAddress = new Uri(app.BaseUrl),
-    Timeout = TimeSpan.FromSeconds(30),
-};
-var scenarios = new Scenarios(app, http, concurrency);
+Console.WriteLine($"Starting {instances} instance(s) of the app (Release, Production settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
+await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency);
+var scenarios = new Scenarios(app, concurrency);
 var results = new List<(LoadResult Result, double Target)>();
 
 // The app's CPU time spent on a scenario, per request it served.
@@ -34,17 +30,20 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
     return result with { AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / Math.Max(1, result.Requests) };
 }
 var startSet = app.WorkingSetBytes;
-Console.WriteLine($"App at {app.BaseUrl}; working set {startSet / 1048576.0:N0} MB. {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; {concurrency} concurrent requests.");
+Console.WriteLine($"App at {string.Join(", ", app.Instances.Select(i => i.BaseUrl))} on {app.Provider}; working set {startSet / 1048576.0:N0} MB. " +
+    $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; {concurrency} concurrent requests.");
 
 if (scenario is "all" or "notify")
 {
-    Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies");
+    Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies (after a warm-up round)");
+    await scenarios.NotifyStormAsync(Math.Max(100, orders / 10), copies);
     results.Add((await Measured(() => scenarios.NotifyStormAsync(orders, copies)), 3_000));
 }
 
 if (scenario is "all" or "checkout")
 {
-    Console.WriteLine($"checkout: {learners} learners with JWTs, one order per course each");
+    Console.WriteLine($"checkout: {learners} learners with JWTs, one order per course each (after a warm-up round)");
+    await scenarios.CheckoutAsync(Math.Max(10, learners / 10));
     results.Add((await Measured(() => scenarios.CheckoutAsync(learners)), 1_500));
 }
 

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LuffyBlazor.Load;
 
 /// <summary>The three bounded scenarios of bench/README.md, each checking the app's answers, not only timing them.</summary>
-public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency)
+public sealed class Scenarios(LoadEnvironment app, int concurrency)
 {
     public List<string> Failures { get; } = [];
 
@@ -23,23 +23,30 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
     /// </summary>
     public async Task<LoadResult> NotifyStormAsync(int orders, int copies)
     {
-        var courses = await Seeder.CoursesAsync(app.DatabasePath);
+        var courses = await Seeder.CoursesAsync(app);
         var decoyCount = Math.Max(1, orders / 10);
-        var users = await Seeder.LearnersAsync(app.DatabasePath, (orders + decoyCount) / courses.Count + 2, "storm");
-        var all = await Seeder.UnpaidOrdersAsync(app.DatabasePath, users, courses, orders + decoyCount);
+        var users = await Seeder.LearnersAsync(app, (orders + decoyCount) / courses.Count + 2, "storm");
+        var all = await Seeder.UnpaidOrdersAsync(app, users, courses, orders + decoyCount);
         var (real, decoys) = (all.Take(orders).ToList(), all.Skip(orders).ToList());
         using var stranger = RSA.Create(2048);
 
         // Copies of one notify sit side by side in the list, so the workers send them at the same moment.
-        var requests = new List<(byte[] Body, string Expected)>();
+        // With several instances, the copies of one notify go to different instances (round robin), as Alipay's
+        // retries would through a load balancer.
+        var requests = new List<(byte[] Body, string Expected, HttpClient Http)>();
+        void Add(byte[] body, string expected) => requests.Add((body, expected, app.ClientFor(requests.Count)));
         for (var i = 0; i < real.Count; i++)
         {
             var body = Encode(Notify(real[i], real[i].TotalAmount, app.AlipayPrivateKey));
-            requests.AddRange(Enumerable.Repeat((body, "success"), copies));
+            for (var copy = 0; copy < copies; copy++)
+            {
+                Add(body, "success");
+            }
+
             if (i < decoys.Count)
             {
-                requests.Add((Encode(Notify(decoys[i], decoys[i].TotalAmount, stranger)), "failure"));
-                requests.Add((Encode(Notify(decoys[i], decoys[i].TotalAmount + 0.01m, app.AlipayPrivateKey)), "failure"));
+                Add(Encode(Notify(decoys[i], decoys[i].TotalAmount, stranger)), "failure");
+                Add(Encode(Notify(decoys[i], decoys[i].TotalAmount + 0.01m, app.AlipayPrivateKey)), "failure");
             }
         }
 
@@ -48,7 +55,7 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
         {
             using var content = new ByteArrayContent(r.Body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-            using var response = await http.PostAsync("/api/v1/order/success/", content);
+            using var response = await r.Http.PostAsync("/api/v1/order/success/", content);
             var answer = await response.Content.ReadAsStringAsync();
             if (answer == "success")
             {
@@ -58,7 +65,7 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
             return answer == r.Expected;
         });
 
-        await using var db = Seeder.Open(app.DatabasePath);
+        await using var db = app.OpenDatabase();
         var realIds = real.Select(o => o.Id).ToList();
         var decoyIds = decoys.Select(o => o.Id).ToList();
         Check(await db.Orders.CountAsync(o => realIds.Contains(o.Id) && o.Status == OrderStatus.Paid) == orders, $"exactly {orders} orders paid");
@@ -72,15 +79,15 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
     /// <summary>Learners with JWTs placing orders through POST /api/v1/order/pay/; every order priced right and numbered uniquely.</summary>
     public async Task<LoadResult> CheckoutAsync(int learners)
     {
-        var courses = await Seeder.CoursesAsync(app.DatabasePath);
-        var users = await Seeder.LearnersAsync(app.DatabasePath, learners, "buyer");
+        var courses = await Seeder.CoursesAsync(app);
+        var users = await Seeder.LearnersAsync(app, learners, "buyer");
         var tokens = new JwtTokenService(Options.Create(new JwtOptions { SigningKey = app.JwtSigningKey }), TimeProvider.System);
         var requests = users.SelectMany(u =>
         {
             var token = tokens.CreateToken(u, []);
             return courses.Select(c => (Token: token, Body: Encoding.UTF8.GetBytes(
                 $"{{\"subject\":\"load\",\"total_amount\":\"{c.Price.ToString("0.00", CultureInfo.InvariantCulture)}\",\"pay_type\":1,\"courses\":[{c.Id}]}}")));
-        }).OrderBy(_ => Random.Shared.Next()).ToList();
+        }).OrderBy(_ => Random.Shared.Next()).Select((r, i) => (r.Token, r.Body, Http: app.ClientFor(i))).ToList();
 
         var numbers = new ConcurrentBag<string>();
         var result = await LoadRunner.RunAsync("checkout", requests, concurrency, async r =>
@@ -88,7 +95,7 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/order/pay/") { Content = new ByteArrayContent(r.Body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", r.Token);
-            using var response = await http.SendAsync(request);
+            using var response = await r.Http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             var at = text.IndexOf("\"out_trade_no\":\"", StringComparison.Ordinal);
             if (response.StatusCode != HttpStatusCode.OK || at < 0 || !text.Contains("\"pay_url\":\"http", StringComparison.Ordinal))
@@ -100,7 +107,7 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
             return true;
         });
 
-        await using var db = Seeder.Open(app.DatabasePath);
+        await using var db = app.OpenDatabase();
         var userIds = users.Select(u => u.Id).ToList();
         var mispriced = await db.Orders.Where(o => userIds.Contains(o.UserId))
             .CountAsync(o => o.TotalAmount != db.Courses.Where(c => c.Id == o.Details.First().CourseId).Select(c => c.Price).First());
@@ -116,9 +123,11 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
 
     public Task WarmUpAsync(string path) => LoadRunner.RunForAsync("warm-up", TimeSpan.FromSeconds(2), concurrency, () => GetOkAsync(path));
 
+    private int reads;
+
     private async Task<bool> GetOkAsync(string path)
     {
-        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+        using var response = await app.ClientFor(Interlocked.Increment(ref reads)).GetAsync(path, HttpCompletionOption.ResponseContentRead);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -137,7 +146,7 @@ public sealed class Scenarios(AppUnderTest app, HttpClient http, int concurrency
         var fields = new List<KeyValuePair<string, string>>
         {
             new("notify_type", "trade_status_sync"), new("notify_id", Guid.NewGuid().ToString("N")), new("notify_time", "2026-11-25 16:31:11"),
-            new("charset", "utf-8"), new("version", "1.0"), new("app_id", AppUnderTest.AppId), new("auth_app_id", AppUnderTest.AppId),
+            new("charset", "utf-8"), new("version", "1.0"), new("app_id", LoadEnvironment.AppId), new("auth_app_id", LoadEnvironment.AppId),
             new("out_trade_no", order.OutTradeNo), new("trade_no", "2026112522001" + order.OutTradeNo[^15..]), new("trade_status", "TRADE_SUCCESS"),
             new("total_amount", amountText), new("receipt_amount", amountText), new("buyer_pay_amount", amountText), new("invoice_amount", amountText),
             new("point_amount", "0.00"), new("subject", order.Subject), new("seller_id", "2088000000000001"), new("buyer_id", "2088102146225135"),

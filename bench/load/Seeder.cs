@@ -8,35 +8,33 @@ namespace LuffyBlazor.Load;
 /// <summary>Puts learners and unpaid orders straight into the app's database (what the scenarios start from).</summary>
 public static class Seeder
 {
-    public static LuffyDbContext Open(string databasePath) =>
-        new SqliteLuffyDbContext(new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={databasePath};Default Timeout=60").Options);
-
-    public static async Task<List<(int Id, decimal Price)>> CoursesAsync(string databasePath)
+    public static async Task<List<(int Id, decimal Price)>> CoursesAsync(LoadEnvironment environment)
     {
-        await using var db = Open(databasePath);
+        await using var db = environment.OpenDatabase();
         return (await db.Courses.AsNoTracking().Where(c => c.IsOnSale).OrderBy(c => c.Id).Select(c => new { c.Id, c.Price }).ToListAsync())
             .Select(c => (c.Id, c.Price)).ToList();
     }
 
     /// <summary>Learners who use the API with JWTs the tool mints (they never log in with a password).</summary>
-    public static async Task<List<ApplicationUser>> LearnersAsync(string databasePath, int count, string prefix)
+    public static async Task<List<ApplicationUser>> LearnersAsync(LoadEnvironment environment, int count, string prefix)
     {
         var now = DateTime.UtcNow;
+        var batch = Guid.NewGuid().ToString("N")[..6]; // each round its own learners
         var users = Enumerable.Range(0, count).Select(i => new ApplicationUser
         {
-            UserName = $"{prefix}{i:D5}",
-            NormalizedUserName = $"{prefix}{i:D5}".ToUpperInvariant(),
+            UserName = $"{prefix}{batch}{i:D5}",
+            NormalizedUserName = $"{prefix}{batch}{i:D5}".ToUpperInvariant(),
             SecurityStamp = Guid.NewGuid().ToString("N"),
             CreatedAt = now,
         }).ToList();
-        await using var db = Open(databasePath);
+        await using var db = environment.OpenDatabase();
         db.Users.AddRange(users);
         await db.SaveChangesAsync();
         return users;
     }
 
     /// <summary>One unpaid single-course order per (learner, course) pair, so each payment grants exactly one course.</summary>
-    public static async Task<List<Order>> UnpaidOrdersAsync(string databasePath, IReadOnlyList<ApplicationUser> users, IReadOnlyList<(int Id, decimal Price)> courses, int count)
+    public static async Task<List<Order>> UnpaidOrdersAsync(LoadEnvironment environment, IReadOnlyList<ApplicationUser> users, IReadOnlyList<(int Id, decimal Price)> courses, int count)
     {
         var now = DateTime.UtcNow;
         var orders = Enumerable.Range(0, count).Select(i =>
@@ -56,7 +54,7 @@ public static class Seeder
                 Details = [new OrderDetail { CourseId = courseId, CourseName = $"课程 {courseId}", Price = price, RealPrice = price }],
             };
         }).ToList();
-        await using var db = Open(databasePath);
+        await using var db = environment.OpenDatabase();
         foreach (var chunk in orders.Chunk(500))
         {
             db.Orders.AddRange(chunk);

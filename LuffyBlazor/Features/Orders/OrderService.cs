@@ -1,4 +1,3 @@
-using System.Data;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,8 @@ public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
 /// written in one transaction; pressing Buy twice for the same courses gives back the live unpaid order.
 /// </summary>
 public sealed class OrderService(
-    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, IOptions<OrderOptions> options, ILogger<OrderService> logger)
+    IDbContextFactory<LuffyDbContext> dbFactory, CompiledOrderQueries queries, TimeProvider clock, IOptions<OrderOptions> options,
+    ILogger<OrderService> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -42,8 +42,10 @@ public sealed class OrderService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One round trip: the courses, their prices, and whether the learner already owns each.
         var courses = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale }).ToListAsync(ct);
+            .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale, Owned = db.CourseOwnerships.Any(x => x.UserId == userId && x.CourseId == c.Id) })
+            .ToListAsync(ct);
         var unknown = ids.Except(courses.Select(c => c.Id)).ToList();
         if (unknown.Count > 0)
         {
@@ -55,11 +57,9 @@ public sealed class OrderService(
             return PlaceOrderResult.Fail($"课程《{offSale.Name}》已下架，无法购买");
         }
 
-        var owned = await db.CourseOwnerships.Where(x => x.UserId == userId && ids.Contains(x.CourseId))
-            .Select(x => x.CourseId).ToListAsync(ct);
-        if (owned.Count > 0)
+        if (courses.FirstOrDefault(c => c.Owned) is { } owned)
         {
-            return PlaceOrderResult.Fail($"您已购买《{courses.First(c => c.Id == owned[0]).Name}》，无需重复购买");
+            return PlaceOrderResult.Fail($"您已购买《{owned.Name}》，无需重复购买");
         }
 
         var total = courses.Sum(c => c.Price);
@@ -77,7 +77,7 @@ public sealed class OrderService(
             }
             catch (Exception ex) when (attempt < MaxAttempts && DatabaseErrors.IsConflict(ex))
             {
-                // PostgreSQL failed the loser of two racing Buy clicks; run again, and it finds the winner's order.
+                // PostgreSQL chose this transaction as a deadlock's victim; run again.
                 db.ChangeTracker.Clear();
             }
         }
@@ -87,16 +87,18 @@ public sealed class OrderService(
         LuffyDbContext db, string userId, List<(int Id, string Name, decimal Price)> ordered, decimal total, string? subject, PayType payType,
         CancellationToken ct)
     {
-        // Only the reuse check and the insert need the writer's lock (taken at BEGIN on SQLite, so two Buy clicks
-        // queue here instead of both inserting; serializable on PostgreSQL); pricing and validation are plain reads.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        // Only the reuse check and the insert need a lock, and only against the same learner's other Buy clicks.
+        // On SQLite the write gate already serializes writers; on PostgreSQL a no-op update of the learner's row
+        // holds that row until commit. Pricing and validation above are plain reads.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ConcurrencyStamp, u => u.ConcurrencyStamp), ct);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var purchaseKey = string.Join(',', ordered.Select(c => c.Id));
-        var live = await db.Orders.AsNoTracking()
-            .Where(o => o.UserId == userId && o.PurchaseKey == purchaseKey && o.Status == OrderStatus.Unpaid
-                        && o.ExpiresAt > now + Checkout.MinimumTimeToPay && o.TotalAmount == total)
-            .OrderByDescending(o => o.CreatedAt)
-            .FirstOrDefaultAsync(ct);
+        var live = await queries.LiveOrder(db, userId, purchaseKey, now + Checkout.MinimumTimeToPay, total, ct);
         if (live is not null)
         {
             return new PlaceOrderResult(live, null, Reused: true);

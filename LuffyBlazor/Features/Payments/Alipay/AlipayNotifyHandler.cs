@@ -12,7 +12,7 @@ namespace LuffyBlazor.Features.Payments.Alipay;
 /// notify is written to the <see cref="NotifyLog"/> with its verdict.
 /// </summary>
 public sealed class AlipayNotifyHandler(
-    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions, NotifyLogWriter log,
+    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries,
     IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<AlipayNotifyHandler> logger)
 {
     public const string Actor = "alipay-notify";
@@ -53,9 +53,12 @@ public sealed class AlipayNotifyHandler(
             return (NotifyVerdict.Rejected, "missing out_trade_no");
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var order = await db.Orders.AsNoTracking().Where(o => o.OutTradeNo == notify.OutTradeNo)
-            .Select(o => new { o.Id, o.TotalAmount, o.Status }).FirstOrDefaultAsync(ct);
+        OrderState? order;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            order = await queries.FindForNotify(db, notify.OutTradeNo, ct);
+        }
+
         if (order is null)
         {
             return (NotifyVerdict.Rejected, "unknown out_trade_no");

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using LuffyBlazor.Data;
+using LuffyBlazor.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Load;
+
+/// <summary>
+/// What the scenarios run against: freshly generated keys, a temporary database (a SQLite file, or a throwaway
+/// PostgreSQL server), and one or more app instances sharing both, each reached through its own HTTP client.
+/// </summary>
+public sealed class LoadEnvironment : IAsyncDisposable
+{
+    public const string AppId = "2021000000000042";
+
+    private readonly List<AppUnderTest> instances = [];
+    private ThrowawayPostgres? postgres;
+
+    private LoadEnvironment(string folder, RSA alipayPrivateKey, string jwtKey)
+    {
+        Folder = folder;
+        AlipayPrivateKey = alipayPrivateKey;
+        JwtSigningKey = jwtKey;
+    }
+
+    public string Folder { get; }
+    public RSA AlipayPrivateKey { get; }
+    public string JwtSigningKey { get; }
+    public string Provider { get; private set; } = DatabaseOptions.Sqlite;
+    public string ConnectionString { get; private set; } = "";
+    public IReadOnlyList<AppUnderTest> Instances => instances;
+    public List<HttpClient> Clients { get; } = [];
+
+    public TimeSpan CpuTime => instances.Aggregate(TimeSpan.Zero, (sum, i) => sum + i.CpuTime);
+
+    public long WorkingSetBytes => instances.Sum(i => i.WorkingSetBytes);
+
+    public static async Task<LoadEnvironment> StartAsync(string repositoryRoot, bool onPostgres, int instanceCount, int concurrency)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "luffy-load", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        using var appKey = RSA.Create(2048);
+        var alipayKey = RSA.Create(2048);
+        await File.WriteAllTextAsync(Path.Combine(folder, "app_private_key.pem"), appKey.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "alipay_public_key.pem"), alipayKey.ExportSubjectPublicKeyInfoPem());
+        var environment = new LoadEnvironment(folder, alipayKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        if (onPostgres)
+        {
+            environment.postgres = await ThrowawayPostgres.StartAsync();
+            environment.Provider = DatabaseOptions.Postgres;
+            environment.ConnectionString = environment.postgres.ConnectionString("luffy_load", maxPoolSize: concurrency + 16);
+        }
+        else
+        {
+            environment.ConnectionString = $"Data Source={Path.Combine(folder, "luffy.db")}";
+        }
+
+        var settings = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = environment.Provider,
+            ["ConnectionStrings:Default"] = environment.ConnectionString,
+            ["Jwt:SigningKey"] = environment.JwtSigningKey,
+            ["Alipay:AppId"] = AppId,
+            ["Alipay:AppPrivateKeyPath"] = Path.Combine(folder, "app_private_key.pem"),
+            ["Alipay:AlipayPublicKeyPath"] = Path.Combine(folder, "alipay_public_key.pem"),
+            ["Keys:Directory"] = Path.Combine(folder, "keys"),
+            ["Storage:Local:Root"] = Path.Combine(folder, "media"),
+            ["Storage:Local:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Security:HttpsRedirection"] = "false",
+            ["Orders:SweeperEnabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        // One after the other: the first migrates and seeds, the others find the database ready.
+        for (var i = 0; i < instanceCount; i++)
+        {
+            var instance = await AppUnderTest.StartAsync(repositoryRoot, settings);
+            environment.instances.Add(instance);
+            environment.Clients.Add(new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = concurrency,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            })
+            {
+                BaseAddress = new Uri(instance.BaseUrl),
+                Timeout = TimeSpan.FromSeconds(30),
+            });
+        }
+
+        return environment;
+    }
+
+    /// <summary>A context on the environment's database, for seeding and for the checks afterwards.</summary>
+    public LuffyDbContext OpenDatabase() => Provider == DatabaseOptions.Postgres
+        ? new PostgresLuffyDbContext(new DbContextOptionsBuilder<PostgresLuffyDbContext>().UseNpgsql(ConnectionString).Options)
+        : new SqliteLuffyDbContext(new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite(ConnectionString + ";Default Timeout=60").Options);
+
+    /// <summary>The client of the instance that takes the i-th request (round robin, as a load balancer would).</summary>
+    public HttpClient ClientFor(int i) => Clients[i % Clients.Count];
+
+    public async ValueTask DisposeAsync()
+    {
+        Clients.ForEach(c => c.Dispose());
+        foreach (var instance in instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+
+        AlipayPrivateKey.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the OS's temp cleaning
+        }
+    }
+}
