@@ -3,6 +3,7 @@ using LuffyBlazor.Common;
 using LuffyBlazor.Components;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
@@ -31,6 +32,7 @@ public static class HostingExtensions
         builder.AddAlipay();
         builder.AddAlipaySimulator();
         builder.AddOrders();
+        builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

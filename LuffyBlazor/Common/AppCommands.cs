@@ -1,10 +1,11 @@
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Admin.Demo;
 
 namespace LuffyBlazor.Common;
 
 /// <summary>
 /// Maintenance commands run with the app's own configuration instead of serving:
-/// <c>dotnet run --project LuffyBlazor -- migrate</c>.
+/// <c>dotnet run --project LuffyBlazor -- migrate</c>, <c>... -- seed-demo --orders 100000</c>.
 /// </summary>
 public static class AppCommands
 {
@@ -25,8 +26,11 @@ public static class AppCommands
                 }
 
                 return true;
+            case "seed-demo":
+                Environment.ExitCode = await SeedDemoCommand.RunAsync(app.Services, args);
+                return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate.");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, seed-demo.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -1,5 +1,7 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Admin.Audit;
+using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
@@ -22,6 +24,8 @@ public sealed class LuffyDbContext(DbContextOptions<LuffyDbContext> options) : I
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
+    public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
+    public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
