@@ -83,6 +83,7 @@ public static class HostingExtensions
         app.MapAccounts();
         app.MapCourseApi();
         app.MapOrderApi();
+        app.MapAdmin();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

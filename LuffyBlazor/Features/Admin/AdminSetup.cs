@@ -1,6 +1,9 @@
 using LuffyBlazor.Features.Admin.Audit;
+using LuffyBlazor.Features.Admin.Dashboard;
 using LuffyBlazor.Features.Admin.Demo;
+using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Admin.Users;
 
 namespace LuffyBlazor.Features.Admin;
 
@@ -13,10 +16,25 @@ public static class AdminSetup
     {
         services.AddScoped<AdminActors>();
         services.AddScoped<AdminAuditLog>();
+        services.AddScoped<DashboardQueries>();
 
+        services.AddScoped<OrderGridQuery>();
+        services.AddScoped<OrderCsvExport>();
+        services.AddScoped<AdminOrderDetails>();
+        services.AddScoped<AdminOrderActions>();
         services.AddScoped<OrderRefunds>();
+        services.AddScoped<AlipayTradeLookup>();
+        services.AddScoped<NotifyLogQuery>();
+
+        services.AddScoped<UserAdmin>();
 
         services.AddScoped<DemoDataSeeder>();
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapAdminApi();
+        return app;
     }
 }
