@@ -1,4 +1,5 @@
 using LuffyBlazor.Features.Admin.Audit;
+using LuffyBlazor.Features.Admin.Courses;
 using LuffyBlazor.Features.Admin.Dashboard;
 using LuffyBlazor.Features.Admin.Demo;
 using LuffyBlazor.Features.Admin.Notifies;
@@ -25,6 +26,10 @@ public static class AdminSetup
         services.AddScoped<OrderRefunds>();
         services.AddScoped<AlipayTradeLookup>();
         services.AddScoped<NotifyLogQuery>();
+
+        services.AddScoped<CourseAdmin>();
+        services.AddScoped<CourseContentAdmin>();
+        services.AddScoped<CourseMedia>();
 
         services.AddScoped<UserAdmin>();
 
