@@ -129,4 +129,21 @@ public sealed class AdminAuthorizationTests(LuffyAppFactory app) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/orders")).StatusCode);
         Assert.True(await app.QueryAsync(db => db.UserRoles.AnyAsync(ur => ur.UserId == id)));
     }
+
+    [Fact]
+    public async Task An_admin_token_stops_opening_the_api_once_the_role_is_removed_or_the_account_locked()
+    {
+        var (id, name) = await app.CreateLearnerAsync("helper");
+        var admin = await app.AdminAsync();
+        await app.WithAsync<LuffyBlazor.Features.Admin.Users.UserAdmin, LuffyBlazor.Features.Admin.AdminActionOutcome>(u => u.SetAdminAsync(id, true, "临时帮忙", admin));
+        var token = await app.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword);
+        var api = NewBrowser().WithBearer(token);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/admin/orders/")).StatusCode);
+
+        await app.WithAsync<LuffyBlazor.Features.Admin.Users.UserAdmin, LuffyBlazor.Features.Admin.AdminActionOutcome>(u => u.SetAdminAsync(id, false, "帮完了", admin));
+
+        using var response = await api.GetAsync("/api/v1/admin/orders/");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(104, (await ApiClient.ReadJsonAsync(response)).GetProperty("status").GetInt32());
+    }
 }
