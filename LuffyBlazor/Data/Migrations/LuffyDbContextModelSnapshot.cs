@@ -562,9 +562,9 @@ namespace LuffyBlazor.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CourseId");
-
                     b.HasIndex("OrderId");
+
+                    b.HasIndex("CourseId", "OrderId");
 
                     b.ToTable("OrderDetails");
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LuffyBlazor.Data.Migrations
 {
     [DbContext(typeof(LuffyDbContext))]
-    [Migration("20261125041317_AdminBackOffice")]
+    [Migration("20261125051303_AdminBackOffice")]
     partial class AdminBackOffice
     {
         /// <inheritdoc />
@@ -565,9 +565,9 @@ namespace LuffyBlazor.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CourseId");
-
                     b.HasIndex("OrderId");
+
+                    b.HasIndex("CourseId", "OrderId");
 
                     b.ToTable("OrderDetails");
                 });

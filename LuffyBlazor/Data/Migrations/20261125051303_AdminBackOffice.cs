@@ -11,6 +11,10 @@ namespace LuffyBlazor.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_OrderDetails_CourseId",
+                table: "OrderDetails");
+
             migrationBuilder.CreateTable(
                 name: "AdminAuditEntries",
                 columns: table => new
@@ -87,6 +91,11 @@ namespace LuffyBlazor.Data.Migrations
                 column: "TotalAmount");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OrderDetails_CourseId_OrderId",
+                table: "OrderDetails",
+                columns: new[] { "CourseId", "OrderId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_NotifyLogs_ReceivedAt",
                 table: "NotifyLogs",
                 column: "ReceivedAt");
@@ -145,8 +154,17 @@ namespace LuffyBlazor.Data.Migrations
                 table: "Orders");
 
             migrationBuilder.DropIndex(
+                name: "IX_OrderDetails_CourseId_OrderId",
+                table: "OrderDetails");
+
+            migrationBuilder.DropIndex(
                 name: "IX_NotifyLogs_ReceivedAt",
                 table: "NotifyLogs");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrderDetails_CourseId",
+                table: "OrderDetails",
+                column: "CourseId");
         }
     }
 }
