@@ -3,6 +3,7 @@ using LuffyBlazor.Common;
 using LuffyBlazor.Components;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
@@ -32,6 +33,7 @@ public static class HostingExtensions
         builder.AddAlipay();
         builder.AddAlipaySimulator();
         builder.AddOrders();
+        builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -84,6 +86,7 @@ public static class HostingExtensions
         app.MapOrderApi();
         app.MapAlipaySimulator();
         app.MapStorage();
+        app.MapAdmin();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Http;
 namespace LuffyBlazor.Tests.Infrastructure;
 
 /// <summary>
-/// A local gateway whose trades a test scripts by <c>out_trade_no</c>: it answers <c>alipay.trade.query</c> and
-/// <c>alipay.trade.close</c> the way Alipay does, signed with the test "Alipay" key, and records every call.
-/// A trade nobody scripted does not exist (<c>ACQ.TRADE_NOT_EXIST</c>).
+/// A local gateway whose trades a test scripts by <c>out_trade_no</c>: it answers <c>alipay.trade.query</c>,
+/// <c>alipay.trade.close</c>, <c>alipay.trade.refund</c> and <c>alipay.trade.fastpay.refund.query</c> the way Alipay
+/// does, signed with the test "Alipay" key, and records every call. A trade nobody scripted does not exist
+/// (<c>ACQ.TRADE_NOT_EXIST</c>). Refunds are kept per trade by out_request_no: the same out_request_no again refunds
+/// nothing more (<c>fund_change</c> N), partial refunds add up to the paid amount at most, <c>refund_fee</c> is the
+/// total refunded so far, and a fully refunded trade is closed.
 /// </summary>
 public sealed class ScriptedAlipay : IAsyncDisposable
 {
@@ -20,6 +23,17 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     public ConcurrentDictionary<string, (string Status, decimal Amount)> Trades { get; } = new();
 
     public ConcurrentQueue<(string Method, string OutTradeNo)> Calls { get; } = new();
+
+    /// <summary>Refunds made, per trade: out_request_no → amount.</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, decimal>> Refunds { get; } = new();
+
+    /// <summary>
+    /// Per trade, how many refund answers to lose: the refund is made, then HTTP 500 is answered (a timeout, as the
+    /// caller sees it). The client retries twice, so 3 makes one refund call fail for the caller.
+    /// </summary>
+    public ConcurrentDictionary<string, int> RefundAnswersToLose { get; } = new();
+
+    public decimal RefundedTotal(string outTradeNo) => Refunds.TryGetValue(outTradeNo, out var refunds) ? refunds.Values.Sum() : 0m;
 
     public string Url => gateway.Url;
 
@@ -36,7 +50,8 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     {
         var form = await context.Request.ReadFormAsync();
         var method = form["method"].ToString();
-        var outTradeNo = JsonDocument.Parse(form["biz_content"].ToString()).RootElement.GetProperty("out_trade_no").GetString()!;
+        var biz = JsonDocument.Parse(form["biz_content"].ToString()).RootElement;
+        var outTradeNo = biz.GetProperty("out_trade_no").GetString()!;
         Calls.Enqueue((method, outTradeNo));
         if (!Trades.TryGetValue(outTradeNo, out var trade))
         {
@@ -60,9 +75,71 @@ public sealed class ScriptedAlipay : IAsyncDisposable
             }),
             "alipay.trade.close" when trade.Status == "WAIT_BUYER_PAY" => Close(outTradeNo, trade.Amount),
             "alipay.trade.close" => Error("ACQ.TRADE_STATUS_ERROR", "交易状态不合法", outTradeNo),
+            "alipay.trade.refund" => Refund(outTradeNo, biz.GetProperty("out_request_no").GetString()!,
+                decimal.Parse(biz.GetProperty("refund_amount").GetString()!, CultureInfo.InvariantCulture), trade),
+            "alipay.trade.fastpay.refund.query" => RefundQuery(outTradeNo, biz.GetProperty("out_request_no").GetString()!, trade.Amount),
             _ => Error("ACQ.SYSTEM_ERROR", $"unscripted method {method}", outTradeNo),
         };
+        if (method == "alipay.trade.refund" && RefundAnswersToLose.TryGetValue(outTradeNo, out var toLose) && toLose > 0)
+        {
+            RefundAnswersToLose[outTradeNo] = toLose - 1;
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
         await FakeAlipayGateway.SignedAsync(context, method, node);
+    }
+
+    private string Refund(string outTradeNo, string outRequestNo, decimal amount, (string Status, decimal Amount) trade)
+    {
+        var refunds = Refunds.GetOrAdd(outTradeNo, _ => new());
+        lock (refunds)
+        {
+            var fundChange = "N";
+            if (!refunds.ContainsKey(outRequestNo))
+            {
+                if (trade.Status != "TRADE_SUCCESS")
+                {
+                    return Error("ACQ.TRADE_STATUS_ERROR", "交易状态不合法", outTradeNo);
+                }
+
+                if (refunds.Values.Sum() + amount > trade.Amount)
+                {
+                    return Error("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限", outTradeNo);
+                }
+
+                refunds[outRequestNo] = amount;
+                fundChange = "Y";
+                if (refunds.Values.Sum() == trade.Amount)
+                {
+                    Trades[outTradeNo] = ("TRADE_CLOSED", trade.Amount);
+                }
+            }
+
+            return JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = "2026112522001" + outTradeNo[^15..],
+                ["buyer_logon_id"] = "159****5620", ["fund_change"] = fundChange,
+                ["refund_fee"] = refunds.Values.Sum().ToString("0.00", CultureInfo.InvariantCulture),
+                ["gmt_refund_pay"] = "2026-11-26 10:00:00",
+            });
+        }
+    }
+
+    /// <summary>Like Alipay: 10000 either way, with the refund's fields only when it was made.</summary>
+    private string RefundQuery(string outTradeNo, string outRequestNo, decimal tradeAmount)
+    {
+        var fields = new Dictionary<string, string> { ["code"] = "10000", ["msg"] = "Success" };
+        if (Refunds.TryGetValue(outTradeNo, out var refunds) && refunds.TryGetValue(outRequestNo, out var amount))
+        {
+            fields["out_trade_no"] = outTradeNo;
+            fields["out_request_no"] = outRequestNo;
+            fields["refund_amount"] = amount.ToString("0.00", CultureInfo.InvariantCulture);
+            fields["total_amount"] = tradeAmount.ToString("0.00", CultureInfo.InvariantCulture);
+            fields["refund_status"] = "REFUND_SUCCESS";
+        }
+
+        return JsonSerializer.Serialize(fields);
     }
 
     private string Close(string outTradeNo, decimal amount)

@@ -1,11 +1,13 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Storage.Migration;
+using LuffyBlazor.Features.Admin.Demo;
 
 namespace LuffyBlazor.Common;
 
 /// <summary>
 /// Maintenance commands run with the app's own configuration instead of serving:
-/// <c>dotnet run --project LuffyBlazor -- migrate</c>, <c>... -- storage migrate --to Qiniu</c>.
+/// <c>dotnet run --project LuffyBlazor -- migrate</c>, <c>... -- storage migrate --to Qiniu</c>,
+/// <c>... -- seed-demo --orders 100000</c>.
 /// </summary>
 public static class AppCommands
 {
@@ -31,8 +33,11 @@ public static class AppCommands
                 Environment.ExitCode = await StorageCommands.RunAsync(
                     app.Services, args.SkipWhile(a => a != "storage").Skip(1).ToList(), Console.Out);
                 return true;
+            case "seed-demo":
+                Environment.ExitCode = await SeedDemoCommand.RunAsync(app.Services, args);
+                return true;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, storage migrate.");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, storage migrate, seed-demo.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -1,5 +1,7 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Admin.Audit;
+using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
@@ -28,6 +30,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
+    public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
+    public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
     public DbSet<SimulatorTrade> SimulatorTrades => Set<SimulatorTrade>();
 
     /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>
@@ -58,4 +62,13 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
 public sealed class SqliteLuffyDbContext(DbContextOptions<SqliteLuffyDbContext> options) : LuffyDbContext(options);
 
 /// <summary>PostgreSQL, for several instances: migrations in <c>Data/Migrations/Postgres</c>.</summary>
-public sealed class PostgresLuffyDbContext(DbContextOptions<PostgresLuffyDbContext> options) : LuffyDbContext(options);
+public sealed class PostgresLuffyDbContext(DbContextOptions<PostgresLuffyDbContext> options) : LuffyDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // Text compares byte by byte, as in SQLite, whatever locale the server was created with: prefix ranges on
+        // order numbers and user names (an index seek) and sort orders mean the same on both providers.
+        configurationBuilder.Properties<string>().UseCollation("C");
+    }
+}

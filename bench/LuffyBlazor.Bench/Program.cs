@@ -1,6 +1,7 @@
 using LuffyBlazor.Bench;
 
 // dotnet run -c Release --project bench/LuffyBlazor.Bench -- alipay [BenchmarkDotNet options]
+// dotnet run -c Release --project bench/LuffyBlazor.Bench -- orders-grid [--orders 100000] [--db path] [--runs 15]
 var command = args.FirstOrDefault() ?? "alipay";
 var rest = args.Skip(1).ToArray();
 switch (command)
@@ -8,8 +9,11 @@ switch (command)
     case "alipay":
         AlipayReport.Run(rest);
         break;
+    case "orders-grid":
+        await OrdersGridReport.RunAsync(rest);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Benchmarks: alipay.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Benchmarks: alipay, orders-grid.");
         return 2;
 }
 

@@ -84,6 +84,114 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Admin.Audit.AdminAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AdminId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AdminName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Target", "Id");
+
+                    b.ToTable("AdminAuditEntries");
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutRequestNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefundedTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("OutRequestNo")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "OrderId" }, "IX_OrderRefunds_OnePendingPerOrder")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 0");
+
+                    b.ToTable("OrderRefunds");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>
                 {
                     b.Property<int>("Id")
@@ -407,6 +515,8 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("OutTradeNo")
                         .IsUnique();
 
+                    b.HasIndex("TotalAmount");
+
                     b.HasIndex("TradeNo");
 
                     b.HasIndex("Status", "ExpiresAt");
@@ -414,6 +524,15 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status");
+
+                    b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
+
+                    b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
+
+                    b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
+                        .HasFilter("\"PaidAfterClose\"");
 
                     b.ToTable("Orders");
                 });
@@ -443,9 +562,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CourseId");
-
                     b.HasIndex("OrderId");
+
+                    b.HasIndex("CourseId", "OrderId");
 
                     b.ToTable("OrderDetails");
                 });
@@ -523,6 +642,8 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("OutTradeNo", "ReceivedAt");
 
@@ -894,6 +1015,15 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
+                {
+                    b.HasOne("LuffyBlazor.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>

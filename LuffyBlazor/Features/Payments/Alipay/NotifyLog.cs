@@ -42,5 +42,7 @@ internal sealed class NotifyLogConfiguration : IEntityTypeConfiguration<NotifyLo
         b.Property(x => x.RemoteIp).HasMaxLength(64);
         b.HasIndex(x => new { x.OutTradeNo, x.ReceivedAt });
         b.HasIndex(x => new { x.Verdict, x.ReceivedAt });
+        // The admin notify log, newest first.
+        b.HasIndex(x => x.ReceivedAt);
     }
 }

@@ -13,13 +13,33 @@ namespace LuffyBlazor.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AdminAuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AdminId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false, collation: "C"),
+                    AdminName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Target = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
+                    Reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
+                    Succeeded = table.Column<bool>(type: "boolean", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false, collation: "C")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AdminAuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -30,17 +50,17 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
+                    Id = table.Column<string>(type: "text", nullable: false, collation: "C"),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
                     EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    PhoneNumber = table.Column<string>(type: "text", nullable: true, collation: "C"),
                     PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
                     TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
                     LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -58,7 +78,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
                     SortOrder = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -72,8 +92,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    FriendlyName = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    Xml = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -87,13 +107,13 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    NotifyId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    TradeStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
+                    NotifyId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true, collation: "C"),
+                    TradeStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true, collation: "C"),
                     Verdict = table.Column<int>(type: "integer", nullable: false),
-                    Reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    RawParameters = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
-                    RemoteIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    Reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false, collation: "C"),
+                    RawParameters = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false, collation: "C"),
+                    RemoteIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -106,21 +126,21 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AppId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    TradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    AppId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    TradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
                     TotalAmount = table.Column<long>(type: "bigint", nullable: false),
-                    ProductCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    NotifyUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    ReturnUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    ProductCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    NotifyUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
+                    ReturnUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
                     TimeExpire = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     PaidAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    BuyerId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    BuyerLogonId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    BuyerId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true, collation: "C"),
+                    BuyerLogonId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
                     RefundedAmount = table.Column<long>(type: "bigint", nullable: false),
                     NotifyFault = table.Column<int>(type: "integer", nullable: false),
                     NotifyCopies = table.Column<int>(type: "integer", nullable: false),
@@ -140,10 +160,10 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Title = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Brief = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
-                    Avatar = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Title = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Brief = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false, collation: "C"),
+                    Avatar = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -156,9 +176,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    RoleId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    ClaimType = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -177,9 +197,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    ClaimType = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -196,10 +216,10 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    ProviderKey = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -216,8 +236,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    RoleId = table.Column<string>(type: "text", nullable: false, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -240,10 +260,10 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    LoginProvider = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    Name = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    Value = table.Column<string>(type: "text", nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -262,20 +282,20 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    OutTradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    Subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
                     TotalAmount = table.Column<long>(type: "bigint", nullable: false),
                     PayType = table.Column<int>(type: "integer", nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
-                    PurchaseKey = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    PurchaseKey = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false, collation: "C"),
                     ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    TradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    TradeNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
                     PayTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    BuyerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    BuyerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true, collation: "C"),
                     PaidAfterClose = table.Column<bool>(type: "boolean", nullable: false),
                     ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CloseReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    CloseReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
                     RefundedAmount = table.Column<long>(type: "bigint", nullable: false),
                     RefundedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     SweepClaimedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -301,10 +321,10 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     TradeId = table.Column<int>(type: "integer", nullable: false),
-                    NotifyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    NotifyUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    TradeStatusSent = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Form = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    NotifyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    NotifyUrl = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false, collation: "C"),
+                    TradeStatusSent = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    Form = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false, collation: "C"),
                     State = table.Column<int>(type: "integer", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -329,9 +349,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     TradeId = table.Column<int>(type: "integer", nullable: false),
-                    OutRequestNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OutRequestNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
                     Amount = table.Column<long>(type: "bigint", nullable: false),
-                    Reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
                     RefundedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -351,12 +371,12 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Brief = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Description = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
+                    Brief = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    Description = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false, collation: "C"),
                     Level = table.Column<int>(type: "integer", nullable: false),
                     Price = table.Column<long>(type: "bigint", nullable: false),
-                    Cover = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Cover = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
                     StudentsCount = table.Column<int>(type: "integer", nullable: false),
                     IsOnSale = table.Column<bool>(type: "boolean", nullable: false),
                     SortOrder = table.Column<int>(type: "integer", nullable: false),
@@ -383,6 +403,35 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "OrderRefunds",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrderId = table.Column<int>(type: "integer", nullable: false),
+                    OutRequestNo = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Amount = table.Column<long>(type: "bigint", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    RequestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RefundedTotal = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
+                    Attempts = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OrderRefunds", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OrderRefunds_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrderStatusChanges",
                 columns: table => new
                 {
@@ -391,8 +440,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     OrderId = table.Column<int>(type: "integer", nullable: false),
                     From = table.Column<int>(type: "integer", nullable: true),
                     To = table.Column<int>(type: "integer", nullable: false),
-                    Actor = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Actor = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
+                    Reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
                     At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -415,8 +464,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     NotificationId = table.Column<long>(type: "bigint", nullable: false),
                     At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     HttpStatus = table.Column<int>(type: "integer", nullable: true),
-                    Answer = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Error = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Answer = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C"),
+                    Error = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true, collation: "C"),
                     Accepted = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
@@ -436,7 +485,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
                     CourseId = table.Column<int>(type: "integer", nullable: false),
                     AddedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -465,8 +514,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     CourseId = table.Column<int>(type: "integer", nullable: false),
                     Number = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Summary = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false)
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
+                    Summary = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -485,7 +534,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false, collation: "C"),
                     CourseId = table.Column<int>(type: "integer", nullable: false),
                     OrderId = table.Column<int>(type: "integer", nullable: false),
                     GrantedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -521,7 +570,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     OrderId = table.Column<int>(type: "integer", nullable: false),
                     CourseId = table.Column<int>(type: "integer", nullable: false),
-                    CourseName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CourseName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
                     Price = table.Column<long>(type: "bigint", nullable: false),
                     RealPrice = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -550,10 +599,10 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ChapterId = table.Column<int>(type: "integer", nullable: false),
                     Number = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Title = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
                     DurationSeconds = table.Column<int>(type: "integer", nullable: false),
                     IsFreePreview = table.Column<bool>(type: "boolean", nullable: false),
-                    VideoKey = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    VideoKey = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -565,6 +614,11 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdminAuditEntries_Target_Id",
+                table: "AdminAuditEntries",
+                columns: new[] { "Target", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -673,19 +727,47 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 columns: new[] { "OutTradeNo", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotifyLogs_ReceivedAt",
+                table: "NotifyLogs",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_NotifyLogs_Verdict_ReceivedAt",
                 table: "NotifyLogs",
                 columns: new[] { "Verdict", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_OrderDetails_CourseId",
+                name: "IX_OrderDetails_CourseId_OrderId",
                 table: "OrderDetails",
-                column: "CourseId");
+                columns: new[] { "CourseId", "OrderId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_OrderDetails_OrderId",
                 table: "OrderDetails",
                 column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrderRefunds_OnePendingPerOrder",
+                table: "OrderRefunds",
+                column: "OrderId",
+                unique: true,
+                filter: "\"Status\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrderRefunds_OrderId",
+                table: "OrderRefunds",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrderRefunds_OutRequestNo",
+                table: "OrderRefunds",
+                column: "OutRequestNo",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_CreatedAt_Status_TotalAmount_RefundedAmount",
+                table: "Orders",
+                columns: new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Orders_OutTradeNo",
@@ -694,9 +776,30 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_PaidAfterClose",
+                table: "Orders",
+                columns: new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" },
+                filter: "\"PaidAfterClose\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_PayTime_Status_TotalAmount_RefundedAmount",
+                table: "Orders",
+                columns: new[] { "PayTime", "Status", "TotalAmount", "RefundedAmount" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_Status_CreatedAt_TotalAmount_RefundedAmount",
+                table: "Orders",
+                columns: new[] { "Status", "CreatedAt", "TotalAmount", "RefundedAmount" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Orders_Status_ExpiresAt",
                 table: "Orders",
                 columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Orders_TotalAmount",
+                table: "Orders",
+                column: "TotalAmount");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Orders_TradeNo",
@@ -767,6 +870,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AdminAuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
             migrationBuilder.DropTable(
@@ -798,6 +904,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "OrderDetails");
+
+            migrationBuilder.DropTable(
+                name: "OrderRefunds");
 
             migrationBuilder.DropTable(
                 name: "OrderStatusChanges");

@@ -1,0 +1,92 @@
+using Bunit;
+using LuffyBlazor.Features.Admin.Courses;
+using LuffyBlazor.Features.Admin.Dashboard;
+using LuffyBlazor.Features.Admin.Notifies;
+using LuffyBlazor.Features.Admin.Users;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Tests.Admin;
+
+/// <summary>The dashboard, notify log, users and course pages rendered with bUnit over the demo orders.</summary>
+public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture<DemoOrdersApp>
+{
+    public AdminPagesComponentTests(DemoOrdersApp fixture) : base(fixture.App)
+    {
+    }
+
+    [Fact]
+    public void The_dashboard_shows_counts_a_chart_top_courses_and_rejected_notifies()
+    {
+        var page = RenderPage<DashboardPage>("/admin");
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#stat-paid")), TimeSpan.FromSeconds(5));
+        var paid = App.QueryAsync(db => db.Orders.CountAsync(o => o.Status == Features.Orders.OrderStatus.Paid)).Result;
+        Assert.Contains(paid.ToString("N0"), page.Find("#stat-paid").TextContent);
+        Assert.NotEmpty(page.FindAll("#revenue-chart svg, #revenue-chart path, #revenue-chart rect"));
+        Assert.Equal(5, page.FindAll("#top-courses .top-course").Count);
+        Assert.NotEmpty(page.FindAll("#rejected-notifies .rejected-row"));
+    }
+
+    [Fact]
+    public void The_notify_log_filters_by_verdict_from_the_address()
+    {
+        var page = RenderPage<NotifiesPage>("/admin/notifies?verdict=2");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#notifies-grid tbody .notify-verdict")), TimeSpan.FromSeconds(5));
+        Assert.All(page.FindAll("#notifies-grid tbody .notify-verdict"), chip => Assert.Equal("已拒绝", chip.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task On_their_own_page_an_admin_cannot_press_lock_or_remove_admin()
+    {
+        var admin = await SignInAsAdminAsync();
+
+        var page = RenderPage<UserDetailPage>($"/admin/users/{admin.UserId}", p => p.Add(nameof(UserDetailPage.UserId), admin.UserId));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#user-is-admin")), TimeSpan.FromSeconds(5));
+        Assert.True(page.Find("#action-remove-admin").HasAttribute("disabled"));
+        Assert.True(page.Find("#action-lock").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Someone_elses_page_lists_their_orders_and_offers_the_actions()
+    {
+        await SignInAsAdminAsync();
+        var userId = await App.QueryAsync(db => db.Users.Where(u => u.UserName == "demo-00003").Select(u => u.Id).SingleAsync());
+        var orders = await App.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == userId));
+
+        var page = RenderPage<UserDetailPage>($"/admin/users/{userId}", p => p.Add(nameof(UserDetailPage.UserId), userId));
+
+        page.WaitForAssertion(() => Assert.Equal("demo-00003", page.Find("#user-name").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal(Math.Min(orders, UserAdmin.RecentOrderCount), page.FindAll("#user-orders .user-order").Count);
+        Assert.False(page.Find("#action-lock").HasAttribute("disabled"));
+        Assert.False(page.Find("#action-grant-admin").HasAttribute("disabled"));
+        Assert.Equal($"admin/orders?user={userId}", page.Find("#user-all-orders").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Saving_an_empty_course_form_shows_why_next_to_the_fields()
+    {
+        await SignInAsAdminAsync();
+        var page = RenderPage<CourseEditPage>("/admin/courses/new");
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#course-form")), TimeSpan.FromSeconds(5));
+
+        await page.Find("#course-form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("请填写课程名称", page.Markup));
+        Assert.Contains("请填写价格", page.Markup);
+        Assert.Contains("请选择分类", page.Markup);
+        Assert.Equal(15, await App.QueryAsync(db => db.Courses.CountAsync()));
+    }
+
+    [Fact]
+    public void The_courses_grid_lists_the_catalogue_in_the_schools_order()
+    {
+        var page = RenderPage<CoursesPage>("/admin/courses");
+
+        page.WaitForAssertion(() => Assert.Equal(15, page.FindAll("#courses-grid .course-link").Count), TimeSpan.FromSeconds(5));
+        Assert.Equal("Python 全栈开发", page.FindAll("#courses-grid .course-link")[0].TextContent);
+    }
+}

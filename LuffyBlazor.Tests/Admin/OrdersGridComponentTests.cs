@@ -1,0 +1,80 @@
+using Bunit;
+using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Tests.Admin;
+
+/// <summary>/admin/orders rendered with bUnit over the demo orders: the grid loads through ServerData.</summary>
+public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture<DemoOrdersApp>
+{
+    public OrdersGridComponentTests(DemoOrdersApp fixture) : base(fixture.App)
+    {
+    }
+
+    private IRenderedComponent<IComponent> RenderOrders(string url = "/admin/orders")
+    {
+        var page = RenderPage<OrdersPage>(url);
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#orders-grid tbody .order-link")), TimeSpan.FromSeconds(10));
+        return page;
+    }
+
+    private static List<string> Numbers(IRenderedComponent<IComponent> page) =>
+        page.FindAll("#orders-grid tbody .order-link").Select(a => a.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task The_grid_shows_the_newest_twenty_orders_and_the_totals_of_all()
+    {
+        var expected = await App.QueryAsync(db => db.Orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Take(20).Select(o => o.OutTradeNo).ToListAsync());
+
+        var page = RenderOrders();
+
+        Assert.Equal(expected, Numbers(page));
+        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent));
+        Assert.Equal($"admin/orders/{expected[0]}", page.Find("#orders-grid tbody .order-link").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void A_status_in_the_address_filters_the_grid_and_the_export_link()
+    {
+        var page = RenderOrders("/admin/orders?status=4");
+
+        Assert.All(page.FindAll("#orders-grid tbody .order-status"), chip => Assert.Equal("已退款", chip.TextContent.Trim()));
+        Assert.Equal("api/v1/admin/orders/export.csv?status=4", page.Find("#orders-export").GetAttribute("href"));
+        Assert.True(page.Find("#orders-export").HasAttribute("download"));
+    }
+
+    [Fact]
+    public async Task Clicking_the_amount_header_sorts_cheapest_first_on_the_server()
+    {
+        var cheapest = await App.QueryAsync(db => db.Orders.OrderBy(o => o.TotalAmount).ThenBy(o => o.Id).Take(20).Select(o => o.OutTradeNo).ToListAsync());
+        var page = RenderOrders();
+
+        var header = page.FindAll("#orders-grid th").Single(th => th.TextContent.Contains("金额"));
+        await header.QuerySelector(".sortable-column-header")!.ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal(cheapest, Numbers(page)), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Typing_a_course_name_filters_the_orders()
+    {
+        var expected = await App.QueryAsync(db => db.Orders.CountAsync(o => o.Details.Any(d => d.CourseName == "Nginx 高性能 Web 服务")));
+        var page = RenderOrders();
+
+        page.Find("#filter-search").Input("nginx");
+
+        page.WaitForAssertion(() => Assert.Equal(expected.ToString("N0"), page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Contains("q=nginx", page.Find("#orders-export").GetAttribute("href")));
+    }
+
+    [Fact]
+    public void Paid_after_close_orders_carry_a_warning_when_filtered()
+    {
+        var page = RenderOrders("/admin/orders?paid_after_close=1");
+
+        Assert.Equal(page.FindAll("#orders-grid tbody tr").Count(tr => tr.QuerySelector(".order-link") is not null), page.FindAll(".paid-after-close").Count);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using LuffyBlazor.Common;
+using LuffyBlazor.Features.Admin.Notifies;
+using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LuffyBlazor.Features.Admin;
+
+/// <summary>
+/// <c>/api/v1/admin/</c>: the back office's data for scripts and spreadsheets (bearer token or the site's cookie,
+/// role Admin). Read only: every change goes through the pages, with their confirmation and audit record. Amounts
+/// are "0.00" strings as everywhere in the API; times are UTC.
+/// </summary>
+public static class AdminApi
+{
+    public sealed record OrderList(IReadOnlyList<AdminOrderRow> Orders, OrderTotals Totals);
+
+    public sealed record NotifyItem(
+        long Id, DateTime ReceivedAt, string? OutTradeNo, string? TradeStatus, NotifyVerdict Verdict, string Reason, string? RemoteIp,
+        IReadOnlyDictionary<string, string> Parameters);
+
+    public sealed record NotifyList(IReadOnlyList<NotifyItem> Notifies, int Total);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new MoneyAsString() },
+    };
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(Policies.AdminApi)
+            .AddEndpointFilter(StillAnAdminAsync);
+        group.MapGet("/orders/", ListOrdersAsync).WithName("AdminOrders");
+        group.MapGet("/orders/export.csv", ExportOrders).WithName("AdminOrdersCsv");
+        group.MapGet("/orders/{outTradeNo}/", GetOrderAsync).WithName("AdminOrder");
+        group.MapGet("/notifies/", ListNotifiesAsync).WithName("AdminNotifies");
+        return app;
+    }
+
+    /// <summary>The orders grid's query: its filters, <c>sort</c> (a grid column) and <c>desc</c>, <c>page</c> from 1.</summary>
+    private static async Task<IResult> ListOrdersAsync(
+        HttpRequest request, OrderGridQuery grid, [FromQuery] int? page, [FromQuery] int? size, [FromQuery] string? sort,
+        [FromQuery] bool? desc, CancellationToken ct)
+    {
+        var (filter, error) = OrderGridFilter.Parse(request.Query);
+        if (filter is null)
+        {
+            return Api.BadRequest(error!);
+        }
+
+        if (page is < 1 || size is < 1 or > OrderGridQuery.MaxPageSize)
+        {
+            return Api.BadRequest($"page 从 1 开始，size 为 1 到 {OrderGridQuery.MaxPageSize}");
+        }
+
+        var result = await grid.PageAsync(filter, OrderSort.ForColumn(sort, desc ?? true), (page ?? 1) - 1, size ?? 20, ct);
+        return Ok(new OrderList(result.Rows, result.Totals));
+    }
+
+    private static IResult ExportOrders(HttpRequest request, OrderCsvExport export, TimeProvider clock)
+    {
+        var (filter, error) = OrderGridFilter.Parse(request.Query);
+        if (filter is null)
+        {
+            return Api.BadRequest(error!);
+        }
+
+        return TypedResults.Stream(
+            body => export.WriteAsync(filter, body, request.HttpContext.RequestAborted), "text/csv; charset=utf-8",
+            OrderCsvExport.FileName(clock.GetUtcNow()));
+    }
+
+    private static async Task<IResult> GetOrderAsync(string outTradeNo, AdminOrderDetails details, CancellationToken ct)
+    {
+        if (!OrderNumbers.IsWellFormed(outTradeNo))
+        {
+            return Api.BadRequest("无效的 out_trade_no");
+        }
+
+        var order = await details.FindAsync(outTradeNo, ct);
+        return order is null ? Api.NotFound("订单不存在") : Ok(order);
+    }
+
+    private static async Task<IResult> ListNotifiesAsync(
+        NotifyLogQuery notifies, [FromQuery] string? verdict, [FromQuery(Name = "out_trade_no")] string? outTradeNo,
+        [FromQuery] int? page, [FromQuery] int? size, CancellationToken ct)
+    {
+        NotifyVerdict? wanted = null;
+        if (!string.IsNullOrEmpty(verdict))
+        {
+            if (!int.TryParse(verdict, CultureInfo.InvariantCulture, out var number) || !Enum.IsDefined((NotifyVerdict)number))
+            {
+                return Api.BadRequest("verdict 必须是 0（已接受）、1（已忽略）或 2（已拒绝）");
+            }
+
+            wanted = (NotifyVerdict)number;
+        }
+
+        if (page is < 1 || size is < 1 or > NotifyLogQuery.MaxPageSize)
+        {
+            return Api.BadRequest($"page 从 1 开始，size 为 1 到 {NotifyLogQuery.MaxPageSize}");
+        }
+
+        var (rows, total) = await notifies.PageAsync(new NotifyFilter(wanted, outTradeNo), (page ?? 1) - 1, size ?? 20, ct);
+        var items = rows.Select(n => new NotifyItem(
+            n.Id, n.ReceivedAt, n.OutTradeNo, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp,
+            NotifyParameters.Read(n.RawParameters).ToDictionary(p => p.Key, p => p.Value))).ToList();
+        return Ok(new NotifyList(items, total));
+    }
+
+    /// <summary>
+    /// A bearer token says what its holder was when it was issued, up to a day ago: the Admin role and lock-out are
+    /// checked again against the database on every call.
+    /// </summary>
+    private static async ValueTask<object?> StillAnAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var admins = http.RequestServices.GetRequiredService<AdminActors>();
+        return await admins.FindAsync(http.User.FindFirstValue(ClaimTypes.NameIdentifier), http.RequestAborted) is null
+            ? Api.Fail(StatusCodes.Status403Forbidden, ApiStatus.Forbidden, "没有权限")
+            : await next(context);
+    }
+
+    private static IResult Ok<T>(T data) => TypedResults.Json(new ApiEnvelope<T>(ApiStatus.Success, "成功", data), Json);
+
+    /// <summary>Money as the API writes it everywhere: "99.00".</summary>
+    private sealed class MoneyAsString : JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Money.TryParse(reader.GetString(), out var yuan) ? yuan : throw new JsonException("not an amount");
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Money.Format(value));
+    }
+}

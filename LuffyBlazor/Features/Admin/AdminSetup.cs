@@ -1,0 +1,44 @@
+using LuffyBlazor.Features.Admin.Audit;
+using LuffyBlazor.Features.Admin.Courses;
+using LuffyBlazor.Features.Admin.Dashboard;
+using LuffyBlazor.Features.Admin.Demo;
+using LuffyBlazor.Features.Admin.Notifies;
+using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Admin.Users;
+
+namespace LuffyBlazor.Features.Admin;
+
+public static class AdminSetup
+{
+    public static void AddAdmin(this IHostApplicationBuilder builder) => builder.Services.AddAdminServices();
+
+    /// <summary>The back office's services (component tests add them to their own container).</summary>
+    public static IServiceCollection AddAdminServices(this IServiceCollection services)
+    {
+        services.AddScoped<AdminActors>();
+        services.AddScoped<AdminAuditLog>();
+        services.AddScoped<DashboardQueries>();
+
+        services.AddScoped<OrderGridQuery>();
+        services.AddScoped<OrderCsvExport>();
+        services.AddScoped<AdminOrderDetails>();
+        services.AddScoped<AdminOrderActions>();
+        services.AddScoped<OrderRefunds>();
+        services.AddScoped<AlipayTradeLookup>();
+        services.AddScoped<NotifyLogQuery>();
+
+        services.AddScoped<CourseAdmin>();
+        services.AddScoped<CourseContentAdmin>();
+
+        services.AddScoped<UserAdmin>();
+
+        services.AddScoped<DemoDataSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapAdminApi();
+        return app;
+    }
+}

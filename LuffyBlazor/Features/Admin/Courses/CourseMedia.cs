@@ -1,0 +1,36 @@
+using LuffyBlazor.Features.Storage;
+
+namespace LuffyBlazor.Features.Admin.Courses;
+
+/// <summary>
+/// Where the back office's course uploads go, and their clean-up. Covers are public (<c>courses/covers/…</c>), lesson
+/// videos private (<c>private/courses/videos/…</c>, played through signed URLs). Only keys under these folders are
+/// ever deleted when replaced: the seed media are shared and stay.
+/// </summary>
+public static class CourseMedia
+{
+    public const string UploadRoot = "courses";
+    public const string CoverPrefix = UploadRoot + "/covers";
+    public const string VideoPrefix = UploadRoot + "/videos";
+
+    public static bool IsBackOfficeUpload(string? key) =>
+        StorageKeys.IsValid(key)
+        && (key!.StartsWith(UploadRoot + "/", StringComparison.Ordinal)
+            || key.StartsWith(StorageKeys.PrivatePrefix + UploadRoot + "/", StringComparison.Ordinal));
+
+    /// <summary>Deletes a replaced or removed file if the back office uploaded it; never fails the caller.</summary>
+    public static async Task DeleteUploadedAsync(IFileStore files, string? key)
+    {
+        if (IsBackOfficeUpload(key))
+        {
+            try
+            {
+                await files.DeleteAsync(key!);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                // Left behind: a stray file costs storage, not correctness.
+            }
+        }
+    }
+}

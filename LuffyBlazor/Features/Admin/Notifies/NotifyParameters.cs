@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace LuffyBlazor.Features.Admin.Notifies;
+
+/// <summary>
+/// A stored notify's raw parameters for people: sorted by name as Alipay signs them, with the signature cut to its
+/// ends (enough to compare, not a wall of base64).
+/// </summary>
+public static class NotifyParameters
+{
+    /// <summary>The parameters, or one "(unreadable)" row when the stored text is not a JSON object (cut short, say).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Read(string rawParameters)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(rawParameters);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Unreadable(rawParameters);
+            }
+
+            return document.RootElement.EnumerateObject()
+                .Select(p => KeyValuePair.Create(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.GetRawText()))
+                .Select(p => p.Key == "sign" ? KeyValuePair.Create(p.Key, ShortenSignature(p.Value)) : p)
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (JsonException)
+        {
+            return Unreadable(rawParameters);
+        }
+    }
+
+    /// <summary>"Rm9vYmFy…Zm9v== (344 字符)" for a long signature; short values are kept.</summary>
+    public static string ShortenSignature(string sign) =>
+        sign.Length <= 24 ? sign : $"{sign[..12]}…{sign[^8..]} ({sign.Length} 字符)";
+
+    private static List<KeyValuePair<string, string>> Unreadable(string raw) =>
+        [KeyValuePair.Create("(无法解析)", raw.Length > 200 ? raw[..200] + "…" : raw)];
+}

@@ -1,0 +1,99 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuffyBlazor.Features.Admin.Orders;
+
+/// <summary>
+/// Turns an <see cref="OrderGridFilter"/> into SQL conditions that indexes can serve. Users and courses are looked
+/// up first (small tables) and the orders then filtered by their ids, never by a LIKE over every order.
+/// </summary>
+public static class OrderFilters
+{
+    /// <summary>At most this many users or courses take part in one filter.</summary>
+    private const int MaxMatches = 200;
+
+    public static async Task<IQueryable<Order>> ApplyAsync(LuffyDbContext db, OrderGridFilter filter, CancellationToken ct)
+    {
+        var orders = db.Orders.AsNoTracking();
+        if (filter.Status is { } status)
+        {
+            orders = orders.Where(o => o.Status == status);
+        }
+
+        if (filter.PayType is { } payType)
+        {
+            orders = orders.Where(o => o.PayType == payType);
+        }
+
+        if (filter.FromUtc is { } from)
+        {
+            orders = orders.Where(o => o.CreatedAt >= from);
+        }
+
+        if (filter.ToUtcExclusive is { } to)
+        {
+            orders = orders.Where(o => o.CreatedAt < to);
+        }
+
+        if (filter.PaidAfterCloseOnly)
+        {
+            orders = orders.Where(o => o.PaidAfterClose);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.User))
+        {
+            var userIds = await UserIdsAsync(db, filter.User.Trim(), ct);
+            orders = orders.Where(o => userIds.Contains(o.UserId));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            orders = await SearchAsync(db, orders, filter.Search.Trim(), ct);
+        }
+
+        return orders;
+    }
+
+    /// <summary>The user with this id, or with exactly this user name or e-mail (Identity's normalized, indexed columns).</summary>
+    private static Task<List<string>> UserIdsAsync(LuffyDbContext db, string user, CancellationToken ct)
+    {
+        var normalized = user.ToUpperInvariant();
+        return db.Users.AsNoTracking()
+            .Where(u => u.Id == user || u.NormalizedUserName == normalized || u.NormalizedEmail == normalized)
+            .Select(u => u.Id).Take(MaxMatches).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// An order number or Alipay trade number by its start (a range on the unique / trade_no indexes), or a course
+    /// by part of its name (resolved to course ids, then matched through the order lines' course index).
+    /// </summary>
+    private static async Task<IQueryable<Order>> SearchAsync(LuffyDbContext db, IQueryable<Order> orders, string term, CancellationToken ct)
+    {
+        var lowered = term.ToLowerInvariant();
+        var courseIds = await db.Courses.AsNoTracking().Where(c => c.Name.ToLower().Contains(lowered))
+            .Select(c => c.Id).Take(MaxMatches).ToListAsync(ct);
+        // "id IN (order ids of those courses' lines)": SQLite reads the lines through their course index once,
+        // where EXISTS would probe the lines of every order.
+        var withCourse = db.OrderDetails.Where(d => courseIds.Contains(d.CourseId)).Select(d => d.OrderId);
+        // Order and trade numbers have digits; a word such as "Python" is only a course name.
+        if (!OrderNumbers.IsWellFormed(term) || !term.Any(char.IsAsciiDigit))
+        {
+            return orders.Where(o => withCourse.Contains(o.Id));
+        }
+
+        // Our out_trade_no values are upper-case; people type them in either case.
+        var (numberFrom, numberTo) = PrefixRange(term.ToUpperInvariant());
+        var (tradeFrom, tradeTo) = PrefixRange(term);
+        return orders.Where(o =>
+            (o.OutTradeNo.CompareTo(numberFrom) >= 0 && o.OutTradeNo.CompareTo(numberTo) < 0)
+            || (o.TradeNo != null && o.TradeNo.CompareTo(tradeFrom) >= 0 && o.TradeNo.CompareTo(tradeTo) < 0)
+            || withCourse.Contains(o.Id));
+    }
+
+    /// <summary>
+    /// [prefix, prefix with its last character incremented): every string starting with the prefix, as a range an
+    /// index can seek (SQLite's LIKE is case-insensitive and so cannot use a binary index).
+    /// </summary>
+    internal static (string From, string To) PrefixRange(string prefix) => (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
+}
