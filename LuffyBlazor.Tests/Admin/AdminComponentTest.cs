@@ -41,6 +41,7 @@ public abstract class AdminComponentTest : BunitTestContext
         Services.AddSingleton(appServices.GetRequiredService<IOptions<StorageOptions>>());
         Services.AddSingleton(appServices.GetRequiredService<MediaUploads>());
         Services.AddSingleton(appServices.GetRequiredService<IAlipayClient>());
+        Services.AddSingleton(appServices.GetRequiredService<InFlightPayments>());
         Services.AddScoped<OrderTransitions>();
         Services.AddScoped<PaymentReconciliation>();
         // UserManager lives in the app's container: UserAdmin makes its scopes there.

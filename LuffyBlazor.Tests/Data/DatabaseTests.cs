@@ -1,5 +1,6 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Courses;
+using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -86,6 +87,33 @@ public sealed class DatabaseTests
 
         Assert.Equal(CatalogueSeedData.Courses.Sum(c => c.Price), total);
         Assert.Equal(0.01m, cheapest);
+    }
+
+    [Fact]
+    public async Task The_live_order_lookup_of_every_Buy_reads_the_learners_index_not_every_unpaid_order()
+    {
+        using var app = new LuffyAppFactory();
+        app.CreateClient();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        // The query of CompiledOrderQueries.LiveOrder, as SQLite's planner sees it without statistics.
+        var (userId, purchaseKey, payableUntil, total) = ("u1", "1,3", DateTime.UtcNow, 297.00m);
+        using var command = db.Orders.AsNoTracking()
+            .Where(o => o.UserId == userId && o.PurchaseKey == purchaseKey && o.Status == OrderStatus.Unpaid && o.ExpiresAt > payableUntil && o.TotalAmount == total)
+            .OrderByDescending(o => o.CreatedAt).Take(1).CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        await db.Database.OpenConnectionAsync();
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("IX_Orders_UserId_PurchaseKey_Status_ExpiresAt (UserId=? AND PurchaseKey=? AND Status=? AND ExpiresAt>?)"));
     }
 
     [Fact]

@@ -36,14 +36,14 @@ Console.WriteLine($"App at {string.Join(", ", app.Instances.Select(i => i.BaseUr
 if (scenario is "all" or "notify")
 {
     Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies (after a warm-up round)");
-    await scenarios.NotifyStormAsync(Math.Max(100, orders / 10), copies);
+    await scenarios.NotifyStormAsync(Math.Max(1000, orders / 2), copies);
     results.Add((await Measured(() => scenarios.NotifyStormAsync(orders, copies)), 3_000));
 }
 
 if (scenario is "all" or "checkout")
 {
     Console.WriteLine($"checkout: {learners} learners with JWTs, one order per course each (after a warm-up round)");
-    await scenarios.CheckoutAsync(Math.Max(10, learners / 10));
+    await scenarios.CheckoutAsync(Math.Max(50, learners / 2));
     results.Add((await Measured(() => scenarios.CheckoutAsync(learners)), 1_500));
 }
 

@@ -22,15 +22,24 @@ public enum PaymentOutcome
 /// effects (course ownership, history), so a change from the wrong state is refused and any number of
 /// concurrent or repeated calls leave exactly one result.
 /// </summary>
-public sealed class OrderTransitions(IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<OrderTransitions> logger)
+public sealed class OrderTransitions(
+    IDbContextFactory<LuffyDbContext> dbFactory, InFlightPayments inFlight, TimeProvider clock, ILogger<OrderTransitions> logger)
 {
     private const int MaxAttempts = 3;
 
     /// <summary>
     /// Records a confirmed payment: the order becomes paid and its courses are granted, at most once. Money that
     /// arrives after the order was cancelled or timed out is still recorded (it was taken) and flagged.
+    /// Concurrent calls for the same order in this process share one transaction (<see cref="InFlightPayments"/>).
     /// </summary>
-    public async Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default)
+    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        // The shared work is not cancelled when the caller that started it goes away: the others still wait on it.
+        return inFlight.JoinAsync(payment.OutTradeNo, () => ApplyPaymentOnceAsync(payment, actor, CancellationToken.None));
+    }
+
+    private async Task<PaymentOutcome> ApplyPaymentOnceAsync(PaymentConfirmation payment, string actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

@@ -589,13 +589,13 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     b.HasIndex("UserId", "CreatedAt");
 
-                    b.HasIndex("UserId", "PurchaseKey", "Status");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
+
+                    b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
