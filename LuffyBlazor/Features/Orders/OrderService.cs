@@ -13,14 +13,12 @@ public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
 
 /// <summary>
 /// Prices and places orders. Prices come from the database only; the order, its lines and its history row are
-/// written in one transaction; pressing Buy twice for the same courses gives back the live unpaid order.
+/// written in one transaction by <see cref="OrderWriter"/>; pressing Buy twice for the same courses gives back the
+/// live unpaid order.
 /// </summary>
 public sealed class OrderService(
-    IDbContextFactory<LuffyDbContext> dbFactory, CompiledOrderQueries queries, TimeProvider clock, IOptions<OrderOptions> options,
-    ILogger<OrderService> logger)
+    IDbContextFactory<LuffyDbContext> dbFactory, OrderWriter writer, IOptions<OrderOptions> options)
 {
-    private const int MaxAttempts = 3;
-
     public async Task<PlaceOrderResult> PlaceOrderAsync(
         string userId, IReadOnlyCollection<int> courseIds, decimal? clientTotal = null, string? subject = null,
         PayType payType = PayType.Alipay, CancellationToken ct = default)
@@ -68,62 +66,9 @@ public sealed class OrderService(
             return PlaceOrderResult.Fail($"订单金额不一致：应付 {Common.Money.Format(total)} 元，请刷新后重试");
         }
 
-        var ordered = ids.Select(id => courses.First(c => c.Id == id)).Select(c => (c.Id, c.Name, c.Price)).ToList();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReuseOrInsertAsync(db, userId, ordered, total, subject, payType, ct);
-            }
-            catch (Exception ex) when (attempt < MaxAttempts && DatabaseErrors.IsConflict(ex))
-            {
-                // PostgreSQL chose this transaction as a deadlock's victim; run again.
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    private async Task<PlaceOrderResult> ReuseOrInsertAsync(
-        LuffyDbContext db, string userId, List<(int Id, string Name, decimal Price)> ordered, decimal total, string? subject, PayType payType,
-        CancellationToken ct)
-    {
-        // Only the reuse check and the insert need a lock, and only against the same learner's other Buy clicks.
-        // On SQLite the write gate already serializes writers; on PostgreSQL a no-op update of the learner's row
-        // holds that row until commit. Pricing and validation above are plain reads.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!db.Database.IsSqlite())
-        {
-            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ConcurrencyStamp, u => u.ConcurrencyStamp), ct);
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        var purchaseKey = string.Join(',', ordered.Select(c => c.Id));
-        var live = await queries.LiveOrder(db, userId, purchaseKey, now + Checkout.MinimumTimeToPay, total, ct);
-        if (live is not null)
-        {
-            return new PlaceOrderResult(live, null, Reused: true);
-        }
-
-        var order = new Order
-        {
-            OutTradeNo = OrderNumbers.New(clock),
-            UserId = userId,
-            Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(ordered.Select(c => c.Name).ToList()) : subject.Trim(),
-            TotalAmount = total,
-            PayType = payType,
-            Status = OrderStatus.Unpaid,
-            PurchaseKey = purchaseKey,
-            CreatedAt = now, // the same instant as the deadline, so the order lives exactly PaymentTimeout
-            ExpiresAt = now + options.Value.PaymentTimeout,
-            Details = ordered.Select(c => new OrderDetail { CourseId = c.Id, CourseName = c.Name, Price = c.Price, RealPrice = c.Price }).ToList(),
-        };
-        db.Orders.Add(order);
-        db.OrderStatusChanges.Add(new OrderStatusChange { Order = order, From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-
-        logger.LogInformation("Order {OutTradeNo} placed: {Count} course(s), {Total} yuan", order.OutTradeNo, ordered.Count, total);
-        return new PlaceOrderResult(order, null, Reused: false);
+        var lines = ids.Select(id => courses.First(c => c.Id == id)).Select(c => (c.Id, c.Name, c.Price)).ToList();
+        var title = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(lines.Select(c => c.Name).ToList()) : subject.Trim();
+        return await writer.WriteAsync(new OrderDraft(userId, lines, total, title, payType), ct);
     }
 
     /// <summary>"路飞学城-Python 全栈开发" or "路飞学城-Python 全栈开发等3门课程".</summary>

@@ -24,6 +24,8 @@ public static class OrdersSetup
         builder.Services.AddScoped<Cart>();
         builder.Services.AddScoped<OrderTimeoutSweep>();
         builder.Services.AddScoped<AlipayNotifyHandler>();
+        builder.Services.AddSingleton<OrderWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderWriter>());
         builder.Services.AddSingleton<NotifyLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyLogWriter>());
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
