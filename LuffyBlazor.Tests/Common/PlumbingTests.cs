@@ -93,6 +93,7 @@ public sealed class StartupValidationTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains("Jwt:SigningKey", error.ToString());
+        Assert.False(File.Exists(app.DatabasePath), "a start that fails validation must not create, migrate or seed the database");
     }
 
     [Fact]
