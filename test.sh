@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LuffyBlazor's one test command. On a fresh machine it installs what the tests need (Chromium and a CJK font for
-# the browser tests, PostgreSQL's server for the scale-out tests, the Node peers for the interop tests, the local
-# dotnet tools), then runs every test and ends with one line: "tests: N passed, N failed".
+# the browser tests, PostgreSQL's server for the scale-out tests, Node.js and the Node peers for the interop tests,
+# the local dotnet tools), then runs every test and ends with one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,11 +13,32 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qiE "wenquanyi|noto sans cjk" || missing+=(fonts-wqy-microhei)
 # The tests start their own throwaway cluster with initdb/pg_ctl; only the server binaries are needed.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   as_root apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
+
+echo "== node.js"
+# The peers' lock file needs Node >= 20.18.1 (undici 7, under the official Alipay SDK, will not even load on 18).
+# Debian 12 serves Node 18: then Node 20 comes from the npm registry's node-linux-<arch> package, a plain binary,
+# into .tools/node (git-ignored), first on PATH for the rest of this script and the tests it runs.
+node_is_recent() {
+  node -e 'const [major, minor, patch] = process.versions.node.split(".").map(Number);
+           process.exit(major > 20 || (major === 20 && (minor > 18 || (minor === 18 && patch >= 1))) ? 0 : 1)'
+}
+if ! node_is_recent; then
+  arch=$(uname -m); case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
+  runtime="$PWD/.tools/node"
+  if [ ! -x "$runtime/node_modules/node-linux-$arch/bin/node" ]; then
+    echo "node $(node --version) is too old for the peers: installing Node 20 into .tools/node"
+    npm install --prefix "$runtime" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@20.20.2"
+  fi
+  export PATH="$runtime/node_modules/node-linux-$arch/bin:$PATH"
+fi
+echo "node $(node --version)"
 
 echo "== node peers (official Alipay and Qiniu SDKs, local S3 server)"
 (cd test-support/node && npm ci --no-audit --no-fund --loglevel=error)

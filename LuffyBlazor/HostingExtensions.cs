@@ -11,6 +11,7 @@ using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Scalar.AspNetCore;
 
@@ -50,6 +51,9 @@ public static class HostingExtensions
 
     public static async Task UseLuffyAsync(this WebApplication app)
     {
+        // ValidateOnStart alone would check options in app.Run(), after the database was migrated and seeded:
+        // check them first, so that a bad configuration stops start-up before it changes anything.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         await app.Services.InitializeDatabaseAsync();
 
         app.UseExceptionHandler("/Error", createScopeForErrors: true);

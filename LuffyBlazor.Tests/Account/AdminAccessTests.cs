@@ -4,6 +4,7 @@ using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LuffyBlazor.Tests.Account;
 
@@ -82,5 +83,28 @@ public sealed class AdminSeedingTests
             var (code, _) = await client.PostJsonAsync("/api/v1/user/login/", new { username = LuffyAppFactory.AdminEmail, password = "a-different-pass-9" });
             Assert.Equal(HttpStatusCode.BadRequest, code);
         }
+    }
+
+    [Theory]
+    [InlineData(LuffyAppFactory.AdminUserName, null)]
+    [InlineData("squatter", LuffyAppFactory.AdminEmail)]
+    public async Task An_account_that_took_the_admin_name_or_email_before_it_was_configured_is_never_made_an_admin(string username, string? email)
+    {
+        using var unconfigured = new LuffyAppFactory(new Dictionary<string, string?> { ["Admin:Email"] = "", ["Admin:Password"] = "" });
+        await unconfigured.CreateClient().RegisterAsync(username, "learner-pass-1", email);
+        var logs = new CapturedLogs();
+
+        using var configured = new LuffyAppFactory(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={unconfigured.DatabasePath}" })
+        {
+            TestServices = services => services.AddSingleton<ILoggerProvider>(logs),
+        };
+        var client = configured.CreateClient();
+
+        var token = await client.LoginForTokenAsync(username, "learner-pass-1");
+        var (_, me) = await configured.CreateClient().WithBearer(token).GetJsonAsync("/api/v1/user/me/");
+        Assert.Empty(me.GetProperty("data").GetProperty("roles").EnumerateArray());
+        await using var scope = configured.Services.CreateAsyncScope();
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().GetUsersInRoleAsync("Admin"));
+        Assert.Contains(logs.Warnings, w => w.Contains("Admin:UserName") && w.Contains("Admin:Email") && w.Contains(username));
     }
 }

@@ -81,6 +81,32 @@ public sealed class RateLimitTests
         var (_, catalogue) = await client.GetJsonAsync("/api/v1/course/");
         Assert.Equal(100, catalogue.GetProperty("status").GetInt32());
     }
+
+    [Theory]
+    [InlineData("/Account/Login", "login")]
+    [InlineData("/Account/Register", "register")]
+    public async Task Too_many_posts_of_the_log_in_and_register_pages_are_refused_with_429_but_the_pages_still_open(string page, string form)
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?> { ["RateLimiting:Auth:PermitLimit"] = "2" });
+        var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.Login"] = "someone", ["Input.UserName"] = "someone", ["Input.Password"] = "whatever-1", ["Input.ConfirmPassword"] = "whatever-1",
+        };
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await browser.SubmitFormAsync(page, form, fields);
+            codes.Add(response.StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, codes.Take(2));
+        Assert.Equal(HttpStatusCode.TooManyRequests, codes[2]);
+        using var refused = await browser.SubmitFormAsync(page, form, fields);
+        Assert.Equal("尝试次数过多，请稍后再试", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(page)).StatusCode);
+    }
 }
 
 public sealed class StartupValidationTests
@@ -93,6 +119,27 @@ public sealed class StartupValidationTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains("Jwt:SigningKey", error.ToString());
+        Assert.False(File.Exists(app.DatabasePath), "a start that fails validation must not create, migrate or seed the database");
+    }
+
+    [Fact]
+    public async Task In_development_a_missing_jwt_signing_key_is_generated_into_the_keys_folder_and_kept_across_restarts()
+    {
+        var noKey = new Dictionary<string, string?> { ["Jwt:SigningKey"] = "" };
+        using var first = new LuffyAppFactory(noKey) { EnvironmentName = "Development" };
+        var token = await first.CreateClient().LoginForTokenAsync(LuffyAppFactory.AdminUserName, LuffyAppFactory.AdminPassword);
+
+        var keyFile = Path.Combine(first.Root, "keys", "jwt_signing_key.txt");
+        Assert.True(File.Exists(keyFile));
+        Assert.True(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()).Length >= 32);
+
+        using var second = new LuffyAppFactory(new Dictionary<string, string?>(noKey)
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={first.DatabasePath}",
+            ["Keys:Directory"] = Path.Combine(first.Root, "keys"),
+        }) { EnvironmentName = "Development" };
+        var (code, _) = await second.CreateClient().WithBearer(token).GetJsonAsync("/api/v1/user/me/");
+        Assert.Equal(HttpStatusCode.OK, code);
     }
 
     [Fact]

@@ -77,6 +77,17 @@ public sealed class CatalogueComponentTests : BunitTestContext, IClassFixture<Lu
     }
 
     [Fact]
+    public void A_page_number_out_of_range_shows_no_courses_and_offers_the_first_page()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/?page=2147483647");
+
+        var page = Render<CataloguePage>();
+
+        page.WaitForAssertion(() => Assert.Contains("页码无效", page.Find("#catalogue-bad-page").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Empty(page.FindAll(".course-card"));
+    }
+
+    [Fact]
     public void Typing_in_the_search_box_puts_the_query_in_the_address()
     {
         var page = RenderAt("/");

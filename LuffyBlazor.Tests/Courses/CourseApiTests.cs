@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Tests.Infrastructure;
 
 namespace LuffyBlazor.Tests.Courses;
@@ -46,6 +47,9 @@ public sealed class CourseApiTests(LuffyAppFactory app) : IClassFixture<LuffyApp
     [InlineData("page=0", "page")]
     [InlineData("page=abc", "page")]
     [InlineData("page=-1", "page")]
+    [InlineData("page=21474837", "page")]
+    [InlineData("page=2147483647", "page")]
+    [InlineData("page=99999999999", "page")]
     [InlineData("size=0", "size")]
     [InlineData("size=1000", "size")]
     [InlineData("size=1.5", "size")]
@@ -56,6 +60,15 @@ public sealed class CourseApiTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         Assert.Equal(HttpStatusCode.BadRequest, code);
         Assert.NotEqual(100, body.GetProperty("status").GetInt32());
         Assert.Contains(mentions, body.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task The_last_page_number_allowed_is_served_as_an_empty_page()
+    {
+        var (code, body) = await client.GetJsonAsync($"/api/v1/course/?page={CatalogueQuery.MaxPage}&size={CatalogueQuery.MaxSize}");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Empty(body.GetProperty("data").EnumerateArray());
     }
 
     [Fact]

@@ -117,10 +117,60 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public void With_migrations_off_start_up_leaves_an_empty_database_unmigrated_and_says_how_to_migrate()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Database:MigrateOnStartup", error.ToString());
+        Assert.Contains("-- migrate", error.ToString());
+        Assert.Empty(TablesOf(app.DatabasePath));
+    }
+
+    [Fact]
+    public async Task With_migrations_off_an_already_migrated_database_is_served_as_it_is()
+    {
+        using var migrated = new LuffyAppFactory();
+        migrated.CreateClient();
+        using var app = new LuffyAppFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={migrated.DatabasePath}",
+            ["Database:MigrateOnStartup"] = "false",
+        });
+
+        var (code, body) = await app.CreateClient().GetJsonAsync("/api/v1/course/");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, code);
+        Assert.NotEmpty(body.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
     public void A_relative_sqlite_path_is_resolved_against_the_content_root()
     {
         var resolved = DatabaseSetup.ResolveSqliteConnectionString("Data Source=luffy.db", "/srv/app/LuffyBlazor");
 
         Assert.Contains("Data Source=/srv/app/LuffyBlazor/luffy.db", resolved);
+    }
+
+    private static List<string> TablesOf(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using var reader = command.ExecuteReader();
+        var tables = new List<string>();
+        while (reader.Read())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
     }
 }

@@ -8,19 +8,19 @@ public static class KeysDirectory
     public static string Resolve(IConfiguration configuration, IHostEnvironment environment) =>
         Path.GetFullPath(Path.Combine(environment.ContentRootPath, configuration[ConfigKey] ?? "../keys"));
 
-    /// <summary>Reads a generated secret, making it on first use. The file is readable by its owner only.</summary>
+    /// <summary>
+    /// Reads a generated secret, making it on first use. The file is readable by its owner only. When processes
+    /// race on first run, only one file wins and every caller returns what is on disk, never its own unused value.
+    /// </summary>
     public static string GetOrCreateSecret(string directory, string fileName, Func<string> create)
     {
         var path = Path.Combine(directory, fileName);
-        if (File.Exists(path))
+        if (!File.Exists(path))
         {
-            return File.ReadAllText(path).Trim();
+            WriteSecret(path, create());
         }
 
-        Directory.CreateDirectory(directory);
-        var value = create();
-        WriteSecret(path, value);
-        return value;
+        return File.ReadAllText(path).Trim();
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class KeysDirectory
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Another process created it first; theirs wins and is read back by the caller.
+            // Another process created it first: theirs wins, and GetOrCreateSecret reads it back.
         }
         finally
         {

@@ -18,10 +18,29 @@ public static class DatabaseInitializer
         {
             await MigrateAsync(db, logger, ct);
         }
+        else
+        {
+            await RequireMigratedAsync(db, ct);
+        }
 
         foreach (var seeder in provider.GetServices<IDataSeeder>())
         {
             await seeder.SeedAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Where deployments migrate separately, a database they have not migrated yet stops start-up with the way out,
+    /// instead of seeding into missing tables or serving an old schema.
+    /// </summary>
+    private static async Task RequireMigratedAsync(LuffyDbContext db, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}) and Database:MigrateOnStartup is false. " +
+                "Apply them first with `dotnet run --project LuffyBlazor -- migrate`, or set Database:MigrateOnStartup=true.");
         }
     }
 

@@ -45,6 +45,13 @@ public sealed class AlipayClientTests
         return (gateway, services.GetRequiredService<IAlipayClient>(), services);
     }
 
+    private static Task<(FakeAlipayGateway Gateway, IAlipayClient Client, ServiceProvider Services)> StartFailingAsync(int status) =>
+        StartAsync((_, c) =>
+        {
+            c.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+
     [Fact]
     public async Task A_trade_query_is_a_signed_form_post_and_its_signed_answer_is_parsed()
     {
@@ -144,11 +151,7 @@ public sealed class AlipayClientTests
     [Fact]
     public async Task A_request_not_marked_idempotent_is_never_sent_twice()
     {
-        var (gateway, _, services) = await StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        });
+        var (gateway, _, services) = await StartFailingAsync(StatusCodes.Status503ServiceUnavailable);
         await using var _ = gateway;
         using var __ = services;
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(IAlipayClient));
@@ -159,22 +162,42 @@ public sealed class AlipayClientTests
         Assert.Equal(1, gateway.Attempts);
     }
 
-    [Fact]
-    public async Task A_gateway_that_keeps_failing_ends_in_an_exception_after_three_attempts()
+    [Theory]
+    [InlineData("alipay.trade.query")]
+    [InlineData("alipay.trade.refund")]
+    [InlineData("alipay.trade.fastpay.refund.query")]
+    public async Task A_gateway_that_keeps_failing_an_idempotent_call_ends_in_an_exception_after_three_attempts(string method)
     {
-        var (gateway, client, services) = await StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            return Task.CompletedTask;
-        });
+        var (gateway, client, services) = await StartFailingAsync(StatusCodes.Status500InternalServerError);
+        await using var _ = gateway;
+        using var __ = services;
+
+        var error = await Assert.ThrowsAsync<AlipayException>(() => Call(client, method));
+
+        Assert.Equal(method, error.Method);
+        Assert.Contains("HTTP 500", error.Message);
+        Assert.Equal(3, gateway.Attempts);
+    }
+
+    [Fact]
+    public async Task A_close_is_sent_once_since_a_retry_after_a_lost_answer_would_report_a_closed_trade_as_a_failure()
+    {
+        var (gateway, client, services) = await StartFailingAsync(StatusCodes.Status503ServiceUnavailable);
         await using var _ = gateway;
         using var __ = services;
 
         var error = await Assert.ThrowsAsync<AlipayException>(() => client.CloseTradeAsync(OutTradeNo));
 
-        Assert.Contains("HTTP 500", error.Message);
-        Assert.Equal(3, gateway.Attempts);
+        Assert.Equal("alipay.trade.close", error.Method);
+        Assert.Equal(1, gateway.Attempts);
     }
+
+    private static Task Call(IAlipayClient client, string method) => method switch
+    {
+        "alipay.trade.query" => client.QueryTradeAsync(OutTradeNo),
+        "alipay.trade.refund" => client.RefundAsync(new AlipayRefundRequest(OutTradeNo, 30m, "R1", null)),
+        _ => client.QueryRefundAsync(OutTradeNo, "R1"),
+    };
 
     [Fact]
     public async Task A_gateway_that_does_not_answer_in_time_is_an_exception()

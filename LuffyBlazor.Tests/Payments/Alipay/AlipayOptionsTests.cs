@@ -19,8 +19,11 @@ public sealed class AlipayOptionsTests
         return Assert.IsType<OptionsValidationException>(error).Message;
     }
 
+    private static AlipayOptionsValidator Validator(string environment = "Testing") =>
+        new(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
+
     [Fact]
-    public void With_the_simulator_off_the_app_id_and_both_keys_are_required()
+    public void With_the_simulator_off_the_app_id_and_both_keys_are_required_and_all_named_in_one_message()
     {
         var message = StartupError(new Dictionary<string, string?>
         {
@@ -30,8 +33,38 @@ public sealed class AlipayOptionsTests
             ["Alipay:AlipayPublicKeyPath"] = "",
         });
 
-        Assert.Contains("Alipay:AppId is required when the simulator is off", message);
-        Assert.Contains("Alipay:AppPrivateKey or Alipay:AppPrivateKeyPath is required", message);
+        Assert.Contains(
+            "Alipay settings missing: Alipay:AppId, Alipay:AppPrivateKey (or Alipay:AppPrivateKeyPath), Alipay:AlipayPublicKey (or Alipay:AlipayPublicKeyPath). " +
+            "They are required when the simulator is off (Alipay:Simulator:Enabled=false).", message);
+    }
+
+    [Fact]
+    public void A_missing_alipay_public_key_alone_is_named()
+    {
+        var options = AlipayTestKeys.Options();
+        options.AlipayPublicKey = null;
+        options.AlipayPublicKeyPath = null;
+
+        var result = Validator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            "Alipay settings missing: Alipay:AlipayPublicKey (or Alipay:AlipayPublicKeyPath). They are required when the simulator is off (Alipay:Simulator:Enabled=false).",
+            result.FailureMessage);
+    }
+
+    [Fact]
+    public void With_the_simulator_on_a_missing_setting_is_named_without_claiming_the_simulator_is_off()
+    {
+        var options = AlipayTestKeys.Options();
+        options.Simulator.Enabled = true;
+        options.AppId = "";
+
+        var result = Validator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Alipay:AppId", result.FailureMessage);
+        Assert.DoesNotContain("simulator is off", result.FailureMessage);
     }
 
     [Fact]
@@ -66,11 +99,7 @@ public sealed class AlipayOptionsTests
     public void Other_bad_settings_are_named(string key, string value, string expected)
     {
         var options = AlipayTestKeys.Options();
-        var validator = new AlipayOptionsValidator(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment
-        {
-            EnvironmentName = "Testing",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var validator = Validator();
         switch (key)
         {
             case "Alipay:SignType": options.SignType = value; break;
@@ -88,12 +117,6 @@ public sealed class AlipayOptionsTests
     [Fact]
     public void The_test_keys_pass_validation()
     {
-        var validator = new AlipayOptionsValidator(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment
-        {
-            EnvironmentName = "Production",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-
-        Assert.True(validator.Validate(null, AlipayTestKeys.Options()).Succeeded);
+        Assert.True(Validator("Production").Validate(null, AlipayTestKeys.Options()).Succeeded);
     }
 }

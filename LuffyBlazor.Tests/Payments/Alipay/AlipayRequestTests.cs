@@ -156,15 +156,27 @@ public sealed partial class AlipayRequestTests
     [InlineData("路飞/学城=A&B", "路飞 学城 A B")]
     [InlineData("  Python\t\n全栈  ", "Python 全栈")]
     [InlineData("Emoji 😀 课程\u0007", "Emoji 课程")]
+    [InlineData("𠀀𪚥 生僻字 \U00031350", "𠀀𪚥 生僻字 \U00031350")] // CJK Extensions B and G (planes 2 and 3) are names, kept
+    [InlineData("乐谱𝄞与表情🎉", "乐谱与表情")] // other supplementary characters (music symbols, emoji) are dropped
     public void Subjects_lose_the_characters_alipay_rejects(string subject, string expected)
     {
         Assert.Equal(expected, AlipayBizContent.CleanSubject(subject));
     }
 
     [Fact]
+    public void Unpaired_surrogates_are_dropped_from_subjects()
+    {
+        // Built here, not in [InlineData]: the test runner cannot carry a lone surrogate through its serialization.
+        var subject = "孤" + '\uD800' + "立" + '\uDC00' + "代理";
+
+        Assert.Equal("孤立代理", AlipayBizContent.CleanSubject(subject));
+    }
+
+    [Fact]
     public void Subjects_are_cut_at_256_characters_and_an_empty_one_is_refused()
     {
         Assert.Equal(256, AlipayBizContent.CleanSubject(new string('课', 300)).Length);
+        Assert.Equal(new string('课', 255), AlipayBizContent.CleanSubject(new string('课', 255) + "𠀀")); // never half a pair
         Assert.Throws<ArgumentException>(() => AlipayBizContent.CleanSubject("/ = &"));
     }
 

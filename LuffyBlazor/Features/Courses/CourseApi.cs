@@ -29,12 +29,12 @@ public static class CourseApi
     private static async Task<IResult> ListAsync(
         CourseCatalog catalog, HttpContext context, string? page, string? size, CancellationToken ct)
     {
-        if (!TryParsePositive(page, 1, int.MaxValue, 1, out var pageNumber))
+        if (!CatalogueQuery.TryParsePage(page, out var pageNumber))
         {
-            return Api.BadRequest("page 必须是大于等于 1 的整数");
+            return Api.BadRequest(CatalogueQuery.PageRule);
         }
 
-        if (!TryParsePositive(size, 1, CatalogueQuery.MaxSize, DefaultApiPageSize, out var pageSize))
+        if (!TryParseSize(size, out var pageSize))
         {
             return Api.BadRequest($"size 必须是 1 到 {CatalogueQuery.MaxSize} 之间的整数");
         }
@@ -65,14 +65,14 @@ public static class CourseApi
             course.CoverUrl, course.StudentsCount, course.IsOnSale, course.CategoryName, course.Teacher.Name, chapters));
     }
 
-    private static bool TryParsePositive(string? text, int min, int max, int fallback, out int value)
+    private static bool TryParseSize(string? text, out int size)
     {
         if (string.IsNullOrEmpty(text))
         {
-            value = fallback;
+            size = DefaultApiPageSize;
             return true;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size is >= 1 and <= CatalogueQuery.MaxSize;
     }
 }

@@ -10,6 +10,24 @@ public sealed record CatalogueQuery(string? Search = null, int? CategoryId = nul
 {
     public const int DefaultSize = 12;
     public const int MaxSize = 100;
+
+    /// <summary>The highest page number whose offset, (page - 1) × size, fits the database's int at any size.</summary>
+    public const int MaxPage = int.MaxValue / MaxSize;
+
+    public static string PageRule => $"page 必须是 1 到 {MaxPage} 之间的整数";
+
+    /// <summary>Reads a <c>page</c> query value: empty means the first page; anything but 1..<see cref="MaxPage"/> is refused.</summary>
+    public static bool TryParsePage(string? text, out int page)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            page = 1;
+            return true;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out page)
+            && page is >= 1 and <= MaxPage;
+    }
 }
 
 public sealed record CourseCard(
@@ -95,7 +113,8 @@ public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, I
 
     private async Task<CatalogueResult> SearchUncachedAsync(CatalogueQuery query, CancellationToken ct)
     {
-        var page = Math.Max(1, query.Page);
+        // Callers refuse bad input first (CatalogueQuery.TryParsePage); the clamps keep Skip's offset from overflowing.
+        var page = Math.Clamp(query.Page, 1, CatalogueQuery.MaxPage);
         var size = Math.Clamp(query.Size, 1, CatalogueQuery.MaxSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 

@@ -48,13 +48,14 @@ public sealed class AlipayClient(
     public string BuildWapPayForm(AlipayTradeRequest request) =>
         AlipayRequestSigner.ToAutoSubmitForm(gateway.Url, SignPay("alipay.trade.wap.pay", AlipayBizContent.WapPay(request), request));
 
-    // A query reads; close and refund are idempotent at Alipay (closing twice changes nothing, a refund is keyed by
-    // out_request_no), so all four may be retried after a timeout without doing anything twice.
+    // Queries read, and a refund is keyed by out_request_no (sent again, it answers the first refund's result), so
+    // those three are retried after a timeout. A close is not: if the first close went through but its answer was
+    // lost, the retry finds a closed trade and answers with a status error, turning a success into a failure.
     public Task<AlipayResponse<AlipayTradeQuery>> QueryTradeAsync(string outTradeNo, CancellationToken ct = default) =>
         ExecuteAsync<AlipayTradeQuery>("alipay.trade.query", AlipayBizContent.Query(outTradeNo), idempotent: true, ct);
 
     public Task<AlipayResponse<AlipayTradeClose>> CloseTradeAsync(string outTradeNo, CancellationToken ct = default) =>
-        ExecuteAsync<AlipayTradeClose>("alipay.trade.close", AlipayBizContent.Close(outTradeNo), idempotent: true, ct);
+        ExecuteAsync<AlipayTradeClose>("alipay.trade.close", AlipayBizContent.Close(outTradeNo), idempotent: false, ct);
 
     public Task<AlipayResponse<AlipayTradeRefund>> RefundAsync(AlipayRefundRequest request, CancellationToken ct = default) =>
         ExecuteAsync<AlipayTradeRefund>("alipay.trade.refund", AlipayBizContent.Refund(request), idempotent: true, ct);

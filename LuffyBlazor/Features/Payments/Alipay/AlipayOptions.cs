@@ -117,7 +117,7 @@ public sealed class AlipayCredentials : IDisposable
 
         if (!hasPath)
         {
-            throw new AlipayKeyException($"{setting} or {setting}Path is required when the simulator is off (Alipay:Simulator:Enabled=false).");
+            throw new AlipayKeyException($"{setting} or {setting}Path is required.");
         }
 
         var full = Path.GetFullPath(Path.Combine(contentRoot, path!));
@@ -136,9 +136,13 @@ public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IVali
     public ValidateOptionsResult Validate(string? name, AlipayOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.AppId))
+        var missing = MissingSettings(options);
+        if (missing.Count > 0)
         {
-            failures.Add("Alipay:AppId is required when the simulator is off (Alipay:Simulator:Enabled=false).");
+            // With the simulator on, the simulator fills these in; if they are still missing, it is not "off".
+            failures.Add($"Alipay settings missing: {string.Join(", ", missing)}." + (options.Simulator.Enabled
+                ? ""
+                : " They are required when the simulator is off (Alipay:Simulator:Enabled=false)."));
         }
 
         if (!AlipaySignature.TryParseSignType(options.SignType, out _))
@@ -159,16 +163,41 @@ public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add("Alipay:Simulator:Enabled must be false in Production: the simulator accepts payments nobody made.");
         }
 
-        try
+        if (missing.Count == 0)
         {
-            AlipayCredentials.Load(options, environment.ContentRootPath).Dispose();
-        }
-        catch (AlipayKeyException ex)
-        {
-            failures.Add(ex.Message);
+            try
+            {
+                AlipayCredentials.Load(options, environment.ContentRootPath).Dispose();
+            }
+            catch (AlipayKeyException ex)
+            {
+                failures.Add(ex.Message);
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Every required setting that is empty, named, so that one start-up tells all that is left to set.</summary>
+    private static List<string> MissingSettings(AlipayOptions options)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.AppId))
+        {
+            missing.Add("Alipay:AppId");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.AppPrivateKey) && string.IsNullOrWhiteSpace(options.AppPrivateKeyPath))
+        {
+            missing.Add("Alipay:AppPrivateKey (or Alipay:AppPrivateKeyPath)");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.AlipayPublicKey) && string.IsNullOrWhiteSpace(options.AlipayPublicKeyPath))
+        {
+            missing.Add("Alipay:AlipayPublicKey (or Alipay:AlipayPublicKeyPath)");
+        }
+
+        return missing;
     }
 
     private static void CheckUrl(string? value, string setting, List<string> failures)

@@ -66,24 +66,39 @@ public static class AlipayBizContent
     }
 
     /// <summary>
-    /// A subject Alipay accepts: no '/', '=', '&amp;' (Alipay's documented exclusions), no control characters or
-    /// characters outside the Basic Multilingual Plane (emoji), whitespace collapsed, at most 256 characters.
+    /// A subject Alipay accepts: no '/', '=', '&amp;' (Alipay's documented exclusions), no control characters, no
+    /// characters outside the Basic Multilingual Plane (emoji) except CJK ideographs (rare characters in names, in
+    /// Extension B and later), whitespace collapsed, at most 256 UTF-16 characters and never half a pair.
     /// </summary>
     public static string CleanSubject(string subject)
     {
         var cleaned = new StringBuilder(Math.Min(subject.Length, MaxSubjectLength));
         var pendingSpace = false;
-        foreach (var c in subject)
+        var rest = subject.AsSpan();
+        while (!rest.IsEmpty)
         {
-            if (char.IsWhiteSpace(c) || c is '/' or '=' or '&')
+            var status = Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
+            rest = rest[consumed..];
+            if (status != OperationStatus.Done)
+            {
+                continue; // an unpaired surrogate
+            }
+
+            if (Rune.IsWhiteSpace(rune) || rune.Value is '/' or '=' or '&')
             {
                 pendingSpace = cleaned.Length > 0;
                 continue;
             }
 
-            if (char.IsControl(c) || char.IsSurrogate(c))
+            if (Rune.IsControl(rune) || (!rune.IsBmp && !IsSupplementaryCjkIdeograph(rune)))
             {
                 continue;
+            }
+
+            var room = MaxSubjectLength - cleaned.Length - (pendingSpace ? 1 : 0);
+            if (rune.Utf16SequenceLength > room)
+            {
+                break;
             }
 
             if (pendingSpace)
@@ -92,7 +107,7 @@ public static class AlipayBizContent
                 pendingSpace = false;
             }
 
-            cleaned.Append(c);
+            cleaned.Append(rune.ToString());
             if (cleaned.Length >= MaxSubjectLength)
             {
                 break;
@@ -106,6 +121,9 @@ public static class AlipayBizContent
 
         return cleaned.ToString();
     }
+
+    /// <summary>Planes 2 and 3 (U+20000–U+3FFFF) hold only CJK ideographs: Extensions B to H and compatibility supplements.</summary>
+    private static bool IsSupplementaryCjkIdeograph(Rune rune) => rune.Value is >= 0x20000 and <= 0x3FFFF;
 
     private static string Pay(AlipayTradeRequest request, string productCode) => Write(w =>
     {
