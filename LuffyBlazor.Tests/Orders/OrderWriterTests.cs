@@ -12,7 +12,7 @@ namespace LuffyBlazor.Tests.Orders;
 /// Group commit on SQLite: while a write transaction is open elsewhere, Buy clicks queue and are then written
 /// together in one transaction; without a running loop they are written directly.
 /// </summary>
-public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
+public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsyncLifetime
 {
     public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
 
@@ -26,8 +26,19 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
 
     private OrderWriter Writer => app.Services.GetRequiredService<OrderWriter>();
 
-    private static OrderDraft Draft(string userId, int courseId, decimal price = 9.90m) =>
-        new(userId, [(courseId, "课程" + courseId, price)], price, "路飞学城-课程" + courseId, PayType.Alipay);
+    private Dictionary<int, (string Name, decimal Price)> catalogue = [];
+
+    public async Task InitializeAsync() =>
+        catalogue = await app.QueryAsync(db => db.Courses.ToDictionaryAsync(c => c.Id, c => (c.Name, c.Price)));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>A course priced as OrderService would have priced it.</summary>
+    private OrderDraft Draft(string userId, int courseId)
+    {
+        var (name, price) = catalogue[courseId];
+        return new(userId, [(courseId, name, price)], price, "路飞学城-" + name, PayType.Alipay);
+    }
 
     /// <summary>
     /// Holds SQLite's write gate with an open transaction and queues a first order and then <paramref name="drafts"/>:
@@ -114,5 +125,44 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == frank)));
+    }
+
+    public static TheoryData<string, int, string> ChangesAfterPricing => new()
+    {
+        { "taken off sale", 9, "已下架" },
+        { "repriced", 10, "价格已变更" },
+        { "bought through another order", 11, "已购买" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ChangesAfterPricing))]
+    public async Task A_course_that_changed_between_pricing_and_writing_is_refused_and_nothing_is_stored(string change, int courseId, string expected)
+    {
+        var (gina, _) = await app.CreateLearnerAsync();
+        var priced = Draft(gina, courseId);
+        await ChangeAsync(change, gina, courseId);
+
+        var result = await Writer.WriteAsync(priced, CancellationToken.None);
+
+        Assert.False(result.Succeeded, change);
+        Assert.Contains(expected, result.Error);
+        Assert.Contains(catalogue[courseId].Name, result.Error);
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == gina && o.PurchaseKey == priced.PurchaseKey && o.Status == OrderStatus.Unpaid)));
+    }
+
+    private async Task ChangeAsync(string change, string userId, int courseId)
+    {
+        if (change == "bought through another order")
+        {
+            var other = await app.PlaceOrderAsync(userId, courseId);
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OrderTransitions>().ApplyPaymentAsync(
+                new PaymentConfirmation(other.OutTradeNo, "2026112522001400000000000011", other.TotalAmount, null, null), "test");
+            return;
+        }
+
+        await (change == "taken off sale"
+            ? app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, false)))
+            : app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Price, c => c.Price + 1m))));
     }
 }

@@ -12,8 +12,9 @@ public sealed record OrderDraft(string UserId, IReadOnlyList<(int Id, string Nam
 }
 
 /// <summary>
-/// Writes new orders: the learner's live unpaid order for the same courses is given back, otherwise the order, its
-/// lines and its history row are inserted, in one transaction. SQLite has one writer, so concurrent Buy clicks are
+/// Writes new orders. Inside the write transaction each course is checked again (still on sale, at the price the
+/// order was priced at, not owned by the learner: <see cref="PurchaseCheck"/>); then the learner's live unpaid order
+/// for the same courses is given back, otherwise the order, its lines and its history row are inserted. SQLite has one writer, so concurrent Buy clicks are
 /// group-committed (<see cref="GroupCommitWriter{TItem,TResult}"/>): a sale's worth of inserts share their BEGIN,
 /// their COMMIT and the index pages they touch. PostgreSQL takes concurrent writers, so there each order is its own
 /// transaction, locking the learner's row against the same learner's other clicks.
@@ -57,11 +58,18 @@ public sealed class OrderWriter(
             }
         }
 
+        var check = await PurchaseCheck.ReadAsync(db, drafts, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var written = new Dictionary<(string UserId, string PurchaseKey, decimal Total), Order>();
         var results = new List<PlaceOrderResult>(drafts.Count);
         foreach (var draft in drafts)
         {
+            if (check.RefusalFor(draft) is { } refusal)
+            {
+                results.Add(PlaceOrderResult.Fail(refusal));
+                continue;
+            }
+
             var key = (draft.UserId, draft.PurchaseKey, draft.Total);
             var live = written.GetValueOrDefault(key)
                 ?? await queries.LiveOrder(db, draft.UserId, draft.PurchaseKey, now + Checkout.MinimumTimeToPay, draft.Total, ct);
@@ -80,7 +88,7 @@ public sealed class OrderWriter(
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        foreach (var placed in results.Where(r => !r.Reused))
+        foreach (var placed in results.Where(r => r.Succeeded && !r.Reused))
         {
             Logger.LogInformation("Order {OutTradeNo} placed: {Count} course(s), {Total} yuan",
                 placed.Order!.OutTradeNo, placed.Order.Details.Count, placed.Order.TotalAmount);
