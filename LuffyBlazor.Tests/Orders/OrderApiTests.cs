@@ -96,6 +96,20 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.Equal((HttpStatusCode.OK, 100, "订单支付成功"), (paid.Code, paid.Body.GetProperty("status").GetInt32(), paid.Body.GetProperty("msg").GetString()));
         Assert.Equal((HttpStatusCode.NotFound, 101), (unknown.Code, unknown.Body.GetProperty("status").GetInt32()));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?out_trade_no=")]
+    [InlineData("?out_trade_no=not-a-number!")]
+    [InlineData("?out_trade_no=20260101000000ABCDEF20260101000000ABCDEF20260101000000ABCDEF1234567")]
+    public async Task The_success_query_without_a_well_formed_number_is_a_400_with_status_101(string query)
+    {
+        var (code, body) = await app.CreateClient().GetJsonAsync("/api/v1/order/success/" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(101, body.GetProperty("status").GetInt32());
+        Assert.Contains("out_trade_no", body.GetProperty("msg").GetString());
+    }
 }
 
 /// <summary>Learner B never sees learner A's order: not through the return page, my orders, or the API.</summary>
