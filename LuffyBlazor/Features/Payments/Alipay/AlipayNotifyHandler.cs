@@ -75,16 +75,7 @@ public sealed class AlipayNotifyHandler(
                 // Alipay's retries and duplicates of an applied payment: answered from a read, no write transaction.
                 return (NotifyVerdict.Accepted, "already paid; nothing changed");
             case "TRADE_SUCCESS" or "TRADE_FINISHED":
-                var outcome = await transitions.ApplyPaymentAsync(
-                    new PaymentConfirmation(notify.OutTradeNo, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
-                if (notify.RefundFee is > 0m)
-                {
-                    await transitions.RecordRefundAsync(order.Id, notify.RefundFee.Value, Actor, "支付宝退款通知", ct);
-                }
-
-                return outcome == PaymentOutcome.MarkedPaid
-                    ? (NotifyVerdict.Accepted, "marked paid")
-                    : (NotifyVerdict.Accepted, "already paid; nothing changed");
+                return await OnTradePaidAsync(order, notify, ct);
             case "WAIT_BUYER_PAY":
                 return (NotifyVerdict.Ignored, "waiting for the buyer; nothing to do");
             case "TRADE_CLOSED":
@@ -92,6 +83,26 @@ public sealed class AlipayNotifyHandler(
             default:
                 return (NotifyVerdict.Rejected, $"unknown trade_status {notify.TradeStatus}");
         }
+    }
+
+    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(OrderState order, AlipayNotification notify, CancellationToken ct)
+    {
+        var outcome = await transitions.ApplyPaymentAsync(
+            new PaymentConfirmation(notify.OutTradeNo!, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
+        if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
+        {
+            // Success only once the order really is paid: otherwise Alipay stops sending, and the payment is lost.
+            return (NotifyVerdict.Rejected, $"payment not applied: {outcome}");
+        }
+
+        if (notify.RefundFee is > 0m)
+        {
+            await transitions.RecordRefundAsync(order.Id, notify.RefundFee.Value, Actor, "支付宝退款通知", ct);
+        }
+
+        return outcome == PaymentOutcome.MarkedPaid
+            ? (NotifyVerdict.Accepted, "marked paid")
+            : (NotifyVerdict.Accepted, "already paid; nothing changed");
     }
 
     private async Task<(NotifyVerdict, string)> OnTradeClosedAsync(
