@@ -38,4 +38,31 @@ public sealed class OrderTransitionsTests(OrderTransitionsTests.App app) : IClas
         Assert.Equal(PaymentOutcome.MarkedPaid, await notify);
         Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
     }
+
+    [Fact]
+    public async Task Paying_two_orders_that_share_a_course_grants_and_counts_it_once_and_flags_the_second_for_an_admin()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var alone = await app.PlaceOrderAsync(learner, 5);
+        var cart = await app.PlaceOrderAsync(learner, 5, 6);
+        var studentsBefore = await StudentsAsync();
+
+        Assert.Equal(PaymentOutcome.MarkedPaid, await PayAsync(Payment(alone)));
+        Assert.Equal(PaymentOutcome.MarkedPaid, await PayAsync(Payment(cart)));
+
+        var owned = await app.QueryAsync(db => db.CourseOwnerships.Where(x => x.UserId == learner).OrderBy(x => x.CourseId)
+            .Select(x => new { x.CourseId, x.OrderId }).ToListAsync());
+        Assert.Equal(new[] { new { CourseId = 5, OrderId = alone.Id }, new { CourseId = 6, OrderId = cart.Id } }, owned);
+        var studentsAfter = await StudentsAsync();
+        Assert.Equal((studentsBefore[5] + 1, studentsBefore[6] + 1), (studentsAfter[5], studentsAfter[6]));
+        Assert.False((await app.OrderAsync(alone.OutTradeNo)).DuplicatePurchase);
+        var flagged = await app.OrderAsync(cart.OutTradeNo);
+        Assert.Equal((OrderStatus.Paid, true), (flagged.Status, flagged.DuplicatePurchase));
+        var history = await app.QueryAsync(db => db.OrderStatusChanges.SingleAsync(c => c.OrderId == cart.Id && c.To == OrderStatus.Paid));
+        Assert.Contains("重复购买", history.Reason);
+        Assert.Contains(flagged.Details.Single(d => d.CourseId == 5).CourseName, history.Reason);
+    }
+
+    private Task<Dictionary<int, int>> StudentsAsync() =>
+        app.QueryAsync(db => db.Courses.Where(c => c.Id == 5 || c.Id == 6).ToDictionaryAsync(c => c.Id, c => c.StudentsCount));
 }
