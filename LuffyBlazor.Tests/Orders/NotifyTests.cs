@@ -180,6 +180,30 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         Assert.Equal(1, await OwnershipsAsync(order));
     }
 
+    [Fact]
+    public async Task A_notify_whose_order_change_fails_is_logged_with_the_error_and_answered_failure_until_a_retry_succeeds()
+    {
+        var order = await NewOrderAsync(12);
+        var trigger = $"fail_payment_{order.Id}";
+        // A database error in the middle of the order change, as a write-gate timeout or a deadlock would be.
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+
+        var answer = await alipay.PostNotifyAsync(form);
+
+        Assert.Equal("failure", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(0, await OwnershipsAsync(order));
+        var log = Assert.Single(await LogsAsync(order.OutTradeNo));
+        Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
+        Assert.Contains("disk on fire", log.Reason);
+
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
+        Assert.Equal("success", await alipay.PostNotifyAsync(form));
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+    }
+
     [Theory]
     [InlineData("application/x-www-form-urlencoded", "%%%&&&=%zz")]
     [InlineData("application/json", "{\"out_trade_no\":\"x\"}")]

@@ -36,7 +36,10 @@ public sealed class OrderTransitions(
     {
         ct.ThrowIfCancellationRequested();
         // The shared work is not cancelled when the caller that started it goes away: the others still wait on it.
-        return inFlight.JoinAsync(payment.OutTradeNo, () => ApplyPaymentOnceAsync(payment, actor, CancellationToken.None));
+        // On PostgreSQL it is run again when it loses a race: a deadlock, or the same learner's other order granting
+        // one of its courses first (the unique ownership row), which the next run sees and flags as a duplicate.
+        return inFlight.JoinAsync(payment.OutTradeNo, () => DatabaseErrors.RetryConflictsAsync(
+            () => ApplyPaymentOnceAsync(payment, actor, CancellationToken.None), MaxAttempts, DatabaseErrors.IsUniqueViolation));
     }
 
     private async Task<PaymentOutcome> ApplyPaymentOnceAsync(PaymentConfirmation payment, string actor, CancellationToken ct)

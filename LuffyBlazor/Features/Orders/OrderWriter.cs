@@ -30,20 +30,9 @@ public sealed class OrderWriter(
     public async Task<PlaceOrderResult> WriteAsync(OrderDraft draft, CancellationToken ct) =>
         database.Value.IsPostgres ? (await WriteGroupAsync([draft], ct))[0] : await CommitAsync(draft, ct);
 
-    protected override async Task<IReadOnlyList<PlaceOrderResult>> WriteGroupAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await WriteInOneTransactionAsync(drafts, ct);
-            }
-            catch (Exception ex) when (attempt < MaxAttempts && DatabaseErrors.IsConflict(ex))
-            {
-                // PostgreSQL chose this transaction as a deadlock's victim; run again.
-            }
-        }
-    }
+    // PostgreSQL may choose this transaction as a deadlock's victim: it is then run again.
+    protected override Task<IReadOnlyList<PlaceOrderResult>> WriteGroupAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct) =>
+        DatabaseErrors.RetryConflictsAsync(() => WriteInOneTransactionAsync(drafts, ct), MaxAttempts);
 
     private async Task<IReadOnlyList<PlaceOrderResult>> WriteInOneTransactionAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct)
     {
