@@ -49,7 +49,12 @@ public static class OrderApi
 
         var order = result.Order!;
         var baseUri = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
-        var payUrl = checkout.PaymentUrl(OrderView.Of(order), baseUri, Checkout.IsMobile(context.Request.Headers.UserAgent));
+        // Null only for an order given back with less than a minute left, which reuse's margin rules out.
+        if (checkout.PaymentUrl(OrderView.Of(order), baseUri, Checkout.IsMobile(context.Request.Headers.UserAgent)) is not { } payUrl)
+        {
+            return Api.BadRequest("订单已临近支付期限，请重新下单", ApiStatus.BusinessFailure);
+        }
+
         return Api.Ok(new PayResult(payUrl, order.OutTradeNo), result.Reused ? "已有未支付的相同订单，请继续支付" : "订单已创建");
     }
 

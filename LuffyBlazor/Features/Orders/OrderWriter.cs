@@ -61,7 +61,7 @@ public sealed class OrderWriter(
 
             var key = (draft.UserId, draft.PurchaseKey, draft.Total);
             var live = written.GetValueOrDefault(key)
-                ?? await queries.LiveOrder(db, draft.UserId, draft.PurchaseKey, now + Checkout.MinimumTimeToPay, draft.Total, ct);
+                ?? await queries.LiveOrder(db, draft.UserId, draft.PurchaseKey, now + Checkout.MinimumTimeToReuse, draft.Total, ct);
             if (live is not null)
             {
                 results.Add(new PlaceOrderResult(live, null, Reused: true));
