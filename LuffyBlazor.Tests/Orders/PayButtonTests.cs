@@ -37,13 +37,15 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         return learner;
     }
 
-    /// <summary>The out_trade_no in the cashier URL the page navigated to, if it did.</summary>
-    private string? CashierOrderNumber()
+    /// <summary>The biz_content of the cashier URL the page navigated to, if it did.</summary>
+    private System.Text.Json.JsonElement? CashierBizContent()
     {
         var uri = Services.GetRequiredService<NavigationManager>().Uri;
         var bizContent = HttpUtility.ParseQueryString(new Uri(uri).Query)["biz_content"];
-        return bizContent is null ? null : System.Text.Json.JsonDocument.Parse(bizContent).RootElement.GetProperty("out_trade_no").GetString();
+        return bizContent is null ? null : System.Text.Json.JsonDocument.Parse(bizContent).RootElement;
     }
+
+    private string? CashierOrderNumber() => CashierBizContent()?.GetProperty("out_trade_no").GetString();
 
     [Fact]
     public async Task Pay_on_a_stale_orders_list_after_the_deadline_explains_and_reloads_instead_of_crashing()
@@ -51,7 +53,7 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         var learner = await SignedInLearnerAsync();
         var order = await App.PlaceOrderAsync(learner, 3);
         var page = Render<MyOrdersPage>();
-        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-order='{order.OutTradeNo}'] .order-pay")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
 
         Fixture.Clock.Advance(TimeSpan.FromMinutes(14.5));
         await page.Find($"[data-order='{order.OutTradeNo}'] .order-pay").ClickAsync(new());
@@ -59,7 +61,22 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         Assert.Null(CashierOrderNumber());
         var shown = Assert.Single(Services.GetRequiredService<ISnackbar>().ShownSnackbars);
         Assert.Contains("已无法支付", shown.Message);
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-order='{order.OutTradeNo}'] .order-pay")));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Pay_again_from_my_orders_sends_the_remaining_deadline_as_time_expire()
+    {
+        var learner = await SignedInLearnerAsync();
+        var order = await App.PlaceOrderAsync(learner, 5);
+        Fixture.Clock.Advance(TimeSpan.FromMinutes(6));
+        var page = Render<MyOrdersPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
+
+        await page.Find($"[data-order='{order.OutTradeNo}'] .order-pay").ClickAsync(new());
+
+        Assert.Equal(order.OutTradeNo, CashierOrderNumber());
+        Assert.Equal(order.ExpiresAt.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), CashierBizContent()!.Value.GetProperty("time_expire").GetString());
     }
 
     [Fact]
@@ -73,7 +90,7 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         var panel = Render<CoursePurchasePanel>(p => p.Add(c => c.CourseId, 4).Add(c => c.IsOnSale, true));
 
         var buying = panel.Find("#buy-now").ClickAsync(new());
-        panel.WaitForAssertion(() => Assert.Single(userAgent.Invocations));
+        panel.WaitForAssertion(() => Assert.Single(userAgent.Invocations), TimeSpan.FromSeconds(10));
         Fixture.Clock.Advance(TimeSpan.FromMinutes(2)); // the page asks the browser for its user agent; time passes
         userAgent.SetResult("Mozilla/5.0 (X11; Linux x86_64)");
         await buying;
