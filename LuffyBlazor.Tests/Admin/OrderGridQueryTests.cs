@@ -162,7 +162,7 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
         var filter = new OrderGridFilter
         {
             Status = OrderStatus.Paid, PayType = PayType.Alipay, From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 25),
-            User = "zhang san", Search = "Python & Go", PaidAfterCloseOnly = true,
+            User = "zhang san", Search = "Python & Go", PaidAfterCloseOnly = true, DuplicatePurchaseOnly = true,
         };
 
         var parsed = OrderGridFilter.Parse(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(filter.ToQueryString()));

@@ -64,6 +64,39 @@ public sealed class PostgresTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Two_orders_of_one_learner_sharing_a_course_paid_at_once_on_postgres_grant_and_count_it_once()
+    {
+        using var app = new LuffyAppFactory(Settings(NewDatabase()));
+        var pairs = new List<(Order Alone, Order Cart)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (learner, _) = await app.CreateLearnerAsync();
+            pairs.Add((await app.PlaceOrderAsync(learner, 5), await app.PlaceOrderAsync(learner, 5, 6)));
+        }
+
+        var studentsBefore = await app.QueryAsync(db => db.Courses.Where(c => c.Id == 5 || c.Id == 6).SumAsync(c => c.StudentsCount));
+
+        // Each learner's two orders, three copies of each notify, all at once: the two payments race for course 5.
+        var answers = await Task.WhenAll(pairs.SelectMany(p => new[] { p.Alone, p.Cart }).SelectMany(o =>
+        {
+            var form = NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed();
+            return Enumerable.Range(0, 3).Select(_ => app.CreateClient().PostNotifyAsync(form));
+        }));
+
+        Assert.All(answers, a => Assert.Equal("success", a));
+        foreach (var (alone, cart) in pairs)
+        {
+            var orders = new[] { await app.OrderAsync(alone.OutTradeNo), await app.OrderAsync(cart.OutTradeNo) };
+            Assert.All(orders, o => Assert.Equal(OrderStatus.Paid, o.Status));
+            Assert.Single(orders, o => o.DuplicatePurchase);
+            Assert.Equal([5, 6], await app.QueryAsync(db => db.CourseOwnerships.Where(x => x.UserId == alone.UserId).Select(x => x.CourseId).OrderBy(id => id).ToListAsync()));
+        }
+
+        Assert.Equal(studentsBefore + 12, await app.QueryAsync(db => db.Courses.Where(c => c.Id == 5 || c.Id == 6).SumAsync(c => c.StudentsCount)));
+        Assert.Equal(0, await app.QueryAsync(db => db.NotifyLogs.CountAsync(l => l.Verdict == Features.Payments.Alipay.NotifyVerdict.Rejected)));
+    }
+
+    [Fact]
     public async Task Racing_buy_clicks_on_postgres_make_one_order()
     {
         using var app = new LuffyAppFactory(Settings(NewDatabase()));

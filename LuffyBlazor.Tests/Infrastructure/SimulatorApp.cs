@@ -50,7 +50,8 @@ public sealed class SimulatorApp : IDisposable
     {
         using var scope = App.Services.CreateScope();
         var checkout = scope.ServiceProvider.GetRequiredService<Features.Orders.Checkout>();
-        return checkout.PaymentUrl(Features.Orders.OrderView.Of(order), new Uri(BaseUrl + "/"), mobile: false);
+        return checkout.PaymentUrl(Features.Orders.OrderView.Of(order), new Uri(BaseUrl + "/"), mobile: false)
+            ?? throw new InvalidOperationException($"Order {order.OutTradeNo} can no longer be paid.");
     }
 
     public IAlipayClient Alipay => App.Services.GetRequiredService<IAlipayClient>();

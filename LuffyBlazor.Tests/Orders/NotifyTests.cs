@@ -180,27 +180,71 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         Assert.Equal(1, await OwnershipsAsync(order));
     }
 
+    [Fact]
+    public async Task A_notify_whose_order_change_fails_is_logged_with_the_error_and_answered_failure_until_a_retry_succeeds()
+    {
+        var order = await NewOrderAsync(12);
+        var trigger = $"fail_payment_{order.Id}";
+        // A database error in the middle of the order change, as a write-gate timeout or a deadlock would be.
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+
+        var answer = await alipay.PostNotifyAsync(form);
+
+        Assert.Equal("failure", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(0, await OwnershipsAsync(order));
+        var log = Assert.Single(await LogsAsync(order.OutTradeNo));
+        Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
+        Assert.Contains("disk on fire", log.Reason);
+
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
+        Assert.Equal("success", await alipay.PostNotifyAsync(form));
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    /// <summary>The notify log's rows written since <paramref name="lastId"/>.</summary>
+    private Task<List<NotifyLog>> LogsSinceAsync(long lastId) =>
+        app.QueryAsync(db => db.NotifyLogs.AsNoTracking().Where(l => l.Id > lastId).ToListAsync());
+
+    private async Task<long> LastLogIdAsync() => await app.QueryAsync(db => db.NotifyLogs.MaxAsync(l => (long?)l.Id)) ?? 0;
+
     [Theory]
     [InlineData("application/x-www-form-urlencoded", "%%%&&&=%zz")]
     [InlineData("application/json", "{\"out_trade_no\":\"x\"}")]
     [InlineData("text/plain", "hello")]
     [InlineData("application/x-www-form-urlencoded", "")]
-    public async Task Garbage_answers_failure_never_an_error(string contentType, string body)
+    public async Task Garbage_answers_failure_never_an_error_and_is_logged(string contentType, string body)
     {
+        var before = await LastLogIdAsync();
+
         using var response = await alipay.PostAsync("/api/v1/order/success/", new StringContent(body, Encoding.UTF8, contentType));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("failure", await response.Content.ReadAsStringAsync());
+        var log = Assert.Single(await LogsSinceAsync(before));
+        Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
+        Assert.False(string.IsNullOrWhiteSpace(log.Reason));
     }
 
     [Fact]
-    public async Task An_oversized_body_answers_failure()
+    public async Task A_body_over_the_16_KB_limit_in_many_small_fields_answers_failure_and_is_logged_as_too_large()
     {
-        var form = new Dictionary<string, string> { ["padding"] = new string('x', 40_000) };
+        // 90 fields of 250 characters: under the field count (100) and per-value (8 KB) limits, over the body's 16 KB.
+        var form = Enumerable.Range(0, 90).ToDictionary(i => $"field{i}", _ => new string('x', 250));
+        Assert.True(await new FormUrlEncodedContent(form).ReadAsByteArrayAsync() is { Length: > AlipayNotifyController.MaxBodyBytes });
+        // The body size limit is the server's: Kestrel enforces it, the in-memory test server does not.
+        using var kestrelApp = new App();
+        using var http = new HttpClient { BaseAddress = new Uri(kestrelApp.StartKestrel()) };
 
-        using var response = await alipay.PostAsync("/api/v1/order/success/", new FormUrlEncodedContent(form));
+        using var response = await http.PostAsync("/api/v1/order/success/", new FormUrlEncodedContent(form));
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("failure", await response.Content.ReadAsStringAsync());
+        var log = Assert.Single(await kestrelApp.QueryAsync(db => db.NotifyLogs.AsNoTracking().ToListAsync()));
+        Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
+        Assert.Contains("too large", log.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
     private static Dictionary<string, string> With(Dictionary<string, string> form, string key, string value)

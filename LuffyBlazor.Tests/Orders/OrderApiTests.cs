@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using System.Web;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Tests.Orders;
 
@@ -57,7 +60,7 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
     [InlineData("1.00", new[] { 1 }, "订单金额不一致")]
     [InlineData("198.00", new int[0], "至少选择一门课程")]
     [InlineData("99.00", new[] { 424242 }, "课程不存在")]
-    [InlineData("abc", new[] { 1 }, "")]
+    [InlineData("abc", new[] { 1 }, "请求格式错误")]
     [InlineData("-1", new[] { 1 }, "total_amount")]
     [InlineData("1.001", new[] { 1 }, "total_amount")]
     public async Task Each_refusal_is_a_400_with_a_message(string total, int[] courses, string expected)
@@ -69,6 +72,22 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.Equal(HttpStatusCode.BadRequest, code);
         Assert.NotEqual(100, body.GetProperty("status").GetInt32());
         Assert.Contains(expected, body.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task A_course_the_learner_already_owns_is_refused_with_a_400()
+    {
+        var (learner, name) = await app.CreateLearnerAsync("owner");
+        var owned = await app.PlaceOrderAsync(learner, 15);
+        await app.CreateClient().PostNotifyAsync(NotifyForms.Paid(owned.OutTradeNo, owned.TotalAmount).Signed());
+        var client = app.CreateClient().WithBearer(await app.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+
+        var (code, body) = await client.PostJsonAsync("/api/v1/order/pay/", new { total_amount = LuffyBlazor.Common.Money.Format(owned.TotalAmount), pay_type = 1, courses = new[] { 15 } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(101, body.GetProperty("status").GetInt32());
+        Assert.Contains("您已购买", body.GetProperty("msg").GetString());
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == learner)));
     }
 
     [Fact]
@@ -95,6 +114,52 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.Equal((HttpStatusCode.OK, 101, "订单还未支付"), (unpaid.Code, unpaid.Body.GetProperty("status").GetInt32(), unpaid.Body.GetProperty("msg").GetString()));
         Assert.Equal((HttpStatusCode.OK, 100, "订单支付成功"), (paid.Code, paid.Body.GetProperty("status").GetInt32(), paid.Body.GetProperty("msg").GetString()));
         Assert.Equal((HttpStatusCode.NotFound, 101), (unknown.Code, unknown.Body.GetProperty("status").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?out_trade_no=")]
+    [InlineData("?out_trade_no=not-a-number!")]
+    [InlineData("?out_trade_no=20260101000000ABCDEF20260101000000ABCDEF20260101000000ABCDEF1234567")]
+    public async Task The_success_query_without_a_well_formed_number_is_a_400_with_status_101(string query)
+    {
+        var (code, body) = await app.CreateClient().GetJsonAsync("/api/v1/order/success/" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(101, body.GetProperty("status").GetInt32());
+        Assert.Contains("out_trade_no", body.GetProperty("msg").GetString());
+    }
+}
+
+/// <summary><c>time_expire</c> sent to Alipay is the order's own deadline, in Beijing time, however late it is paid.</summary>
+public sealed class PaymentDeadlineTests(ScriptedAlipayApp fixture) : IClassFixture<ScriptedAlipayApp>
+{
+    private static string TimeExpire(JsonElement body)
+    {
+        var url = new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!);
+        return JsonDocument.Parse(HttpUtility.ParseQueryString(url.Query)["biz_content"]!).RootElement.GetProperty("time_expire").GetString()!;
+    }
+
+    /// <summary>Beijing is UTC+8 all year (no daylight saving).</summary>
+    private static string Beijing(DateTime utc) => utc.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_first_payment_and_a_payment_five_minutes_later_both_expire_at_the_orders_deadline()
+    {
+        var app = fixture.App;
+        var (_, name) = await app.CreateLearnerAsync("deadline");
+        var client = app.CreateClient().WithBearer(await app.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+        var pay = new { total_amount = "99.00", pay_type = 1, courses = new[] { 3 } };
+
+        var (_, first) = await client.PostJsonAsync("/api/v1/order/pay/", pay);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+        var (_, again) = await client.PostJsonAsync("/api/v1/order/pay/", pay);
+
+        var order = await app.OrderAsync(first.GetProperty("data").GetProperty("out_trade_no").GetString()!);
+        Assert.Equal(order.OutTradeNo, again.GetProperty("data").GetProperty("out_trade_no").GetString());
+        Assert.Equal(Beijing(order.ExpiresAt), TimeExpire(first));
+        Assert.Equal(Beijing(order.ExpiresAt), TimeExpire(again));
+        Assert.Equal(TimeSpan.FromMinutes(15), order.ExpiresAt - order.CreatedAt);
     }
 }
 

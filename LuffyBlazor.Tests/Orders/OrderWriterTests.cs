@@ -3,14 +3,16 @@ using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Tests.Orders;
 
 /// <summary>
 /// Group commit on SQLite: while a write transaction is open elsewhere, Buy clicks queue and are then written
-/// together in one transaction.
+/// together in one transaction; without a running loop they are written directly.
 /// </summary>
-public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
+public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsyncLifetime
 {
     public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
 
@@ -24,12 +26,24 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
 
     private OrderWriter Writer => app.Services.GetRequiredService<OrderWriter>();
 
-    private static OrderDraft Draft(string userId, int courseId, decimal price = 9.90m) =>
-        new(userId, [(courseId, "课程" + courseId, price)], price, "路飞学城-课程" + courseId, PayType.Alipay);
+    private Dictionary<int, (string Name, decimal Price)> catalogue = [];
+
+    public async Task InitializeAsync() =>
+        catalogue = await app.QueryAsync(db => db.Courses.ToDictionaryAsync(c => c.Id, c => (c.Name, c.Price)));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>A course priced as OrderService would have priced it.</summary>
+    private OrderDraft Draft(string userId, int courseId)
+    {
+        var (name, price) = catalogue[courseId];
+        return new(userId, [(courseId, name, price)], price, "路飞学城-" + name, PayType.Alipay);
+    }
 
     /// <summary>
-    /// Holds SQLite's write gate with an open transaction, queues a first order (which the writer takes and then
-    /// waits on the gate with), queues <paramref name="drafts"/> behind it as one group, then lets them all through.
+    /// Holds SQLite's write gate with an open transaction and queues a first order and then <paramref name="drafts"/>:
+    /// nothing can be written until the gate is let go, so the writer takes them in at most two groups (the first
+    /// order, maybe with some that came right behind it, then all the rest together).
     /// </summary>
     private async Task<Task<PlaceOrderResult>[]> QueuedTogetherAsync(params OrderDraft[] drafts)
     {
@@ -38,15 +52,19 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
         Task<PlaceOrderResult>[] writes;
         await using (await db.Database.BeginTransactionAsync())
         {
-            var leading = Writer.WriteAsync(Draft(first, 2), CancellationToken.None);
-            await Task.Delay(TimeSpan.FromMilliseconds(300)); // the writer has taken it and waits on the gate
-            writes = [leading, .. drafts.Select(d => Writer.WriteAsync(d, CancellationToken.None))];
+            writes = [Writer.WriteAsync(Draft(first, 2), CancellationToken.None), .. drafts.Select(d => Writer.WriteAsync(d, CancellationToken.None))];
             Assert.All(writes, w => Assert.False(w.IsCompleted));
         }
 
         await Task.WhenAll(writes.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
-        return writes[1..];
+        return writes;
     }
+
+    /// <summary>An OrderWriter of this app's database that is not hosted: its loop is not running.</summary>
+    private OrderWriter UnhostedWriter() => new(
+        app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), app.Services.GetRequiredService<CompiledOrderQueries>(),
+        TimeProvider.System, app.Services.GetRequiredService<IOptions<OrderOptions>>(), app.Services.GetRequiredService<IOptions<DatabaseOptions>>(),
+        NullLogger<OrderWriter>.Instance);
 
     [Fact]
     public async Task Two_clicks_of_one_learner_in_one_group_make_one_order_and_other_learners_get_their_own()
@@ -55,7 +73,8 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
         var (bob, _) = await app.CreateLearnerAsync();
 
         var writes = await QueuedTogetherAsync(Draft(alice, 5), Draft(bob, 5), Draft(alice, 5), Draft(alice, 6));
-        var results = writes.Select(w => w.Result).ToList();
+        var all = await Task.WhenAll(writes);
+        var results = all[1..];
 
         Assert.All(results, r => Assert.True(r.Succeeded));
         Assert.Equal(results[0].Order!.OutTradeNo, results[2].Order!.OutTradeNo);
@@ -63,6 +82,8 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
         Assert.Equal(3, results.Select(r => r.Order!.OutTradeNo).Distinct().Count());
         Assert.Equal(2, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == alice)));
         Assert.Equal(1, await app.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => c.OrderId == results[1].Order!.Id && c.To == OrderStatus.Unpaid)));
+        // Four orders in at most two transactions: an order's CreatedAt is its transaction's instant.
+        Assert.InRange(all.Select(r => r.Order!.CreatedAt).Distinct().Count(), 1, 2);
     }
 
     [Fact]
@@ -71,13 +92,77 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>
         var (carol, _) = await app.CreateLearnerAsync();
         var (dave, _) = await app.CreateLearnerAsync();
 
-        var writes = await QueuedTogetherAsync(Draft(carol, 7), Draft("no-such-learner", 7), Draft(dave, 7));
+        var writes = (await QueuedTogetherAsync(Draft(carol, 7), Draft("no-such-learner", 7), Draft(dave, 7)))[1..];
 
-        Assert.True(writes[0].Result.Succeeded);
-        Assert.True(writes[2].Result.Succeeded);
+        Assert.True((await writes[0]).Succeeded);
+        Assert.True((await writes[2]).Succeeded);
         await Assert.ThrowsAsync<DbUpdateException>(() => writes[1]);
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == carol)));
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == dave)));
         Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == "no-such-learner")));
+    }
+
+    [Fact]
+    public async Task An_order_is_written_when_the_writer_was_never_started()
+    {
+        var (erin, _) = await app.CreateLearnerAsync();
+
+        var result = await UnhostedWriter().WriteAsync(Draft(erin, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == erin)));
+    }
+
+    [Fact]
+    public async Task An_order_is_written_after_the_writer_has_stopped()
+    {
+        var (frank, _) = await app.CreateLearnerAsync();
+        var writer = UnhostedWriter();
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+
+        var result = await writer.WriteAsync(Draft(frank, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == frank)));
+    }
+
+    public static TheoryData<string, int, string> ChangesAfterPricing => new()
+    {
+        { "taken off sale", 9, "已下架" },
+        { "repriced", 10, "价格已变更" },
+        { "bought through another order", 11, "已购买" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ChangesAfterPricing))]
+    public async Task A_course_that_changed_between_pricing_and_writing_is_refused_and_nothing_is_stored(string change, int courseId, string expected)
+    {
+        var (gina, _) = await app.CreateLearnerAsync();
+        var priced = Draft(gina, courseId);
+        await ChangeAsync(change, gina, courseId);
+
+        var result = await Writer.WriteAsync(priced, CancellationToken.None);
+
+        Assert.False(result.Succeeded, change);
+        Assert.Contains(expected, result.Error);
+        Assert.Contains(catalogue[courseId].Name, result.Error);
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == gina && o.PurchaseKey == priced.PurchaseKey && o.Status == OrderStatus.Unpaid)));
+    }
+
+    private async Task ChangeAsync(string change, string userId, int courseId)
+    {
+        if (change == "bought through another order")
+        {
+            var other = await app.PlaceOrderAsync(userId, courseId);
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OrderTransitions>().ApplyPaymentAsync(
+                new PaymentConfirmation(other.OutTradeNo, "2026112522001400000000000011", other.TotalAmount, null, null), "test");
+            return;
+        }
+
+        await (change == "taken off sale"
+            ? app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, false)))
+            : app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Price, c => c.Price + 1m))));
     }
 }

@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using Bunit;
-using Bunit.TestDoubles;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
@@ -9,38 +7,24 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MudBlazor.Services;
 
 namespace LuffyBlazor.Tests.Orders;
 
 /// <summary>/pay/success rendered with bUnit over a real database, with Alipay scripted on a local gateway.</summary>
-public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<ScriptedAlipayApp>
+public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<ScriptedAlipayApp>
 {
-    private readonly ScriptedAlipayApp fixture;
     private readonly FakeTimeProvider pageClock = new(DateTimeOffset.UtcNow);
-    private readonly AsyncServiceScope appScope;
-    private readonly BunitAuthorizationContext auth;
 
-    public PaySuccessPageTests(ScriptedAlipayApp fixture)
+    public PaySuccessPageTests(ScriptedAlipayApp fixture) : base(fixture)
     {
-        this.fixture = fixture;
-        appScope = fixture.App.Services.CreateAsyncScope();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton(fixture.App.Services.GetRequiredService<AlipayCallbacks>());
-        Services.AddSingleton(appScope.ServiceProvider.GetRequiredService<OrderQueries>());
-        Services.AddSingleton(appScope.ServiceProvider.GetRequiredService<PaymentReconciliation>());
-        Services.AddSingleton<TimeProvider>(pageClock);
-        auth = AddAuthorization();
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
-    private LuffyAppFactory App => fixture.App;
-
-    private void SignIn(string userId, string userName)
+    protected override void AddPageServices()
     {
-        auth.SetAuthorized(userName);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        UseAppService<AlipayCallbacks>();
+        UseAppService<OrderQueries>();
+        UseAppService<PaymentReconciliation>();
+        Services.AddSingleton<TimeProvider>(pageClock);
     }
 
     /// <summary>The query string Alipay sends the browser back with, signed by "Alipay".</summary>
@@ -79,7 +63,7 @@ public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<Script
 
     private async Task PayAsync(Order order)
     {
-        var outcome = await appScope.ServiceProvider.GetRequiredService<OrderTransitions>()
+        var outcome = await AppScope.ServiceProvider.GetRequiredService<OrderTransitions>()
             .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001446870500099999", order.TotalAmount, null, null), "alipay-notify");
         Assert.Equal(PaymentOutcome.MarkedPaid, outcome);
     }
@@ -115,7 +99,7 @@ public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<Script
     public async Task Asking_alipay_applies_a_confirmed_payment_through_the_notify_path()
     {
         var (_, order) = await OrderAsync(3);
-        fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
+        Fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
         var page = RenderAt(ReturnQuery(order));
 
         await page.Find("#recheck").ClickAsync(new());
@@ -136,6 +120,30 @@ public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<Script
 
         page.WaitForAssertion(() => Assert.Contains("支付宝尚无该笔交易", page.Find("#recheck-message").TextContent));
         Assert.Equal(OrderStatus.Unpaid, (await App.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    [Fact]
+    public async Task A_database_error_while_asking_alipay_shows_a_message_and_keeps_the_page_alive()
+    {
+        var (_, order) = await OrderAsync(7);
+        Fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
+        var trigger = $"fail_recheck_{order.Id}";
+        await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
+        var page = RenderAt(ReturnQuery(order));
+
+        try
+        {
+            await page.Find("#recheck").ClickAsync(new());
+        }
+        finally
+        {
+            await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
+        }
+
+        page.WaitForAssertion(() => Assert.Contains("暂时无法确认支付结果", page.Find("#recheck-message").TextContent));
+        Assert.Equal("还未收到支付结果", page.Find("#pay-status").TextContent.Trim());
+        Assert.False(page.Find("#recheck").HasAttribute("disabled"));
     }
 
     [Fact]
@@ -162,6 +170,4 @@ public sealed class PaySuccessPageTests : BunitTestContext, IClassFixture<Script
         Assert.DoesNotContain(order.OutTradeNo, page.Markup);
         Assert.Empty(page.FindAll("#pay-status"));
     }
-
-    protected override async Task DisposeTestAsync() => await appScope.DisposeAsync();
 }

@@ -11,15 +11,22 @@ public sealed partial class Checkout(IAlipayClient alipay, IOptions<AlipayOption
     public static readonly TimeSpan MinimumTimeToPay = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// A second Buy click gets the live unpaid order back only while this much is left: more than
+    /// <see cref="MinimumTimeToPay"/>, so that the order given back is still payable when its URL is built.
+    /// </summary>
+    public static readonly TimeSpan MinimumTimeToReuse = MinimumTimeToPay + TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The page-pay URL (wap pay for phones) with <c>time_expire</c> = the order's deadline, so a second visit pays
-    /// the same <c>out_trade_no</c> within what is left of it. Notify and return URLs come from configuration or,
+    /// the same <c>out_trade_no</c> within what is left of it; null when the order can no longer be paid (paid,
+    /// closed, or less than <see cref="MinimumTimeToPay"/> left). Notify and return URLs come from configuration or,
     /// when not configured, from the app's own address.
     /// </summary>
-    public string PaymentUrl(OrderView order, Uri appBaseUri, bool mobile)
+    public string? PaymentUrl(OrderView order, Uri appBaseUri, bool mobile)
     {
         if (!order.CanBePaid(clock.GetUtcNow().UtcDateTime))
         {
-            throw new InvalidOperationException($"Order {order.OutTradeNo} can no longer be paid.");
+            return null;
         }
 
         var options = alipayOptions.Value;

@@ -49,16 +49,24 @@ public static class OrderApi
 
         var order = result.Order!;
         var baseUri = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
-        var payUrl = checkout.PaymentUrl(OrderView.Of(order), baseUri, Checkout.IsMobile(context.Request.Headers.UserAgent));
+        // Null only for an order given back with less than a minute left, which reuse's margin rules out.
+        if (checkout.PaymentUrl(OrderView.Of(order), baseUri, Checkout.IsMobile(context.Request.Headers.UserAgent)) is not { } payUrl)
+        {
+            return Api.BadRequest("订单已临近支付期限，请重新下单", ApiStatus.BusinessFailure);
+        }
+
         return Api.Ok(new PayResult(payUrl, order.OutTradeNo), result.Reused ? "已有未支付的相同订单，请继续支付" : "订单已创建");
     }
 
-    /// <summary>The return page's question, "is it paid?", answered from the database only.</summary>
+    /// <summary>
+    /// The return page's question, "is it paid?", answered from the database only. The contract answers 101 for
+    /// anything not paid, a missing or malformed number included.
+    /// </summary>
     private static async Task<IResult> IsPaidAsync([FromQuery(Name = "out_trade_no")] string? outTradeNo, LuffyDbContext db, CancellationToken ct)
     {
         if (!OrderNumbers.IsWellFormed(outTradeNo))
         {
-            return Api.BadRequest("缺少或无效的 out_trade_no");
+            return Api.BadRequest("缺少或无效的 out_trade_no，无法确认订单已支付", ApiStatus.BusinessFailure);
         }
 
         var status = await db.Orders.AsNoTracking().Where(o => o.OutTradeNo == outTradeNo)

@@ -55,6 +55,12 @@ public sealed class Order : IAuditable
     /// <summary>The money arrived after the order was cancelled or timed out: an admin should look at it.</summary>
     public bool PaidAfterClose { get; set; }
 
+    /// <summary>
+    /// Paid for a course the learner already owned (another of their unpaid orders for it was paid first): the money
+    /// was taken twice for one course, and an admin should refund.
+    /// </summary>
+    public bool DuplicatePurchase { get; set; }
+
     public DateTime? ClosedAt { get; set; }
     public string? CloseReason { get; set; }
     public decimal RefundedAmount { get; set; }
@@ -146,11 +152,13 @@ internal sealed class OrderConfiguration :
         b.HasIndex(x => new { x.Status, x.ExpiresAt });
         // The admin orders grid and dashboard. The orderings the grid filters and sorts by carry the status and
         // amounts, so that counts and totals (of a filtered set, of a day's payments) are read from the index alone;
-        // the rare orders paid after they were closed have a partial index; amount sorting has its own.
+        // the rare flagged orders (paid after they were closed, paid twice for a course) have partial indexes; amount
+        // sorting has its own.
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.Status, x.CreatedAt, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.PayTime, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_PaidAfterClose").HasFilter("\"PaidAfterClose\"");
+        b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_DuplicatePurchase").HasFilter("\"DuplicatePurchase\"");
         b.HasIndex(x => x.TotalAmount);
     }
 

@@ -12,9 +12,9 @@ public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
 }
 
 /// <summary>
-/// Prices and places orders. Prices come from the database only; the order, its lines and its history row are
-/// written in one transaction by <see cref="OrderWriter"/>; pressing Buy twice for the same courses gives back the
-/// live unpaid order.
+/// Prices and places orders. Prices come from the database only; <see cref="OrderWriter"/> checks the courses again
+/// (on sale, same price, not owned) and writes the order, its lines and its history row in one transaction; pressing
+/// Buy twice for the same courses gives back the live unpaid order.
 /// </summary>
 public sealed class OrderService(
     IDbContextFactory<LuffyDbContext> dbFactory, OrderWriter writer, IOptions<OrderOptions> options)
@@ -40,24 +40,12 @@ public sealed class OrderService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // One round trip: the courses, their prices, and whether the learner already owns each.
-        var courses = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale, Owned = db.CourseOwnerships.Any(x => x.UserId == userId && x.CourseId == c.Id) })
-            .ToListAsync(ct);
+        // Pricing only: whether each course may be bought (on sale, not owned) is decided inside the write transaction.
+        var courses = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.Price }).ToListAsync(ct);
         var unknown = ids.Except(courses.Select(c => c.Id)).ToList();
         if (unknown.Count > 0)
         {
-            return PlaceOrderResult.Fail($"课程不存在：{string.Join(", ", unknown)}");
-        }
-
-        if (courses.FirstOrDefault(c => !c.IsOnSale) is { } offSale)
-        {
-            return PlaceOrderResult.Fail($"课程《{offSale.Name}》已下架，无法购买");
-        }
-
-        if (courses.FirstOrDefault(c => c.Owned) is { } owned)
-        {
-            return PlaceOrderResult.Fail($"您已购买《{owned.Name}》，无需重复购买");
+            return PlaceOrderResult.Fail(PurchaseRefusals.Unknown(unknown));
         }
 
         var total = courses.Sum(c => c.Price);

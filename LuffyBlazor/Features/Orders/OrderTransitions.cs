@@ -36,7 +36,10 @@ public sealed class OrderTransitions(
     {
         ct.ThrowIfCancellationRequested();
         // The shared work is not cancelled when the caller that started it goes away: the others still wait on it.
-        return inFlight.JoinAsync(payment.OutTradeNo, () => ApplyPaymentOnceAsync(payment, actor, CancellationToken.None));
+        // On PostgreSQL it is run again when it loses a race: a deadlock, or the same learner's other order granting
+        // one of its courses first (the unique ownership row), which the next run sees and flags as a duplicate.
+        return inFlight.JoinAsync(payment.OutTradeNo, () => DatabaseErrors.RetryConflictsAsync(
+            () => ApplyPaymentOnceAsync(payment, actor, CancellationToken.None), MaxAttempts, DatabaseErrors.IsUniqueViolation));
     }
 
     private async Task<PaymentOutcome> ApplyPaymentOnceAsync(PaymentConfirmation payment, string actor, CancellationToken ct)
@@ -71,6 +74,14 @@ public sealed class OrderTransitions(
                 return PaymentOutcome.AlreadyPaid;
             }
 
+            // Courses the learner already owns (another order of theirs paid for them first) are not granted or
+            // counted again: the money was taken twice, and an admin has to refund one of them.
+            var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.CourseId)
+                .Select(d => new { d.CourseId, d.CourseName }).ToListAsync(ct);
+            var courseIds = lines.Select(l => l.CourseId).ToList();
+            var owned = await db.CourseOwnerships
+                .Where(x => x.UserId == order.UserId && courseIds.Contains(x.CourseId))
+                .Select(x => x.CourseId).ToListAsync(ct);
             var changed = await db.Orders
                 .Where(o => o.Id == order.Id && o.Status == seen)
                 .ExecuteUpdateAsync(s => s
@@ -79,6 +90,7 @@ public sealed class OrderTransitions(
                     .SetProperty(o => o.PayTime, payment.PaidAt.HasValue ? payment.PaidAt.Value.UtcDateTime : now)
                     .SetProperty(o => o.BuyerId, payment.BuyerId)
                     .SetProperty(o => o.PaidAfterClose, seen != OrderStatus.Unpaid)
+                    .SetProperty(o => o.DuplicatePurchase, owned.Count > 0)
                     .SetProperty(o => o.Version, o => o.Version + 1)
                     .SetProperty(o => o.UpdatedAt, now), ct);
             if (changed == 0)
@@ -86,19 +98,19 @@ public sealed class OrderTransitions(
                 continue; // someone changed it between our read and our write: look again
             }
 
-            var courseIds = await db.OrderDetails.Where(d => d.OrderId == order.Id).Select(d => d.CourseId).ToListAsync(ct);
-            var owned = await db.CourseOwnerships
-                .Where(x => x.UserId == order.UserId && courseIds.Contains(x.CourseId))
-                .Select(x => x.CourseId).ToListAsync(ct);
             foreach (var courseId in courseIds.Except(owned))
             {
                 db.CourseOwnerships.Add(new CourseOwnership { UserId = order.UserId, CourseId = courseId, OrderId = order.Id, GrantedAt = now });
+                // One course at a time, in id order: two payments that share courses then lock them in the same order.
+                await db.Courses.Where(c => c.Id == courseId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount + 1), ct);
             }
 
-            await db.Courses.Where(c => courseIds.Contains(c.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount + 1), ct);
-            var reason = seen == OrderStatus.Unpaid ? null : $"付款到达时订单已是{seen.ToChinese()}状态，需人工处理";
-            db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = actor, Reason = reason, At = now });
+            var duplicates = lines.Where(l => owned.Contains(l.CourseId)).Select(l => l.CourseName).ToList();
+            db.OrderStatusChanges.Add(new OrderStatusChange
+            {
+                OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = actor, Reason = ReasonToFlag(seen, duplicates), At = now,
+            });
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
@@ -107,11 +119,35 @@ public sealed class OrderTransitions(
                 logger.LogWarning("Order {OutTradeNo} was paid after it was {Status}; flagged for an admin", payment.OutTradeNo, seen);
             }
 
+            if (duplicates.Count > 0)
+            {
+                logger.LogWarning("Order {OutTradeNo} paid for {Count} course(s) the learner already owned; flagged for an admin",
+                    payment.OutTradeNo, duplicates.Count);
+            }
+
             logger.LogInformation("Order {OutTradeNo} paid (trade {TradeNo}) via {Actor}", payment.OutTradeNo, payment.TradeNo, actor);
             return PaymentOutcome.MarkedPaid;
         }
 
         throw new InvalidOperationException($"Order {payment.OutTradeNo} kept changing while it was being marked paid.");
+    }
+
+    /// <summary>Why an admin should look at a payment, for the order's history; null when nothing is amiss.</summary>
+    private static string? ReasonToFlag(OrderStatus seen, IReadOnlyList<string> alreadyOwned)
+    {
+        var reasons = new List<string>();
+        if (seen != OrderStatus.Unpaid)
+        {
+            reasons.Add($"付款到达时订单已是{seen.ToChinese()}状态");
+        }
+
+        if (alreadyOwned.Count > 0)
+        {
+            reasons.Add($"重复购买：《{string.Join("》《", alreadyOwned)}》此前已通过其他订单拥有");
+        }
+
+        var reason = reasons.Count == 0 ? null : string.Join("；", reasons) + "，需人工处理";
+        return reason is { Length: > 512 } ? reason[..511] + "…" : reason;
     }
 
     /// <summary>Unpaid → cancelled or timed out. False when the order is no longer unpaid (nothing changed).</summary>

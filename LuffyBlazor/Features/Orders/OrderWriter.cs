@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,101 +12,29 @@ public sealed record OrderDraft(string UserId, IReadOnlyList<(int Id, string Nam
 }
 
 /// <summary>
-/// Writes new orders: the learner's live unpaid order for the same courses is given back, otherwise the order, its
-/// lines and its history row are inserted, in one transaction. SQLite has one writer, so concurrent Buy clicks are
-/// group-committed here: they queue, and each write transaction takes all that are waiting (a sale's worth of
-/// inserts share their BEGIN, their COMMIT and the index pages they touch). PostgreSQL takes concurrent writers, so
-/// there each order is its own transaction, locking the learner's row against the same learner's other clicks.
+/// Writes new orders. Inside the write transaction each course is checked again (still on sale, at the price the
+/// order was priced at, not owned by the learner: <see cref="PurchaseCheck"/>); then the learner's live unpaid order
+/// for the same courses is given back, otherwise the order, its lines and its history row are inserted. SQLite has one writer, so concurrent Buy clicks are
+/// group-committed (<see cref="GroupCommitWriter{TItem,TResult}"/>): a sale's worth of inserts share their BEGIN,
+/// their COMMIT and the index pages they touch. PostgreSQL takes concurrent writers, so there each order is its own
+/// transaction, locking the learner's row against the same learner's other clicks.
 /// </summary>
 public sealed class OrderWriter(
     IDbContextFactory<LuffyDbContext> dbFactory, CompiledOrderQueries queries, TimeProvider clock, IOptions<OrderOptions> options,
-    IOptions<DatabaseOptions> database, ILogger<OrderWriter> logger) : BackgroundService
+    IOptions<DatabaseOptions> database, ILogger<OrderWriter> logger) : GroupCommitWriter<OrderDraft, PlaceOrderResult>(MaxGroup, logger)
 {
-    private const int MaxBatch = 64;
+    private const int MaxGroup = 64;
     private const int MaxAttempts = 3;
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Not cancelled with the request once queued: the order is written, and a second click gets it back.</summary>
+    public async Task<PlaceOrderResult> WriteAsync(OrderDraft draft, CancellationToken ct) =>
+        database.Value.IsPostgres ? (await WriteGroupAsync([draft], ct))[0] : await CommitAsync(draft, ct);
 
-    public async Task<PlaceOrderResult> WriteAsync(OrderDraft draft, CancellationToken ct)
-    {
-        if (database.Value.IsPostgres)
-        {
-            return (await WriteAloneAsync(draft, ct)).Single();
-        }
+    // PostgreSQL may choose this transaction as a deadlock's victim: it is then run again.
+    protected override Task<IReadOnlyList<PlaceOrderResult>> WriteGroupAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct) =>
+        DatabaseErrors.RetryConflictsAsync(() => WriteInOneTransactionAsync(drafts, ct), MaxAttempts);
 
-        var pending = new Pending(draft);
-        if (!queue.Writer.TryWrite(pending))
-        {
-            return (await WriteAloneAsync(draft, ct)).Single(); // shutting down: write it directly
-        }
-
-        // Not cancelled with the request: once queued the order is written, and a second click gets it back.
-        return await pending.Done.Task;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Not tied to stoppingToken: on shutdown the queue is completed and drained, never dropped.
-        var batch = new List<Pending>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            await WriteBatchAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    public override Task StopAsync(CancellationToken cancellationToken)
-    {
-        queue.Writer.TryComplete();
-        return base.StopAsync(cancellationToken);
-    }
-
-    private async Task WriteBatchAsync(List<Pending> batch)
-    {
-        try
-        {
-            var results = await WriteAsync(batch.Select(p => p.Draft).ToList(), CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Done.TrySetResult(results[i]);
-            }
-        }
-        catch (Exception ex) when (batch.Count > 1)
-        {
-            // One bad order (its learner deleted a moment ago, say) must not fail the others: write each alone.
-            logger.LogWarning(ex, "A group of {Count} orders could not be written together; writing each alone", batch.Count);
-            foreach (var pending in batch)
-            {
-                await WriteBatchAsync([pending]);
-            }
-        }
-        catch (Exception ex)
-        {
-            batch[0].Done.TrySetException(ex);
-        }
-    }
-
-    private async Task<IReadOnlyList<PlaceOrderResult>> WriteAloneAsync(OrderDraft draft, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await WriteAsync([draft], ct);
-            }
-            catch (Exception ex) when (attempt < MaxAttempts && DatabaseErrors.IsConflict(ex))
-            {
-                // PostgreSQL chose this transaction as a deadlock's victim; run again.
-            }
-        }
-    }
-
-    private async Task<IReadOnlyList<PlaceOrderResult>> WriteAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct)
+    private async Task<IReadOnlyList<PlaceOrderResult>> WriteInOneTransactionAsync(IReadOnlyList<OrderDraft> drafts, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -120,14 +47,21 @@ public sealed class OrderWriter(
             }
         }
 
+        var check = await PurchaseCheck.ReadAsync(db, drafts, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var written = new Dictionary<(string UserId, string PurchaseKey, decimal Total), Order>();
         var results = new List<PlaceOrderResult>(drafts.Count);
         foreach (var draft in drafts)
         {
+            if (check.RefusalFor(draft) is { } refusal)
+            {
+                results.Add(PlaceOrderResult.Fail(refusal));
+                continue;
+            }
+
             var key = (draft.UserId, draft.PurchaseKey, draft.Total);
             var live = written.GetValueOrDefault(key)
-                ?? await queries.LiveOrder(db, draft.UserId, draft.PurchaseKey, now + Checkout.MinimumTimeToPay, draft.Total, ct);
+                ?? await queries.LiveOrder(db, draft.UserId, draft.PurchaseKey, now + Checkout.MinimumTimeToReuse, draft.Total, ct);
             if (live is not null)
             {
                 results.Add(new PlaceOrderResult(live, null, Reused: true));
@@ -143,9 +77,9 @@ public sealed class OrderWriter(
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        foreach (var placed in results.Where(r => !r.Reused))
+        foreach (var placed in results.Where(r => r.Succeeded && !r.Reused))
         {
-            logger.LogInformation("Order {OutTradeNo} placed: {Count} course(s), {Total} yuan",
+            Logger.LogInformation("Order {OutTradeNo} placed: {Count} course(s), {Total} yuan",
                 placed.Order!.OutTradeNo, placed.Order.Details.Count, placed.Order.TotalAmount);
         }
 
@@ -165,9 +99,4 @@ public sealed class OrderWriter(
         ExpiresAt = now + options.Value.PaymentTimeout,
         Details = draft.Lines.Select(c => new OrderDetail { CourseId = c.Id, CourseName = c.Name, Price = c.Price, RealPrice = c.Price }).ToList(),
     };
-
-    private sealed record Pending(OrderDraft Draft)
-    {
-        public TaskCompletionSource<PlaceOrderResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

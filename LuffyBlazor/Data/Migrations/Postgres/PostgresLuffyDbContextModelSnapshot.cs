@@ -514,6 +514,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DuplicatePurchase")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -596,6 +599,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
+                        .HasFilter("\"DuplicatePurchase\"");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");

@@ -453,6 +453,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DuplicatePurchase")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
@@ -530,6 +533,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
+                        .HasFilter("\"DuplicatePurchase\"");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");

@@ -41,6 +41,11 @@ public static class OrderFilters
             orders = orders.Where(o => o.PaidAfterClose);
         }
 
+        if (filter.DuplicatePurchaseOnly)
+        {
+            orders = orders.Where(o => o.DuplicatePurchase);
+        }
+
         if (!string.IsNullOrWhiteSpace(filter.User))
         {
             var userIds = await UserIdsAsync(db, filter.User.Trim(), ct);

@@ -27,6 +27,9 @@ public sealed record OrderGridFilter
     /// <summary>Only orders whose money arrived after they were cancelled or timed out.</summary>
     public bool PaidAfterCloseOnly { get; init; }
 
+    /// <summary>Only orders that paid for a course the learner already owned.</summary>
+    public bool DuplicatePurchaseOnly { get; init; }
+
     public static readonly OrderGridFilter None = new();
 
     public string ToQueryString()
@@ -39,6 +42,7 @@ public sealed record OrderGridFilter
         Add("user", User);
         Add("q", Search);
         Add("paid_after_close", PaidAfterCloseOnly ? "1" : null);
+        Add("duplicate_purchase", DuplicatePurchaseOnly ? "1" : null);
         return QueryHelpers.AddQueryString("", pairs).TrimStart('?');
 
         void Add(string key, string? value)
@@ -95,6 +99,11 @@ public sealed record OrderGridFilter
         if (Get("paid_after_close") is { } flag)
         {
             filter = filter with { PaidAfterCloseOnly = flag is "1" or "true" };
+        }
+
+        if (Get("duplicate_purchase") is { } duplicate)
+        {
+            filter = filter with { DuplicatePurchaseOnly = duplicate is "1" or "true" };
         }
 
         return (filter, null);

@@ -9,7 +9,7 @@ namespace LuffyBlazor.Features.Payments.Alipay;
 /// <summary>
 /// The contract's notify rules, in order: signature, app_id, a known out_trade_no with the same total_amount, then
 /// trade_status. Only then does the order change, through <see cref="OrderTransitions"/> (at most once). Every
-/// notify is written to the <see cref="NotifyLog"/> with its verdict.
+/// notify is written to the <see cref="NotifyLog"/> with its verdict, an error while applying it included.
 /// </summary>
 public sealed class AlipayNotifyHandler(
     AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries,
@@ -25,7 +25,7 @@ public sealed class AlipayNotifyHandler(
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["OutTradeNo"] = notification?.OutTradeNo });
 
         var (result, reason) = verdict.IsValid && notification is not null
-            ? await DecideAsync(notification, ct)
+            ? await DecideOrFailAsync(notification, ct)
             : (NotifyVerdict.Rejected, verdict.Reason ?? "invalid notify");
 
         if (result == NotifyVerdict.Rejected)
@@ -40,6 +40,24 @@ public sealed class AlipayNotifyHandler(
     /// <summary>Keeps a record of a body that could not even be read as a form.</summary>
     public Task LogUnreadableAsync(string reason, string? remoteIp) =>
         WriteLogAsync([], null, NotifyVerdict.Rejected, reason, remoteIp);
+
+    /// <summary>
+    /// Whatever goes wrong while the order changes (a database error, a write-gate timeout, an order that kept
+    /// changing) the notify is still logged, with the error, and answered <c>failure</c>: nothing was committed, and
+    /// Alipay sends it again later.
+    /// </summary>
+    private async Task<(NotifyVerdict, string)> DecideOrFailAsync(AlipayNotification notify, CancellationToken ct)
+    {
+        try
+        {
+            return await DecideAsync(notify, ct);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Alipay notify for order {OutTradeNo} could not be applied", notify.OutTradeNo);
+            return (NotifyVerdict.Rejected, $"error while applying the notify: {ex.GetBaseException().Message}");
+        }
+    }
 
     private async Task<(NotifyVerdict, string)> DecideAsync(AlipayNotification notify, CancellationToken ct)
     {
@@ -75,16 +93,7 @@ public sealed class AlipayNotifyHandler(
                 // Alipay's retries and duplicates of an applied payment: answered from a read, no write transaction.
                 return (NotifyVerdict.Accepted, "already paid; nothing changed");
             case "TRADE_SUCCESS" or "TRADE_FINISHED":
-                var outcome = await transitions.ApplyPaymentAsync(
-                    new PaymentConfirmation(notify.OutTradeNo, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
-                if (notify.RefundFee is > 0m)
-                {
-                    await transitions.RecordRefundAsync(order.Id, notify.RefundFee.Value, Actor, "支付宝退款通知", ct);
-                }
-
-                return outcome == PaymentOutcome.MarkedPaid
-                    ? (NotifyVerdict.Accepted, "marked paid")
-                    : (NotifyVerdict.Accepted, "already paid; nothing changed");
+                return await OnTradePaidAsync(order, notify, ct);
             case "WAIT_BUYER_PAY":
                 return (NotifyVerdict.Ignored, "waiting for the buyer; nothing to do");
             case "TRADE_CLOSED":
@@ -92,6 +101,26 @@ public sealed class AlipayNotifyHandler(
             default:
                 return (NotifyVerdict.Rejected, $"unknown trade_status {notify.TradeStatus}");
         }
+    }
+
+    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(OrderState order, AlipayNotification notify, CancellationToken ct)
+    {
+        var outcome = await transitions.ApplyPaymentAsync(
+            new PaymentConfirmation(notify.OutTradeNo!, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
+        if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
+        {
+            // Success only once the order really is paid: otherwise Alipay stops sending, and the payment is lost.
+            return (NotifyVerdict.Rejected, $"payment not applied: {outcome}");
+        }
+
+        if (notify.RefundFee is > 0m)
+        {
+            await transitions.RecordRefundAsync(order.Id, notify.RefundFee.Value, Actor, "支付宝退款通知", ct);
+        }
+
+        return outcome == PaymentOutcome.MarkedPaid
+            ? (NotifyVerdict.Accepted, "marked paid")
+            : (NotifyVerdict.Accepted, "already paid; nothing changed");
     }
 
     private async Task<(NotifyVerdict, string)> OnTradeClosedAsync(
