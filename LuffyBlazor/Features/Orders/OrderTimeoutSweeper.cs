@@ -1,3 +1,4 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
@@ -102,15 +103,7 @@ public sealed class OrderTimeoutSweep(
         return await db.Orders.AnyAsync(o => o.Id == orderId && o.SweepClaimedUntil == claimedUntil, ct);
     }
 
-    /// <summary>
-    /// The clock to the millisecond: PostgreSQL keeps microseconds and SQLite ticks, so a time with no finer part is
-    /// read back exactly as written and can identify a claim.
-    /// </summary>
-    private DateTime Now()
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-    }
+    private DateTime Now() => clock.UtcNowToTheMillisecond();
 }
 
 /// <summary>Runs <see cref="OrderTimeoutSweep"/> every <c>Orders:SweepInterval</c>.</summary>

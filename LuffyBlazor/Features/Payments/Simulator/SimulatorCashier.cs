@@ -17,7 +17,7 @@ public sealed record NotifyFaults(NotifyFault Fault, int Copies, TimeSpan Delay,
 /// </summary>
 public sealed class SimulatorCashier(
     IDbContextFactory<LuffyDbContext> dbFactory, SimulatorNotifications notifications, SimulatorSigner signer,
-    IOptions<SimulatorOptions> options, TimeProvider clock)
+    IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorCashier> logger)
 {
     public async Task<(SimulatorTrade? Trade, GatewayError? Error)> OpenAsync(
         GatewayRequest request, decimal amount, DateTimeOffset? timeExpire, CancellationToken ct)
@@ -129,10 +129,7 @@ public sealed class SimulatorCashier(
 
         if (faults.Fault == NotifyFault.BeforeReturn)
         {
-            foreach (var notification in queued)
-            {
-                await notifications.AttemptAsync(notification.Id, ct);
-            }
+            await DeliverBeforeReturnAsync(queued, ct);
         }
         else
         {
@@ -140,6 +137,25 @@ public sealed class SimulatorCashier(
         }
 
         return (ReturnUrlOf(trade, now), null);
+    }
+
+    /// <summary>
+    /// The "send before return" fault. The payment is committed by now, so nothing here may keep the buyer from the
+    /// return page: a notify that cannot be recorded stays queued, and the notifier sends it once its claim lapses.
+    /// </summary>
+    private async Task DeliverBeforeReturnAsync(List<SimulatorNotification> queued, CancellationToken ct)
+    {
+        foreach (var notification in queued)
+        {
+            try
+            {
+                await notifications.AttemptAsync(new NotifyClaim(notification.Id, notification.ClaimedUntil!.Value), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Simulator notify {NotifyId} could not be delivered before the return; the notifier retries it", notification.NotifyId);
+            }
+        }
     }
 
     /// <summary>Where the buyer goes back to: <c>return_url</c> with a signed <c>*.return</c> query.</summary>
