@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using LuffyBlazor.TestSupport;
 using LuffyBlazor.Tests.Infrastructure;
 
@@ -30,6 +31,7 @@ public sealed class ThrowawayPostgresTests
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public async Task Servers_live_in_a_folder_under_tmp_that_the_postgres_user_can_enter()
     {
         await using var server = await ThrowawayPostgres.StartAsync();

@@ -43,6 +43,11 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     public static async Task<ThrowawayPostgres> StartAsync()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The throwaway PostgreSQL server is Debian's postgresql package: run on Linux.");
+        }
+
         var bin = (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
             .Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
             .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
