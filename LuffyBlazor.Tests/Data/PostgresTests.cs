@@ -1,5 +1,7 @@
 using System.Net;
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +44,33 @@ public sealed class PostgresTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal(15, body.GetProperty("data").GetArrayLength());
         Assert.Contains("Npgsql", app.Services.GetRequiredService<LuffyDbContext>().Database.ProviderName);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_instances_starting_at_once_on_an_empty_database_both_come_up_and_seed_it_once(bool migratedBeforehand)
+    {
+        var settings = Settings(NewDatabase());
+        if (migratedBeforehand)
+        {
+            // `dotnet LuffyBlazor.dll migrate` first, then instances that only seed.
+            await using var db = new PostgresLuffyDbContext(new DbContextOptionsBuilder<PostgresLuffyDbContext>().UseNpgsql(settings["ConnectionStrings:Default"]).Options);
+            await DatabaseInitializer.MigrateAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+            settings["Database:MigrateOnStartup"] = "false";
+        }
+
+        using var first = new LuffyAppFactory(settings);
+        using var second = new LuffyAppFactory(settings);
+
+        // As `systemctl enable --now luffyblazor@5001 luffyblazor@5002` starts them: both migrate and seed at once.
+        await Task.WhenAll(Task.Run(() => first.CreateClient().Dispose()), Task.Run(() => second.CreateClient().Dispose()));
+
+        Assert.Equal(CatalogueSeedData.Courses.Length, await first.QueryAsync(db => db.Courses.CountAsync()));
+        Assert.Equal(CatalogueSeedData.Categories.Length, await second.QueryAsync(db => db.CourseCategories.CountAsync()));
+        Assert.Equal(1, await first.QueryAsync(db => db.Roles.CountAsync(r => r.Name == Roles.Admin)));
+        Assert.Equal(1, await second.QueryAsync(db => db.Users.CountAsync(u => u.Email == LuffyAppFactory.AdminEmail)));
+        Assert.Equal(HttpStatusCode.OK, (await second.CreateClient().GetJsonAsync("/api/v1/course/")).Item1);
     }
 
     [Fact]
@@ -225,7 +254,7 @@ public sealed class PostgresTests(PostgresServer postgres)
             return await scope.ServiceProvider.GetRequiredService<Features.Payments.Simulator.SimulatorNotifications>().ClaimDueAsync(40, CancellationToken.None);
         }));
 
-        var all = claims.SelectMany(c => c).ToList();
+        var all = claims.SelectMany(c => c).Select(c => c.NotificationId).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
     }

@@ -33,6 +33,9 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     /// </summary>
     public ConcurrentDictionary<string, int> RefundAnswersToLose { get; } = new();
 
+    /// <summary>Runs before each call (method, out_trade_no) is answered: a test makes Alipay slow on a fake clock, or acts meanwhile.</summary>
+    public Func<string, string, Task>? BeforeAnswer { get; set; }
+
     public decimal RefundedTotal(string outTradeNo) => Refunds.TryGetValue(outTradeNo, out var refunds) ? refunds.Values.Sum() : 0m;
 
     public string Url => gateway.Url;
@@ -53,6 +56,11 @@ public sealed class ScriptedAlipay : IAsyncDisposable
         var biz = JsonDocument.Parse(form["biz_content"].ToString()).RootElement;
         var outTradeNo = biz.GetProperty("out_trade_no").GetString()!;
         Calls.Enqueue((method, outTradeNo));
+        if (BeforeAnswer is { } beforeAnswer)
+        {
+            await beforeAnswer(method, outTradeNo);
+        }
+
         if (!Trades.TryGetValue(outTradeNo, out var trade))
         {
             await FakeAlipayGateway.SignedAsync(context, method, Error("ACQ.TRADE_NOT_EXIST", "交易不存在", outTradeNo));

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,6 +92,15 @@ public static partial class Cashier
             ["__RequestVerificationToken"] = Token().Match(html).Groups[1].Value,
         };
         return await browser.PostAsync(url, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>What a browser posts from the form with that id as the page set it: ticked boxes and chosen radios only.</summary>
+    public static Dictionary<string, string> FormFields(string html, string formId)
+    {
+        var form = (IHtmlFormElement)new HtmlParser().ParseDocument(html).GetElementById(formId)!;
+        return form.Elements.OfType<IHtmlInputElement>()
+            .Where(input => !string.IsNullOrEmpty(input.Name) && (input.Type is not ("radio" or "checkbox") || input.IsChecked))
+            .ToDictionary(input => input.Name!, input => input.Value);
     }
 
     /// <summary>The <c>sub_code</c> on a simulator error page.</summary>

@@ -1,7 +1,9 @@
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LuffyBlazor.Tests.Orders;
@@ -29,6 +31,12 @@ public sealed class TimeoutSweeperTests(ScriptedAlipayApp fixture) : IClassFixtu
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<OrderTimeoutSweep>().SweepOnceAsync();
+    }
+
+    private TimeSpan ClaimLifetime()
+    {
+        using var scope = app.Services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<OrderTimeoutSweep>().ClaimLifetime;
     }
 
     private Task<List<OrderStatusChange>> HistoryAsync(Order order) =>
@@ -103,7 +111,7 @@ public sealed class TimeoutSweeperTests(ScriptedAlipayApp fixture) : IClassFixtu
         Assert.Equal(callsAfterFirst, alipay.CallsFor(order.OutTradeNo, "alipay.trade.query")); // still claimed: not asked again
 
         alipay.Trades.TryRemove(order.OutTradeNo, out _);
-        clock.Advance(TimeSpan.FromMinutes(3));
+        clock.Advance(ClaimLifetime() + TimeSpan.FromSeconds(1));
         await SweepAsync();
 
         Assert.Equal(OrderStatus.TimedOut, (await app.OrderAsync(order.OutTradeNo)).Status);
@@ -132,6 +140,86 @@ public sealed class TimeoutSweeperTests(ScriptedAlipayApp fixture) : IClassFixtu
             Assert.Equal(1, alipay.CallsFor(order.OutTradeNo, "alipay.trade.close"));
             Assert.Single(await HistoryAsync(order), c => c.To == OrderStatus.TimedOut);
         }
+    }
+
+    [Fact]
+    public async Task An_order_taken_late_in_a_slow_batch_is_still_claimed_when_another_instance_sweeps()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var orders = new List<Order>();
+        foreach (var course in new[] { 11, 12, 13, 14 })
+        {
+            var order = await app.PlaceOrderAsync(learner, course);
+            alipay.Trades[order.OutTradeNo] = ("WAIT_BUYER_PAY", order.TotalAmount);
+            orders.Add(order);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+        var callTimeout = app.Services.GetRequiredService<IOptions<AlipayOptions>>().Value.CallTimeout;
+        var otherInstanceSwept = false;
+        alipay.BeforeAnswer = async (method, outTradeNo) =>
+        {
+            if (otherInstanceSwept || orders.All(o => o.OutTradeNo != outTradeNo))
+            {
+                return;
+            }
+
+            // Every call of this sweep lasts as long as a call can (all its attempts time out)...
+            clock.Advance(callTimeout);
+            if (outTradeNo == orders[2].OutTradeNo && method == "alipay.trade.query")
+            {
+                // ...and while it waits on the third order, minutes after it read its batch, another instance sweeps.
+                otherInstanceSwept = true;
+                await SweepAsync();
+            }
+        };
+        try
+        {
+            await SweepAsync();
+        }
+        finally
+        {
+            alipay.BeforeAnswer = null;
+        }
+
+        Assert.True(otherInstanceSwept);
+        foreach (var order in orders)
+        {
+            Assert.Equal(OrderStatus.TimedOut, (await app.OrderAsync(order.OutTradeNo)).Status);
+            Assert.Equal((1, 1), (alipay.CallsFor(order.OutTradeNo, "alipay.trade.query"), alipay.CallsFor(order.OutTradeNo, "alipay.trade.close")));
+        }
+    }
+
+    [Fact]
+    public async Task A_sweep_whose_claim_lapsed_while_alipay_answered_leaves_the_order_to_the_next_sweep()
+    {
+        var order = await ExpiredOrderAsync(15, "WAIT_BUYER_PAY");
+        var lifetime = ClaimLifetime();
+        alipay.BeforeAnswer = (_, outTradeNo) =>
+        {
+            if (outTradeNo == order.OutTradeNo)
+            {
+                clock.Advance(lifetime + TimeSpan.FromSeconds(1)); // slower than the claim allows: another instance may own it by now
+            }
+
+            return Task.CompletedTask;
+        };
+        try
+        {
+            await SweepAsync();
+        }
+        finally
+        {
+            alipay.BeforeAnswer = null;
+        }
+
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal((1, 0), (alipay.CallsFor(order.OutTradeNo, "alipay.trade.query"), alipay.CallsFor(order.OutTradeNo, "alipay.trade.close")));
+
+        await SweepAsync();
+
+        Assert.Equal(OrderStatus.TimedOut, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal(1, alipay.CallsFor(order.OutTradeNo, "alipay.trade.close"));
     }
 }
 

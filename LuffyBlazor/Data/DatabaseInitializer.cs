@@ -14,9 +14,11 @@ public static class DatabaseInitializer
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var db = provider.GetRequiredService<LuffyDbContext>();
 
+        // Several instances starting at once take turns (PostgreSQL): the first migrates and seeds, the others find it done.
+        await using var startupLock = await StartupLock.AcquireAsync(db, ct);
         if (options.MigrateOnStartup)
         {
-            await MigrateAsync(db, logger, ct);
+            await ApplyMigrationsAsync(db, logger, ct);
         }
         else
         {
@@ -44,7 +46,14 @@ public static class DatabaseInitializer
         }
     }
 
+    /// <summary>Applies pending migrations, waiting for any instance that is starting up meanwhile.</summary>
     public static async Task MigrateAsync(LuffyDbContext db, ILogger logger, CancellationToken ct)
+    {
+        await using var startupLock = await StartupLock.AcquireAsync(db, ct);
+        await ApplyMigrationsAsync(db, logger, ct);
+    }
+
+    private static async Task ApplyMigrationsAsync(LuffyDbContext db, ILogger logger, CancellationToken ct)
     {
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0)

@@ -177,4 +177,52 @@ public sealed class SimulatorFaultTests(SimulatorApp sim) : IClassFixture<Simula
         (await Cashier.SubmitAsync(browser, cashierUrl + "/pay", cashier, new Dictionary<string, string> { ["fault"] = "Drop" })).Dispose();
         Assert.Empty(await NotificationsAsync(order));
     }
+
+    /// <summary>An order's cashier page opened in one tab, then the console changing the trade's switches in another.</summary>
+    private async Task<(Order Order, HttpClient Browser, string CashierUrl, string Cashier)> CashierOpenedBeforeConsoleChangeAsync(
+        int courseId, Dictionary<string, string> consoleFaults)
+    {
+        var (learner, _) = await sim.App.CreateLearnerAsync();
+        var order = await sim.App.PlaceOrderAsync(learner, courseId);
+        var browser = sim.Browser();
+        var (_, cashierUrl, cashier) = await Cashier.OpenAsync(browser, sim.PayUrl(order));
+        var console = WebUtility.HtmlDecode(await browser.GetStringAsync("dev/alipay/console"));
+        using var saved = await Cashier.SubmitAsync(browser, $"dev/alipay/console/trades/{cashierUrl!.Split('/').Last()}/faults", console, consoleFaults);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        return (order, browser, cashierUrl, cashier);
+    }
+
+    private Task<SimulatorTrade> TradeAsync(Order order) =>
+        sim.App.QueryAsync(db => db.Set<SimulatorTrade>().AsNoTracking().SingleAsync(t => t.OutTradeNo == order.OutTradeNo));
+
+    [Fact]
+    public async Task Paying_from_a_cashier_page_opened_before_a_console_change_keeps_the_console_settings()
+    {
+        var (order, browser, cashierUrl, cashier) = await CashierOpenedBeforeConsoleChangeAsync(15, new() { ["fault"] = "Drop", ["tamper_signature"] = "true" });
+
+        // The buyer pays from the page opened before the change, its switches as that page showed them.
+        using var back = await Cashier.SubmitAsync(browser, cashierUrl + "/pay", cashier, Cashier.FormFields(cashier, "pay-form"));
+
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        var trade = await TradeAsync(order);
+        Assert.Equal((NotifyFault.Drop, true), (trade.NotifyFault, trade.TamperSignature));
+        Assert.Empty(await NotificationsAsync(order));
+    }
+
+    [Fact]
+    public async Task A_switch_the_buyer_changes_on_an_old_cashier_page_is_applied_and_the_console_keeps_the_others()
+    {
+        var (order, browser, cashierUrl, cashier) = await CashierOpenedBeforeConsoleChangeAsync(
+            1, new() { ["fault"] = "Delay", ["delay"] = "600", ["tamper_signature"] = "true" });
+        var fields = Cashier.FormFields(cashier, "pay-form");
+        fields["copies"] = "3";
+
+        using var back = await Cashier.SubmitAsync(browser, cashierUrl + "/pay", cashier, fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        var trade = await TradeAsync(order);
+        Assert.Equal((NotifyFault.Delay, TimeSpan.FromSeconds(600), 3, true), (trade.NotifyFault, trade.NotifyDelay, trade.NotifyCopies, trade.TamperSignature));
+        var notification = Assert.Single(await NotificationsAsync(order));
+        Assert.Equal(trade.PaidAt!.Value.AddSeconds(600), notification.NextAttemptAt);
+    }
 }

@@ -1,4 +1,6 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -6,20 +8,30 @@ namespace LuffyBlazor.Features.Orders;
 
 /// <summary>
 /// Unpaid orders past their deadline: ask Alipay first (a last-second payment is recorded as paid), otherwise close
-/// the trade at Alipay and mark the order timed out. Each order is claimed with a conditional update before it is
-/// handled, so several app instances sweeping at once never handle the same order twice.
+/// the trade at Alipay and mark the order timed out. Each order is claimed with a conditional update when it is
+/// taken, for longer than its Alipay calls can last, and the claim is checked again before each step, so several
+/// app instances sweeping at once never query or close the same order twice.
 /// </summary>
 public sealed class OrderTimeoutSweep(
-    IDbContextFactory<LuffyDbContext> dbFactory, PaymentReconciliation reconciliation, TimeProvider clock, ILogger<OrderTimeoutSweep> logger)
+    IDbContextFactory<LuffyDbContext> dbFactory, PaymentReconciliation reconciliation, IOptions<AlipayOptions> alipay,
+    TimeProvider clock, ILogger<OrderTimeoutSweep> logger)
 {
     public const string Actor = "sweeper";
     private const int BatchSize = 50;
-    private static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Room beyond the Alipay calls: the database work between them, and instances whose clocks disagree (a claim is
+    /// written with the claiming instance's clock and read with another's).
+    /// </summary>
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long one order stays claimed: its worst case at Alipay (every call timing out after its retries), plus a margin.</summary>
+    public TimeSpan ClaimLifetime { get; } = PaymentReconciliation.MaxAlipayCallsToClose * alipay.Value.CallTimeout + ClaimMargin;
 
     /// <summary>Handles the orders due now; returns how many it timed out.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Now();
         List<(int Id, string OutTradeNo)> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -33,13 +45,15 @@ public sealed class OrderTimeoutSweep(
         var timedOut = 0;
         foreach (var (id, outTradeNo) in due)
         {
-            if (!await ClaimAsync(id, now, ct))
+            // Claimed now, not when the batch was read: the orders before it may have taken minutes at Alipay.
+            if (await ClaimAsync(id, ct) is not { } claimedUntil)
             {
                 continue; // another instance has it
             }
 
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["OutTradeNo"] = outTradeNo });
-            var outcome = await reconciliation.CloseUnpaidAsync(outTradeNo, OrderStatus.TimedOut, Actor, "超过支付期限未付款", ct);
+            var outcome = await reconciliation.CloseUnpaidAsync(
+                outTradeNo, OrderStatus.TimedOut, Actor, "超过支付期限未付款", ct, mayAct: c => StillClaimedAsync(id, claimedUntil, c));
             switch (outcome.Result)
             {
                 case CloseResult.Closed:
@@ -52,19 +66,44 @@ public sealed class OrderTimeoutSweep(
                     // The claim expires, so the next sweep (here or elsewhere) tries again.
                     logger.LogWarning("Could not time out order {OutTradeNo}: {Reason}", outTradeNo, outcome.Message);
                     break;
+                case CloseResult.Abandoned:
+                    logger.LogWarning("Gave up order {OutTradeNo} mid-way: its claim lapsed (Alipay or the database slower than {Lifetime})",
+                        outTradeNo, ClaimLifetime);
+                    break;
             }
         }
 
         return timedOut;
     }
 
-    private async Task<bool> ClaimAsync(int orderId, DateTime now, CancellationToken ct)
+    /// <summary>The end of the claim when this sweep won it, otherwise null.</summary>
+    private async Task<DateTime?> ClaimAsync(int orderId, CancellationToken ct)
     {
+        var now = Now();
+        var until = now + ClaimLifetime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Orders
+        var won = await db.Orders
             .Where(o => o.Id == orderId && o.Status == OrderStatus.Unpaid && (o.SweepClaimedUntil == null || o.SweepClaimedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SweepClaimedUntil, now + ClaimLifetime), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SweepClaimedUntil, until), ct) == 1;
+        return won ? until : null;
     }
+
+    /// <summary>
+    /// Still ours: not lapsed by this instance's clock, and nobody has claimed it since (a later claim writes a later
+    /// end, so the end this sweep wrote identifies its claim).
+    /// </summary>
+    private async Task<bool> StillClaimedAsync(int orderId, DateTime claimedUntil, CancellationToken ct)
+    {
+        if (Now() >= claimedUntil)
+        {
+            return false;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.AnyAsync(o => o.Id == orderId && o.SweepClaimedUntil == claimedUntil, ct);
+    }
+
+    private DateTime Now() => clock.UtcNowToTheMillisecond();
 }
 
 /// <summary>Runs <see cref="OrderTimeoutSweep"/> every <c>Orders:SweepInterval</c>.</summary>

@@ -20,7 +20,15 @@ public enum SyncResult
 
 public sealed record SyncOutcome(SyncResult Result, string Message);
 
-public enum CloseResult { Closed, WasPaid, NotUnpaid, Failed }
+public enum CloseResult
+{
+    Closed,
+    WasPaid,
+    NotUnpaid,
+    Failed,
+    /// <summary>The caller's <c>mayAct</c> said stop (the sweeper's claim lapsed); whatever was not done is left to the next owner.</summary>
+    Abandoned,
+}
 
 public sealed record CloseOutcome(CloseResult Result, string Message);
 
@@ -73,12 +81,22 @@ public sealed class PaymentReconciliation(
         }
     }
 
+    /// <summary>The most Alipay calls <see cref="CloseUnpaidAsync"/> makes for one order: query, close, query again.</summary>
+    public const int MaxAlipayCallsToClose = 3;
+
     /// <summary>
     /// Closes an unpaid order, at Alipay first (so nobody can pay it afterwards) and then here. A payment that
     /// slipped in before the close is recorded instead.
     /// </summary>
-    public async Task<CloseOutcome> CloseUnpaidAsync(string outTradeNo, OrderStatus to, string actor, string reason, CancellationToken ct = default)
+    /// <param name="mayAct">
+    /// Asked before each call to Alipay and before the order is changed here; false stops with
+    /// <see cref="CloseResult.Abandoned"/>. The sweeper passes "do I still hold my claim on this order?".
+    /// </param>
+    public async Task<CloseOutcome> CloseUnpaidAsync(
+        string outTradeNo, OrderStatus to, string actor, string reason, CancellationToken ct = default, Func<CancellationToken, Task<bool>>? mayAct = null)
     {
+        mayAct ??= _ => Task.FromResult(true);
+        var abandoned = new CloseOutcome(CloseResult.Abandoned, "处理权已过期，留给下一次处理");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var status = await db.Orders.Where(o => o.OutTradeNo == outTradeNo).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
@@ -86,6 +104,11 @@ public sealed class PaymentReconciliation(
             {
                 return new(CloseResult.NotUnpaid, "订单已不是未支付状态");
             }
+        }
+
+        if (!await mayAct(ct))
+        {
+            return abandoned;
         }
 
         var sync = await SyncAsync(outTradeNo, actor, ct);
@@ -96,9 +119,19 @@ public sealed class PaymentReconciliation(
             case SyncResult.Failed:
                 return new(CloseResult.Failed, sync.Message);
             case SyncResult.WaitingForBuyer:
+                if (!await mayAct(ct))
+                {
+                    return abandoned;
+                }
+
                 var closed = await CloseAtAlipayAsync(outTradeNo, ct);
                 if (closed is not null)
                 {
+                    if (!await mayAct(ct))
+                    {
+                        return abandoned;
+                    }
+
                     // Alipay refused to close: most likely paid a moment ago. Record that instead.
                     var again = await SyncAsync(outTradeNo, actor, ct);
                     return again.Result == SyncResult.Paid
@@ -107,6 +140,11 @@ public sealed class PaymentReconciliation(
                 }
 
                 break;
+        }
+
+        if (!await mayAct(ct))
+        {
+            return abandoned;
         }
 
         var orderId = await OrderIdAsync(outTradeNo, ct);

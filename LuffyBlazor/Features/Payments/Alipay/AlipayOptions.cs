@@ -38,6 +38,12 @@ public sealed class AlipayOptions
     /// <summary>Per attempt of an OpenAPI call.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest one OpenAPI call can take, retries and back-off included: the resilience pipeline's overall
+    /// timeout. Work that must finish its Alipay calls within a lease (the timeout sweeper's claim) is sized from it.
+    /// </summary>
+    public TimeSpan CallTimeout => Timeout * 4;
+
     public SimulatorSwitch Simulator { get; set; } = new();
 
     public AlipaySignType ParsedSignType => AlipaySignature.TryParseSignType(SignType, out var type) ? type : AlipaySignType.RSA2;

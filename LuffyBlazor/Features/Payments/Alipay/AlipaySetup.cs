@@ -21,10 +21,10 @@ public static class AlipaySetup
         services.AddHttpClient<IAlipayClient, AlipayClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("alipay-openapi", (pipeline, context) =>
             {
-                var attempt = context.ServiceProvider.GetRequiredService<IOptions<AlipayOptions>>().Value.Timeout;
+                var alipay = context.ServiceProvider.GetRequiredService<IOptions<AlipayOptions>>().Value;
                 // Network timeouts and back-off are physical time, not the business clock (which tests may fake).
                 pipeline.TimeProvider = TimeProvider.System;
-                pipeline.AddTimeout(attempt * 4);
+                pipeline.AddTimeout(alipay.CallTimeout);
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 2,
@@ -34,7 +34,7 @@ public static class AlipaySetup
                     ShouldHandle = args => ValueTask.FromResult(
                         IsIdempotent(args.Context) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 });
-                pipeline.AddTimeout(attempt);
+                pipeline.AddTimeout(alipay.Timeout);
             });
     }
 

@@ -5,19 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
 
-/// <summary>The buyer's choices at the cashier for the payment notify (the console's fault switches).</summary>
-public sealed record NotifyFaults(NotifyFault Fault, int Copies, TimeSpan Delay, bool TamperAmount, bool TamperSignature)
-{
-    public static readonly NotifyFaults None = new(NotifyFault.Normal, 2, TimeSpan.FromSeconds(30), false, false);
-}
-
 /// <summary>
 /// The cashier: a page or wap pay opens (or resumes) a trade; paying moves it to TRADE_SUCCESS and queues the notify in
 /// the same transaction, so a crash can lose neither. Trades past <c>time_expire</c> close themselves when read.
 /// </summary>
 public sealed class SimulatorCashier(
     IDbContextFactory<LuffyDbContext> dbFactory, SimulatorNotifications notifications, SimulatorSigner signer,
-    IOptions<SimulatorOptions> options, TimeProvider clock)
+    IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorCashier> logger)
 {
     public async Task<(SimulatorTrade? Trade, GatewayError? Error)> OpenAsync(
         GatewayRequest request, decimal amount, DateTimeOffset? timeExpire, CancellationToken ct)
@@ -91,10 +85,11 @@ public sealed class SimulatorCashier(
     }
 
     /// <summary>
-    /// The buyer pays. Returns the signed return URL the browser goes to, or why the trade cannot be paid. The
-    /// notify is queued in the same transaction as the payment (or delivered first, for <see cref="NotifyFault.BeforeReturn"/>).
+    /// The buyer pays, with the fault switches they changed at the cashier. Returns the signed return URL the browser
+    /// goes to, or why the trade cannot be paid. The notify is queued in the same transaction as the payment (or
+    /// delivered first, for <see cref="NotifyFault.BeforeReturn"/>).
     /// </summary>
-    public async Task<(string? ReturnUrl, GatewayError? Error)> PayAsync(string tradeNo, NotifyFaults faults, CancellationToken ct)
+    public async Task<(string? ReturnUrl, GatewayError? Error)> PayAsync(string tradeNo, NotifyFaultChanges faults, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -117,22 +112,15 @@ public sealed class SimulatorCashier(
         trade.PaidAt = now.UtcDateTime;
         trade.BuyerId = options.Value.BuyerId;
         trade.BuyerLogonId = options.Value.BuyerLogonId;
-        trade.NotifyFault = faults.Fault;
-        trade.NotifyCopies = Math.Clamp(faults.Copies, 1, 100);
-        trade.NotifyDelay = faults.Delay;
-        trade.TamperAmount = faults.TamperAmount;
-        trade.TamperSignature = faults.TamperSignature;
+        faults.ApplyTo(trade);
         trade.Version++;
         var queued = notifications.QueuePayment(db, trade, now);
         await db.SaveChangesAsync(ct); // the version check refuses a second, concurrent payment of the same trade
         await transaction.CommitAsync(ct);
 
-        if (faults.Fault == NotifyFault.BeforeReturn)
+        if (trade.NotifyFault == NotifyFault.BeforeReturn)
         {
-            foreach (var notification in queued)
-            {
-                await notifications.AttemptAsync(notification.Id, ct);
-            }
+            await DeliverBeforeReturnAsync(queued, ct);
         }
         else
         {
@@ -140,6 +128,25 @@ public sealed class SimulatorCashier(
         }
 
         return (ReturnUrlOf(trade, now), null);
+    }
+
+    /// <summary>
+    /// The "send before return" fault. The payment is committed by now, so nothing here may keep the buyer from the
+    /// return page: a notify that cannot be recorded stays queued, and the notifier sends it once its claim lapses.
+    /// </summary>
+    private async Task DeliverBeforeReturnAsync(List<SimulatorNotification> queued, CancellationToken ct)
+    {
+        foreach (var notification in queued)
+        {
+            try
+            {
+                await notifications.AttemptAsync(new NotifyClaim(notification.Id, notification.ClaimedUntil!.Value), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Simulator notify {NotifyId} could not be delivered before the return; the notifier retries it", notification.NotifyId);
+            }
+        }
     }
 
     /// <summary>Where the buyer goes back to: <c>return_url</c> with a signed <c>*.return</c> query.</summary>

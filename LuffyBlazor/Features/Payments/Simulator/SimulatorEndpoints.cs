@@ -96,7 +96,7 @@ public static class SimulatorEndpoints
 
     private static async Task<IResult> PayAsync(string tradeNo, IFormCollection form, SimulatorCashier cashier, CancellationToken ct)
     {
-        var (returnUrl, error) = await cashier.PayAsync(tradeNo, FaultsOf(form), ct);
+        var (returnUrl, error) = await cashier.PayAsync(tradeNo, NotifyFaultForm.ReadChanges(form), ct);
         if (error is not null)
         {
             return ErrorPage(error);
@@ -128,7 +128,7 @@ public static class SimulatorEndpoints
 
     private static async Task<IResult> SaveFaultsAsync(string tradeNo, IFormCollection form, IDbContextFactory<LuffyDbContext> dbFactory, CancellationToken ct)
     {
-        var faults = FaultsOf(form);
+        var faults = NotifyFaultForm.Read(form);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Set<SimulatorTrade>().Where(t => t.TradeNo == tradeNo && t.Status == TradeStatus.WaitBuyerPay)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.NotifyFault, faults.Fault).SetProperty(t => t.NotifyCopies, faults.Copies)
@@ -165,13 +165,6 @@ public static class SimulatorEndpoints
 
         return TypedResults.Redirect("/dev/alipay/console");
     }
-
-    private static NotifyFaults FaultsOf(IFormCollection form) => new(
-        Enum.TryParse<NotifyFault>(form["fault"], out var fault) && Enum.IsDefined(fault) ? fault : NotifyFault.Normal,
-        int.TryParse(form["copies"], out var copies) ? Math.Clamp(copies, 1, 100) : 2,
-        TimeSpan.FromSeconds(int.TryParse(form["delay"], out var delay) ? Math.Clamp(delay, 1, 86_400) : 30),
-        form["tamper_amount"] == "true",
-        form["tamper_signature"] == "true");
 
     /// <summary>The merchant's site: the origin of its return URL.</summary>
     private static string? MerchantHome(SimulatorTrade trade) =>

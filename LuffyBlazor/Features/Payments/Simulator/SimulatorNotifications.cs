@@ -58,7 +58,7 @@ public sealed class SimulatorNotifications(
             if (trade.NotifyFault == NotifyFault.BeforeReturn)
             {
                 // The cashier delivers it itself before redirecting; the background notifier must leave it alone.
-                notification.ClaimedUntil = (now + options.Value.NotifyTimeout * 2).UtcDateTime;
+                notification.ClaimedUntil = clock.UtcNowToTheMillisecond() + ClaimLifetime;
             }
 
             queued.Add(notification);
@@ -94,54 +94,102 @@ public sealed class SimulatorNotifications(
     /// <summary>Delivers one queued notify now (the console's "send now"), unless a notifier is sending it already.</summary>
     public async Task<bool> DeliverNowAsync(long notificationId, CancellationToken ct)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await TryClaimAsync(db, notificationId, ct) is not { } claim)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var claimed = await db.Set<SimulatorNotification>()
-                .Where(n => n.Id == notificationId && n.State == NotificationState.Pending && (n.ClaimedUntil == null || n.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.ClaimedUntil, now + options.Value.NotifyTimeout * 2), ct);
-            if (claimed == 0)
-            {
-                return false;
-            }
+            return false;
         }
 
-        await AttemptAsync(notificationId, ct);
+        await AttemptAsync(claim, ct);
         return true;
     }
 
     /// <summary>Claims the notifies that are due (a conditional update, so several instances never send one twice).</summary>
-    public async Task<List<long>> ClaimDueAsync(int max, CancellationToken ct)
+    public async Task<List<NotifyClaim>> ClaimDueAsync(int max, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowToTheMillisecond();
         var due = await db.Set<SimulatorNotification>().AsNoTracking()
             .Where(n => n.State == NotificationState.Pending && n.NextAttemptAt <= now && (n.ClaimedUntil == null || n.ClaimedUntil < now))
             .OrderBy(n => n.NextAttemptAt).Take(max).Select(n => n.Id).ToListAsync(ct);
-        var claimed = new List<long>();
+        var claimed = new List<NotifyClaim>();
         foreach (var id in due)
         {
-            var won = await db.Set<SimulatorNotification>()
-                .Where(n => n.Id == id && n.State == NotificationState.Pending && (n.ClaimedUntil == null || n.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.ClaimedUntil, now + options.Value.NotifyTimeout * 2), ct);
-            if (won == 1)
+            if (await TryClaimAsync(db, id, ct) is { } claim)
             {
-                claimed.Add(id);
+                claimed.Add(claim);
             }
         }
 
         return claimed;
     }
 
-    /// <summary>One POST of a notify the caller has claimed, recorded with the merchant's answer; schedules the next try if needed.</summary>
-    public async Task AttemptAsync(long notificationId, CancellationToken ct)
+    private async Task<NotifyClaim?> TryClaimAsync(LuffyDbContext db, long notificationId, CancellationToken ct)
+    {
+        var now = clock.UtcNowToTheMillisecond();
+        var until = now + ClaimLifetime;
+        var won = await db.Set<SimulatorNotification>()
+            .Where(n => n.Id == notificationId && n.State == NotificationState.Pending && (n.ClaimedUntil == null || n.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ClaimedUntil, until), ct);
+        return won == 1 ? new NotifyClaim(notificationId, until) : null;
+    }
+
+    /// <summary>A claim outlasts one POST (cut off after <c>NotifyTimeout</c>) with room for the database work around it.</summary>
+    private TimeSpan ClaimLifetime => options.Value.NotifyTimeout * 2;
+
+    /// <summary>
+    /// One POST of a notify the caller has claimed, recorded with the merchant's answer (or why it could not be
+    /// sent); schedules the next try if needed. Every POST counts as an attempt. Only the claim's holder schedules:
+    /// a sender whose claim lapsed while it waited (another instance may have sent it since) records its attempt
+    /// and leaves the schedule to the new holder, except that a <c>success</c> ends the delivery whoever got it.
+    /// </summary>
+    public async Task AttemptAsync(NotifyClaim claim, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var notification = await db.Set<SimulatorNotification>().FirstAsync(n => n.Id == notificationId, ct);
-        var form = JsonSerializer.Deserialize<List<KeyValuePair<string, string>>>(notification.Form)!;
+        var notification = await db.Set<SimulatorNotification>().AsNoTracking().FirstAsync(n => n.Id == claim.NotificationId, ct);
+        var attempt = await PostAsync(notification, ct);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var notifications = db.Set<SimulatorNotification>().Where(n => n.Id == claim.NotificationId);
+        await notifications.ExecuteUpdateAsync(s => s.SetProperty(n => n.Attempts, n => n.Attempts + 1), CancellationToken.None);
+        var attempts = await notifications.Select(n => n.Attempts).FirstAsync(CancellationToken.None);
+        var scheduled = attempt.Accepted
+            ? await notifications.ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NotificationState.Delivered).SetProperty(n => n.ClaimedUntil, (DateTime?)null), CancellationToken.None)
+            : await Reschedule(notifications.Where(n => n.ClaimedUntil == claim.Until && n.State == NotificationState.Pending), attempts);
+        db.Add(attempt);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+
+        var outcome = attempt.Accepted ? "success" : attempt.Error ?? $"HTTP {attempt.HttpStatus} '{attempt.Answer}'";
+        if (scheduled == 0)
+        {
+            logger.LogWarning("Simulator notify {NotifyId} attempt {Attempt} to {Url}: {Outcome}; its claim had lapsed, so its next try is another sender's",
+                notification.NotifyId, attempts, notification.NotifyUrl, outcome);
+            return;
+        }
+
+        logger.LogInformation("Simulator notify {NotifyId} attempt {Attempt} to {Url}: {Outcome}", notification.NotifyId, attempts, notification.NotifyUrl, outcome);
+    }
+
+    /// <summary>After a refused or failed POST: the next try by Alipay's schedule, or give up after the last one.</summary>
+    private Task<int> Reschedule(IQueryable<SimulatorNotification> held, int attempts)
+    {
+        if (attempts > RetrySchedule.Length)
+        {
+            return held.ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NotificationState.GaveUp).SetProperty(n => n.ClaimedUntil, (DateTime?)null));
+        }
+
+        var next = (clock.GetUtcNow() + RetrySchedule[attempts - 1] * options.Value.NotifyRetryScale).UtcDateTime;
+        return held.ExecuteUpdateAsync(s => s.SetProperty(n => n.NextAttemptAt, next).SetProperty(n => n.ClaimedUntil, (DateTime?)null));
+    }
+
+    /// <summary>The POST itself. Whatever goes wrong is the attempt's result (shown in the console), never an exception.</summary>
+    private async Task<SimulatorNotifyAttempt> PostAsync(SimulatorNotification notification, CancellationToken ct)
+    {
         var attempt = new SimulatorNotifyAttempt { NotificationId = notification.Id, At = clock.GetUtcNow().UtcDateTime };
         try
         {
+            var form = JsonSerializer.Deserialize<List<KeyValuePair<string, string>>>(notification.Form)!;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.Value.NotifyTimeout);
             using var response = await http.CreateClient(HttpClientName).PostAsync(notification.NotifyUrl, new FormUrlEncodedContent(form), timeout.Token);
@@ -150,32 +198,25 @@ public sealed class SimulatorNotifications(
             attempt.Answer = answer.Length <= 256 ? answer : answer[..256];
             attempt.Accepted = response.IsSuccessStatusCode && answer == "success";
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            attempt.Error = ex is OperationCanceledException ? $"no answer within {options.Value.NotifyTimeout}" : ex.Message;
+            attempt.Error = $"no answer within {options.Value.NotifyTimeout}";
+        }
+        catch (HttpRequestException ex)
+        {
+            attempt.Error = Shorten(ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A notify_url that is no absolute http(s) URL, and the like: a failed attempt like any other, retried by
+            // the schedule and given up in the end, instead of an exception that would leave the notify claimed.
+            attempt.Error = Shorten($"{ex.GetType().Name}: {ex.Message}");
         }
 
-        var now = clock.GetUtcNow();
-        notification.Attempts++;
-        notification.ClaimedUntil = null;
-        if (attempt.Accepted)
-        {
-            notification.State = NotificationState.Delivered;
-        }
-        else if (notification.Attempts > RetrySchedule.Length)
-        {
-            notification.State = NotificationState.GaveUp;
-        }
-        else
-        {
-            notification.NextAttemptAt = (now + RetrySchedule[notification.Attempts - 1] * options.Value.NotifyRetryScale).UtcDateTime;
-        }
-
-        db.Add(attempt);
-        await db.SaveChangesAsync(CancellationToken.None);
-        logger.LogInformation("Simulator notify {NotifyId} attempt {Attempt} to {Url}: {Outcome}", notification.NotifyId, notification.Attempts,
-            notification.NotifyUrl, attempt.Accepted ? "success" : attempt.Error ?? $"HTTP {attempt.HttpStatus} '{attempt.Answer}'");
+        return attempt;
     }
+
+    private static string Shorten(string text) => text.Length <= 512 ? text : text[..512];
 
     private List<KeyValuePair<string, string>> PaymentForm(SimulatorTrade trade, DateTimeOffset now)
     {
@@ -223,57 +264,5 @@ public sealed class SimulatorNotifications(
     }
 }
 
-/// <summary>A nudge from whoever queued a notify to the notifier, so it need not wait for its next tick.</summary>
-public sealed class SimulatorWakeUp
-{
-    private TaskCompletionSource pending = New();
-
-    /// <summary>Completes when <see cref="Signal"/> is called after the last <see cref="Reset"/>.</summary>
-    public Task Signalled => Volatile.Read(ref pending).Task;
-
-    public void Signal() => Volatile.Read(ref pending).TrySetResult();
-
-    /// <summary>Called before each look at the queue: a signal from then on wakes the next wait.</summary>
-    public void Reset() => Interlocked.Exchange(ref pending, New());
-
-    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-/// <summary>Delivers due notifies: at once when one is queued, and at every tick for the retries.</summary>
-public sealed class SimulatorNotifier(
-    IServiceScopeFactory scopes, SimulatorWakeUp wakeUp, IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorNotifier> logger)
-    : BackgroundService
-{
-    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RunNotifier)
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            wakeUp.Reset();
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var notifications = scope.ServiceProvider.GetRequiredService<SimulatorNotifications>();
-                var due = await notifications.ClaimDueAsync(50, stoppingToken);
-                // Due copies go out together: that is how "send it concurrently" reaches the merchant at once.
-                await Task.WhenAll(due.Select(id => notifications.AttemptAsync(id, stoppingToken)));
-                if (due.Count == 50)
-                {
-                    continue;
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "The simulator's notifier failed; trying again at its next tick");
-            }
-
-            await Task.WhenAny(wakeUp.Signalled, Task.Delay(Tick, clock, stoppingToken));
-        }
-    }
-}
+/// <summary>A notify one sender owns until <see cref="Until"/> (the end it wrote identifies its claim).</summary>
+public sealed record NotifyClaim(long NotificationId, DateTime Until);
