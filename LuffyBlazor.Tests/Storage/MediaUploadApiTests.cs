@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Features.Storage.Uploads;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,6 +61,37 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, learnerCode);
         Assert.Equal(HttpStatusCode.Forbidden, confirmCode);
         Assert.Equal(HttpStatusCode.Forbidden, putCode);
+    }
+
+    [Theory]
+    [InlineData("demoted")]
+    [InlineData("locked")]
+    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_403_on_every_upload_endpoint(string change)
+    {
+        await using var app = new LuffyAppFactory();
+        var (id, name) = await app.CreateLearnerAsync("helper");
+        var boss = await app.AdminAsync();
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "临时帮忙", boss))).Succeeded);
+        var helper = app.CreateClient();
+        helper.WithBearer(await helper.LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+        var (before, ticketBody) = await TicketAsync(helper, "a.webm", 10);
+        var ticket = ticketBody.GetProperty("data");
+        Assert.Equal(HttpStatusCode.OK, before);
+
+        var outcome = await app.WithAsync<UserAdmin, AdminActionOutcome>(u => change == "demoted"
+            ? u.SetAdminAsync(id, false, "帮完了", boss)
+            : u.SetLockedAsync(id, true, "离职", boss));
+        Assert.True(outcome.Succeeded, outcome.Message);
+
+        var (ticketCode, ticketRefusal) = await TicketAsync(helper, "a.webm", 10);
+        var (putCode, _) = await PutAsync(helper, ticket.GetProperty("token").GetString(), [1]);
+        var (confirmCode, _) = await helper.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key = ticket.GetProperty("key").GetString() });
+
+        Assert.Equal(HttpStatusCode.Forbidden, ticketCode);
+        Assert.Equal(104, ticketRefusal.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, putCode);
+        Assert.Equal(HttpStatusCode.Forbidden, confirmCode);
+        Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!));
     }
 
     [Fact]

@@ -3,10 +3,15 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Common;
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -46,14 +51,21 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         app = new LuffyAppFactory(settings ?? new Dictionary<string, string?>());
         Services.AddSingleton(app.Services.GetRequiredService<MediaUploads>());
+        // The uploader asks the app's database whether its user is still an admin.
+        Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>());
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<AdminActors>();
         return app;
     }
 
-    private void SignInAsAdmin()
+    private void SignInAsAdmin() => SignInAs(app!.AdminAsync().GetAwaiter().GetResult());
+
+    /// <summary>The page's authentication state: an admin, as the circuit saw them when it opened.</summary>
+    private void SignInAs(AdminActor admin)
     {
-        auth.SetAuthorized("admin");
+        auth.SetAuthorized(admin.UserName);
         auth.SetRoles(Roles.Admin);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "admin-id"));
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.UserId));
     }
 
     private (IRenderedComponent<MediaUploader> Cut, List<string> Uploaded, BunitJSModuleInterop Module) Render(
@@ -192,6 +204,52 @@ public sealed class MediaUploaderTests : BunitTestContext
         Assert.True(cut.Find("input[type=file]").HasAttribute("disabled"));
         Assert.Contains("需要管理员权限", cut.Markup);
         Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+
+    /// <summary>A learner made admin by the seeded one, signed in on the page: the admin a test then demotes or locks.</summary>
+    private async Task<(LuffyAppFactory App, AdminActor Helper, AdminActor Boss)> SignInAsHelperAdminAsync()
+    {
+        var app = UseApp();
+        var (id, name) = await app.CreateLearnerAsync("helper");
+        var boss = await app.AdminAsync();
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "临时帮忙", boss))).Succeeded);
+        var helper = new AdminActor(id, name);
+        SignInAs(helper);
+        return (app, helper, boss);
+    }
+
+    [Fact]
+    public async Task An_admin_demoted_after_the_page_opened_gets_no_ticket_and_nothing_is_sent()
+    {
+        var (app, helper, boss) = await SignInAsHelperAdminAsync();
+        var (cut, uploaded, module) = Render();
+        Assert.False(cut.Find("input[type=file]").HasAttribute("disabled"));
+
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(helper.UserId, false, "帮完了", boss))).Succeeded);
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 10, "video/webm")));
+
+        Assert.Contains("需要管理员权限才能上传", cut.Find(".media-uploader-error").TextContent);
+        Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+
+    [Fact]
+    public async Task An_admin_locked_while_the_file_was_on_its_way_gets_no_confirmation()
+    {
+        var (app, helper, boss) = await SignInAsHelperAdminAsync();
+        var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream([1, 2, 3]), 3, default);
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(helper.UserId, true, "离职", boss))).Succeeded);
+        upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
+        await choosing;
+
+        Assert.Contains("需要管理员权限才能上传", cut.Find(".media-uploader-error").TextContent);
         Assert.Empty(uploaded);
     }
 }
