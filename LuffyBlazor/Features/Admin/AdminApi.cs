@@ -19,11 +19,7 @@ public static class AdminApi
 {
     public sealed record OrderList(IReadOnlyList<AdminOrderRow> Orders, OrderTotals Totals);
 
-    public sealed record NotifyItem(
-        long Id, DateTime ReceivedAt, string? OutTradeNo, string? TradeStatus, NotifyVerdict Verdict, string Reason, string? RemoteIp,
-        IReadOnlyDictionary<string, string> Parameters);
-
-    public sealed record NotifyList(IReadOnlyList<NotifyItem> Notifies, int Total);
+    public sealed record NotifyList(IReadOnlyList<NotifyRow> Notifies, int Total);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -107,10 +103,7 @@ public static class AdminApi
         }
 
         var (rows, total) = await notifies.PageAsync(new NotifyFilter(wanted, outTradeNo), (page ?? 1) - 1, size ?? 20, ct);
-        var items = rows.Select(n => new NotifyItem(
-            n.Id, n.ReceivedAt, n.OutTradeNo, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp,
-            NotifyParameters.Read(n.RawParameters).ToDictionary(p => p.Key, p => p.Value))).ToList();
-        return Ok(new NotifyList(items, total));
+        return Ok(new NotifyList(rows, total));
     }
 
     private static IResult Ok<T>(T data) => TypedResults.Json(new ApiEnvelope<T>(ApiStatus.Success, "成功", data), Json);
