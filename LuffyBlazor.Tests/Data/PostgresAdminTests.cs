@@ -47,4 +47,16 @@ public sealed class PostgresAdminTests(PostgresServer postgres)
         Assert.Equal(300, dashboard.StatusCounts.Values.Sum());
         Assert.Equal("C", collation);
     }
+
+    [Fact]
+    public async Task Two_admins_demoting_each_other_at_the_same_moment_leave_one_admin_on_postgres()
+    {
+        await using var app = new LuffyAppFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Default"] = postgres.ConnectionString("luffy_" + Guid.NewGuid().ToString("N")[..12]),
+        });
+
+        await app.AssertTwoAdminsDemotingEachOtherLeaveOneAsync(rounds: 6);
+    }
 }
