@@ -1,8 +1,11 @@
+using System.Data.Common;
 using LuffyBlazor.Common;
+using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -154,6 +157,69 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             app.WithAsync<OrderGridQuery, OrderGridPage>(q => q.PageAsync(OrderGridFilter.None, OrderSort.Default, 0, 20, cancelled.Token)));
+    }
+
+    [Fact]
+    public async Task The_pay_type_filter_runs_in_sql_and_keeps_only_orders_of_that_pay_type()
+    {
+        // The demo orders are all Alipay: a few become WeChat Pay for this test, and are put back after it.
+        var wechat = await app.QueryAsync(db => db.Orders.Where(o => o.Id % 97 == 0).Select(o => o.Id).ToListAsync());
+        await SetPayTypeAsync(wechat, PayType.WeChat);
+        try
+        {
+            var onlyWechat = await PageAsync(new OrderGridFilter { PayType = PayType.WeChat }, size: 200);
+            var paidAlipay = await PageAsync(new OrderGridFilter { PayType = PayType.Alipay, Status = OrderStatus.Paid });
+            var sql = await app.QueryAsync(async db => (await OrderFilters.ApplyAsync(db, new OrderGridFilter { PayType = PayType.WeChat }, default)).ToQueryString());
+
+            Assert.NotEmpty(wechat);
+            Assert.Equal(wechat.Order(), onlyWechat.Rows.Select(r => r.Id).Order());
+            Assert.Equal(wechat.Count, onlyWechat.Totals.Count);
+            Assert.All(onlyWechat.Rows, r => Assert.Equal(PayType.WeChat, r.PayType));
+            Assert.Equal(await app.QueryAsync(db => db.Orders.CountAsync(o => o.PayType == PayType.Alipay && o.Status == OrderStatus.Paid)),
+                paidAlipay.Totals.Count);
+            Assert.Contains("\"PayType\" = ", sql);
+        }
+        finally
+        {
+            await SetPayTypeAsync(wechat, PayType.Alipay);
+        }
+
+        Task SetPayTypeAsync(List<int> ids, PayType payType) =>
+            app.QueryAsync(db => db.Orders.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.PayType, payType)));
+    }
+
+    [Fact]
+    public async Task A_load_cancelled_after_its_totals_were_read_stops_before_reading_the_page()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var commands = new CancelOnFirstQuery(cancellation);
+        var grid = new OrderGridQuery(new InterceptedContexts(app.DatabasePath, commands));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            grid.PageAsync(OrderGridFilter.None, OrderSort.Default, 0, 20, cancellation.Token));
+
+        Assert.Equal(1, commands.Seen); // the page's ids query was started, cancelled, and nothing read after it
+    }
+
+    /// <summary>Cancels the load's token as the first query through EF (the page's ids, after the totals) starts.</summary>
+    private sealed class CancelOnFirstQuery(CancellationTokenSource cancellation) : DbCommandInterceptor
+    {
+        public int Seen { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken ct = default)
+        {
+            Seen++;
+            await cancellation.CancelAsync();
+            return result;
+        }
+    }
+
+    /// <summary>Contexts on the demo database that pass their commands through <paramref name="interceptor"/>.</summary>
+    private sealed class InterceptedContexts(string databasePath, IInterceptor interceptor) : IDbContextFactory<LuffyDbContext>
+    {
+        public LuffyDbContext CreateDbContext() => new SqliteLuffyDbContext(
+            new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={databasePath}").AddInterceptors(interceptor).Options);
     }
 
     [Fact]
