@@ -58,7 +58,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         return app;
     }
 
-    private void SignInAsAdmin() => SignInAs(app!.AdminAsync().GetAwaiter().GetResult());
+    private async Task SignInAsAdminAsync() => SignInAs(await app!.AdminAsync());
 
     /// <summary>The page's authentication state: an admin, as the circuit saw them when it opened.</summary>
     private void SignInAs(AdminActor admin)
@@ -87,7 +87,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task Through_the_app_it_uploads_with_a_progress_bar_and_reports_the_key_once_the_server_has_it()
     {
         var app = UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render();
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
         var bytes = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/go-intro.webm"));
@@ -116,7 +116,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         fake = await FakeQiniu.StartAsync();
         UseApp(fake.Settings());
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
@@ -138,7 +138,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         fake = await FakeQiniu.StartAsync();
         UseApp(fake.Settings());
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
@@ -165,7 +165,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task An_upload_the_store_never_received_is_refused_at_confirmation()
     {
         UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render();
         module.Setup<MediaUploader.UploadOutcome>("upload", _ => true).SetResult(new MediaUploader.UploadOutcome(200, "{}"));
 
@@ -179,7 +179,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task A_file_over_the_limit_or_of_another_type_is_refused_before_anything_is_sent()
     {
         UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(maxBytes: 1000);
 
         await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 1001, "video/webm")));
