@@ -1,4 +1,6 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -33,5 +35,30 @@ public static class AdminScenarios
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await use(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>
+    /// Rounds of the school's only two admins removing each other's role at the same moment (the survivor of a round
+    /// promotes a new rival for the next): each round exactly one removal goes through and one admin is left.
+    /// </summary>
+    public static async Task AssertTwoAdminsDemotingEachOtherLeaveOneAsync(this LuffyAppFactory app, int rounds)
+    {
+        var survivor = await app.AdminAsync();
+        for (var round = 0; round < rounds; round++)
+        {
+            var (id, name) = await app.CreateLearnerAsync("rival");
+            Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "轮值", survivor))).Succeeded);
+            var rival = new AdminActor(id, name);
+            var (first, second) = (survivor, rival);
+            var outcomes = await Task.WhenAll(
+                Task.Run(() => app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(second.UserId, false, "互撤", first))),
+                Task.Run(() => app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(first.UserId, false, "互撤", second))));
+            var admins = await app.QueryAsync(db => db.UserRoles
+                .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Admin)).Select(ur => ur.UserId).ToListAsync());
+
+            Assert.Single(outcomes, o => o.Succeeded);
+            var left = Assert.Single(admins);
+            survivor = left == survivor.UserId ? survivor : rival;
+        }
     }
 }

@@ -57,4 +57,44 @@ public sealed class DemoSeedTests(LuffyAppFactory app) : IClassFixture<LuffyAppF
         Assert.Contains(orders, o => o.Status == OrderStatus.Refunded);
         Assert.Contains(orders, o => o.Status == OrderStatus.TimedOut);
     }
+
+    [Theory]
+    [InlineData("seed-demo", SeedDemoCommand.DefaultOrders)]
+    [InlineData("seed-demo --orders 2000", 2000)]
+    [InlineData("seed-demo --orders 1", 1)]
+    [InlineData("seed-demo --orders 10000000", SeedDemoCommand.MaxOrders)]
+    [InlineData("seed-demo --urls http://localhost:5000 --orders 30", 30)]
+    public void Orders_asked_for_are_read_after_the_orders_option(string commandLine, int orders) =>
+        Assert.Equal(orders, SeedDemoCommand.OrdersAsked(commandLine.Split(' ')));
+
+    [Theory]
+    [InlineData("seed-demo --orders")]
+    [InlineData("seed-demo --orders lots")]
+    [InlineData("seed-demo --orders 0")]
+    [InlineData("seed-demo --orders -5")]
+    [InlineData("seed-demo --orders +5")]
+    [InlineData("seed-demo --orders 1e3")]
+    [InlineData("seed-demo --orders 1,000")]
+    [InlineData("seed-demo --orders 10000001")]
+    public void Anything_but_a_number_from_1_to_ten_million_after_the_orders_option_is_refused(string commandLine) =>
+        Assert.Null(SeedDemoCommand.OrdersAsked(commandLine.Split(' ')));
+
+    [Fact]
+    public async Task The_command_seeds_the_orders_asked_for_and_refuses_a_bad_count_without_seeding_anything()
+    {
+        using var fresh = new LuffyAppFactory();
+        using var refusal = new StringWriter();
+        using var progress = new StringWriter();
+
+        var refused = await SeedDemoCommand.RunAsync(fresh.Services, ["seed-demo", "--orders", "lots"], refusal);
+        var demoAfterRefusal = await fresh.QueryAsync(db => db.Orders.CountAsync(o => o.OutTradeNo.StartsWith("DEMO")));
+        var seeded = await SeedDemoCommand.RunAsync(fresh.Services, ["seed-demo", "--orders", "25"], progress);
+
+        Assert.Equal(2, refused);
+        Assert.Equal("--orders takes a number of orders from 1 to 10,000,000.", refusal.ToString().Trim());
+        Assert.Equal(0, demoAfterRefusal);
+        Assert.Equal(0, seeded);
+        Assert.Contains("Done: 25 demo orders", progress.ToString());
+        Assert.Equal(25, await fresh.QueryAsync(db => db.Orders.CountAsync(o => o.OutTradeNo.StartsWith("DEMO"))));
+    }
 }

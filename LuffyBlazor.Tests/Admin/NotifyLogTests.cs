@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
@@ -28,7 +30,7 @@ public sealed class NotifyLogTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         Assert.Equal(1, total);
         Assert.Contains("signature", rejected.Reason);
         Assert.Equal([NotifyVerdict.Accepted, NotifyVerdict.Rejected], forOrder.Select(n => n.Verdict));
-        var parameters = NotifyParameters.Read(rejected.RawParameters).ToDictionary(p => p.Key, p => p.Value);
+        var parameters = rejected.Parameters;
         Assert.Equal("0.01", parameters["total_amount"]);
         Assert.Equal(NotifyParameters.ShortenSignature(forged["sign"]), parameters["sign"]);
         Assert.Matches(@"^.{12}….{8} \(\d+ 字符\)$", parameters["sign"]);
@@ -51,6 +53,33 @@ public sealed class NotifyLogTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         Assert.Equal(2, item.GetProperty("verdict").GetInt32());
         Assert.Equal("x", item.GetProperty("parameters").GetProperty("sign").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, bad);
+    }
+
+    [Fact]
+    public async Task The_order_api_shows_the_orders_notifies_with_the_signature_shortened_as_the_notify_api_does()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var order = await app.PlaceOrderAsync(learner, 12);
+        var paid = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
+        Assert.Equal("success", await app.CreateClient().PostNotifyAsync(paid));
+        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await browser.LoginThroughPageAsync(LuffyAppFactory.AdminUserName, LuffyAppFactory.AdminPassword);
+
+        using var response = await browser.GetAsync($"/api/v1/admin/orders/{order.OutTradeNo}/");
+        var text = await response.Content.ReadAsStringAsync();
+        var (_, log) = await browser.GetJsonAsync($"/api/v1/admin/notifies/?out_trade_no={order.OutTradeNo}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(text);
+        var shown = document.RootElement.GetProperty("data").GetProperty("notifies")[0].GetProperty("parameters");
+        // Read back without JSON's escapes (a signature's '+' is written \u002B), to look for the whole signature.
+        var unescaped = JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Equal(NotifyParameters.ShortenSignature(paid["sign"]), shown.GetProperty("sign").GetString());
+        Assert.Equal(paid["trade_no"], shown.GetProperty("trade_no").GetString());
+        Assert.DoesNotContain(paid["sign"], unescaped);
+        Assert.Contains(paid["trade_no"], unescaped);
+        Assert.Equal(shown.GetProperty("sign").GetString(),
+            log.GetProperty("data").GetProperty("notifies")[0].GetProperty("parameters").GetProperty("sign").GetString());
     }
 
     [Theory]

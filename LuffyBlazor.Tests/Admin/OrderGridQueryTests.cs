@@ -1,8 +1,11 @@
+using System.Data.Common;
 using LuffyBlazor.Common;
+using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -41,17 +44,66 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
     public async Task Every_page_read_in_turn_gives_the_whole_sorted_set_once_including_pages_read_from_the_far_end(
         OrderSortColumn column, bool descending)
     {
-        var filter = new OrderGridFilter { Status = OrderStatus.Paid };
         var sort = new OrderSort(column, descending);
         var expected = await app.QueryAsync(db => sort.Apply(db.Orders.Where(o => o.Status == OrderStatus.Paid)).Select(o => o.Id).ToListAsync());
 
+        Assert.Equal(expected, await ReadEveryPageAsync(new OrderGridFilter { Status = OrderStatus.Paid }, sort, expected.Count));
+    }
+
+    [Theory]
+    [InlineData(OrderSortColumn.CreatedAt, true)]
+    [InlineData(OrderSortColumn.TotalAmount, false)]
+    [InlineData(OrderSortColumn.PayTime, true)]
+    public async Task A_course_search_pages_through_exactly_its_orders_in_order(OrderSortColumn column, bool descending)
+    {
+        var sort = new OrderSort(column, descending);
+        var expected = await app.QueryAsync(db => sort.Apply(db.Orders.Where(o => o.Details.Any(d => d.CourseName.Contains("Python"))))
+            .Select(o => o.Id).ToListAsync());
+
+        Assert.InRange(expected.Count, 200, DemoOrdersApp.DemoOrders - 200); // a large share of the orders, not all
+        Assert.Equal(expected, await ReadEveryPageAsync(new OrderGridFilter { Search = "python" }, sort, expected.Count));
+    }
+
+    [Fact]
+    public async Task A_course_searchs_page_walks_the_sort_index_while_its_totals_fetch_the_matched_orders_by_id()
+    {
+        var plans = await app.QueryAsync(async db =>
+        {
+            var orders = await OrderFilters.ApplyAsync(db, new OrderGridFilter { Search = "python" }, default);
+            return (Page: await PlanAsync(db, OrderSort.Default.Apply(orders.ForPaging).Take(20).Select(o => o.Id)),
+                Totals: await PlanAsync(db, orders.ForTotals.Select(o => o.TotalAmount)));
+        });
+
+        Assert.Contains(plans.Page, step => step.StartsWith("SCAN o USING COVERING INDEX IX_Orders_CreatedAt_", StringComparison.Ordinal));
+        Assert.DoesNotContain(plans.Page, step => step.Contains("USE TEMP B-TREE FOR ORDER BY"));
+        Assert.Contains(plans.Totals, step => step.StartsWith("SEARCH o USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+    }
+
+    /// <summary>SQLite's plan of a query, one step a line (<c>EXPLAIN QUERY PLAN</c>'s detail column).</summary>
+    private static async Task<List<string>> PlanAsync<T>(LuffyDbContext db, IQueryable<T> query)
+    {
+        await using var command = query.CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        await db.Database.OpenConnectionAsync();
+        await using var reader = await command.ExecuteReaderAsync();
+        var steps = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        return steps;
+    }
+
+    private async Task<List<int>> ReadEveryPageAsync(OrderGridFilter filter, OrderSort sort, int count)
+    {
         var read = new List<int>();
-        for (var page = 0; page * 97 < expected.Count; page++)
+        for (var page = 0; page * 97 < count; page++)
         {
             read.AddRange((await PageAsync(filter, sort, page, 97)).Rows.Select(r => r.Id));
         }
 
-        Assert.Equal(expected, read);
+        return read;
     }
 
     [Fact]
@@ -154,6 +206,69 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             app.WithAsync<OrderGridQuery, OrderGridPage>(q => q.PageAsync(OrderGridFilter.None, OrderSort.Default, 0, 20, cancelled.Token)));
+    }
+
+    [Fact]
+    public async Task The_pay_type_filter_runs_in_sql_and_keeps_only_orders_of_that_pay_type()
+    {
+        // The demo orders are all Alipay: a few become WeChat Pay for this test, and are put back after it.
+        var wechat = await app.QueryAsync(db => db.Orders.Where(o => o.Id % 97 == 0).Select(o => o.Id).ToListAsync());
+        await SetPayTypeAsync(wechat, PayType.WeChat);
+        try
+        {
+            var onlyWechat = await PageAsync(new OrderGridFilter { PayType = PayType.WeChat }, size: 200);
+            var paidAlipay = await PageAsync(new OrderGridFilter { PayType = PayType.Alipay, Status = OrderStatus.Paid });
+            var sql = await app.QueryAsync(async db => (await OrderFilters.ApplyAsync(db, new OrderGridFilter { PayType = PayType.WeChat }, default)).ForTotals.ToQueryString());
+
+            Assert.NotEmpty(wechat);
+            Assert.Equal(wechat.Order(), onlyWechat.Rows.Select(r => r.Id).Order());
+            Assert.Equal(wechat.Count, onlyWechat.Totals.Count);
+            Assert.All(onlyWechat.Rows, r => Assert.Equal(PayType.WeChat, r.PayType));
+            Assert.Equal(await app.QueryAsync(db => db.Orders.CountAsync(o => o.PayType == PayType.Alipay && o.Status == OrderStatus.Paid)),
+                paidAlipay.Totals.Count);
+            Assert.Contains("\"PayType\" = ", sql);
+        }
+        finally
+        {
+            await SetPayTypeAsync(wechat, PayType.Alipay);
+        }
+
+        Task SetPayTypeAsync(List<int> ids, PayType payType) =>
+            app.QueryAsync(db => db.Orders.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.PayType, payType)));
+    }
+
+    [Fact]
+    public async Task A_load_cancelled_after_its_totals_were_read_stops_before_reading_the_page()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var commands = new CancelOnFirstQuery(cancellation);
+        var grid = new OrderGridQuery(new InterceptedContexts(app.DatabasePath, commands));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            grid.PageAsync(OrderGridFilter.None, OrderSort.Default, 0, 20, cancellation.Token));
+
+        Assert.Equal(1, commands.Seen); // the page's ids query was started, cancelled, and nothing read after it
+    }
+
+    /// <summary>Cancels the load's token as the first query through EF (the page's ids, after the totals) starts.</summary>
+    private sealed class CancelOnFirstQuery(CancellationTokenSource cancellation) : DbCommandInterceptor
+    {
+        public int Seen { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken ct = default)
+        {
+            Seen++;
+            await cancellation.CancelAsync();
+            return result;
+        }
+    }
+
+    /// <summary>Contexts on the demo database that pass their commands through <paramref name="interceptor"/>.</summary>
+    private sealed class InterceptedContexts(string databasePath, IInterceptor interceptor) : IDbContextFactory<LuffyDbContext>
+    {
+        public LuffyDbContext CreateDbContext() => new SqliteLuffyDbContext(
+            new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={databasePath}").AddInterceptors(interceptor).Options);
     }
 
     [Fact]

@@ -85,6 +85,40 @@ public sealed class UserAdminTests(LuffyAppFactory app) : IClassFixture<LuffyApp
     }
 
     [Fact]
+    public async Task An_admin_demoted_meanwhile_can_no_longer_demote_or_lock_anyone()
+    {
+        var boss = await app.AdminAsync();
+        var (a, b, c) = (await PromotedAsync(boss), await PromotedAsync(boss), await PromotedAsync(boss));
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(b.UserId, false, "换岗", a))).Succeeded);
+
+        // b's page was opened before: its actor is stale.
+        var demote = await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(c.UserId, false, "报复", b));
+        var lockOut = await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(a.UserId, true, "报复", b));
+
+        Assert.False(demote.Succeeded);
+        Assert.Equal("你已不再是管理员，不能做这个修改", demote.Message);
+        Assert.False(lockOut.Succeeded);
+        Assert.True(await IsAdminAsync(c.UserId));
+        Assert.Null(await app.QueryAsync(db => db.Users.Where(u => u.Id == a.UserId).Select(u => u.LockoutEnd).SingleAsync()));
+        Assert.Equal((AdminActions.UserRemoveAdmin, false), (await AuditAsync(c.UserId)).Select(e => (e.Action, e.Succeeded)).Last());
+    }
+
+    [Fact]
+    public async Task Two_admins_demoting_each_other_at_the_same_moment_leave_one_admin()
+    {
+        await using var school = new LuffyAppFactory();
+
+        await school.AssertTwoAdminsDemotingEachOtherLeaveOneAsync(rounds: 6);
+    }
+
+    private async Task<AdminActor> PromotedAsync(AdminActor boss)
+    {
+        var (id, name) = await app.CreateLearnerAsync("colleague");
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "同事", boss))).Succeeded);
+        return new AdminActor(id, name);
+    }
+
+    [Fact]
     public async Task Search_finds_users_by_part_of_their_name_or_email_in_any_case()
     {
         var (id, name) = await app.CreateLearnerAsync("findme");

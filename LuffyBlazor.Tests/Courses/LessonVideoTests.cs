@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Common;
+using LuffyBlazor.Data;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
@@ -64,6 +65,89 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
         Assert.Contains(lessons, l => l.IsFreePreview);
         Assert.Contains(lessons, l => !l.IsFreePreview);
         Assert.All(lessons, l => Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "wwwroot-assets", l.VideoKey!)), l.VideoKey));
+    }
+
+    [Fact]
+    public async Task No_paid_lesson_shares_its_video_file_with_a_free_preview_in_the_seed_data_or_the_seeded_database()
+    {
+        var seeded = CatalogueSeedData.Courses.SelectMany(c => c.Chapters.Select(CatalogueSeeder.ParseChapter)
+            .SelectMany(ch => ch.Lessons.Select(l => (Free: l.IsFreePreview, Key: CatalogueSeedData.LessonVideos.GetValueOrDefault((c.Name, ch.Number, l.Number))))))
+            .Where(l => l.Key is not null).ToList();
+        var stored = await app.QueryAsync(db => db.CourseLessons.Where(l => l.VideoKey != null)
+            .Select(l => new { Free = l.IsFreePreview, Key = l.VideoKey! }).ToListAsync());
+
+        Assert.Equal(CatalogueSeedData.LessonVideos.Count, seeded.Count);
+        Assert.Contains(seeded, l => l.Free);
+        Assert.Contains(seeded, l => !l.Free);
+        Assert.Empty(seeded.Where(l => l.Free).Select(l => l.Key).Intersect(seeded.Where(l => !l.Free).Select(l => l.Key)));
+        Assert.Empty(stored.Where(l => l.Free).Select(l => l.Key).Intersect(stored.Where(l => !l.Free).Select(l => l.Key)));
+    }
+
+    [Fact]
+    public async Task No_signed_url_handed_to_someone_who_has_not_bought_a_course_opens_one_of_its_paid_lessons()
+    {
+        var lessons = await app.QueryAsync(db => db.CourseLessons.Where(l => l.VideoKey != null)
+            .Select(l => new { l.Id, l.Chapter!.CourseId, l.IsFreePreview, Key = l.VideoKey! }).ToListAsync());
+        var (ownerOfOne, _) = await app.CreateLearnerAsync();
+        var owned = lessons.First(l => !l.IsFreePreview).CourseId;
+        await OwnAsync(ownerOfOne, owned);
+        var browser = app.CreateClient();
+
+        foreach (var user in (ClaimsPrincipal?[])[null, Learner(ownerOfOne)])
+        {
+            var mayOwn = user is null ? -1 : owned;
+            var paidKeys = lessons.Where(l => !l.IsFreePreview && l.CourseId != mayOwn).Select(l => l.Key).ToHashSet();
+            var handed = new List<string>();
+            foreach (var lesson in lessons.Where(l => l.CourseId != mayOwn))
+            {
+                if (await Videos.GetPlaybackAsync(lesson.CourseId, lesson.Id, user) is { } playback)
+                {
+                    handed.Add(playback.Url);
+                }
+            }
+
+            Assert.NotEmpty(handed);
+            foreach (var url in handed)
+            {
+                var uri = new Uri(new Uri("http://localhost"), url);
+                Assert.DoesNotContain(uri.AbsolutePath["/media/".Length..], paidKeys);
+                Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(url)).StatusCode);
+                foreach (var paid in paidKeys)
+                {
+                    // The signature covers the path: moved onto a paid lesson's file, the URL opens nothing.
+                    Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync($"/media/{paid}{uri.Query}")).StatusCode);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_catalogue_seeded_when_paid_lessons_shared_a_previews_clip_is_given_their_own_clips_at_the_next_start()
+    {
+        var (_, _, paid, withoutVideo) = await PythonFullStackAsync();
+        await SetVideoAsync(paid, "private/videos/python-setup.webm");  // as seeded before
+        await SetVideoAsync(withoutVideo, "private/courses/videos/202611/uploaded.webm"); // an admin's upload
+        try
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetServices<IDataSeeder>().OfType<CatalogueSeeder>().Single().SeedAsync(default);
+            }
+
+            Assert.Equal("private/videos/python-control-flow.webm", await VideoAsync(paid));
+            Assert.Equal("private/courses/videos/202611/uploaded.webm", await VideoAsync(withoutVideo));
+        }
+        finally
+        {
+            // The catalogue is shared with the other tests of this class.
+            await SetVideoAsync(paid, "private/videos/python-control-flow.webm");
+            await SetVideoAsync(withoutVideo, null);
+        }
+
+        Task SetVideoAsync(int lessonId, string? key) => app.QueryAsync(db =>
+            db.CourseLessons.Where(l => l.Id == lessonId).ExecuteUpdateAsync(s => s.SetProperty(l => l.VideoKey, key)));
+
+        Task<string?> VideoAsync(int lessonId) => app.QueryAsync(db => db.CourseLessons.Where(l => l.Id == lessonId).Select(l => l.VideoKey).SingleAsync());
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Features.Storage.Uploads;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +29,11 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
 
     private static Task<(HttpStatusCode Code, JsonElement Body)> TicketAsync(HttpClient client, string fileName, long size, string prefix = "videos", bool isPrivate = true, long? maxBytes = null) =>
         client.PostJsonAsync("/api/v1/storage/uploads/ticket/", new { file_name = fileName, size, key_prefix = prefix, @private = isPrivate, max_bytes = maxBytes });
+
+    /// <summary>Step 3 as a client makes it: the ticket's key and its confirmation token.</summary>
+    private static Task<(HttpStatusCode Code, JsonElement Body)> ConfirmAsync(HttpClient client, JsonElement ticket) =>
+        client.PostJsonAsync("/api/v1/storage/uploads/confirm/",
+            new { key = ticket.GetProperty("key").GetString(), confirm_token = ticket.GetProperty("confirm_token").GetString() });
 
     private static async Task<(HttpStatusCode Code, JsonElement Body)> PutAsync(HttpClient client, string? ticket, byte[] bytes)
     {
@@ -60,6 +68,37 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, putCode);
     }
 
+    [Theory]
+    [InlineData("demoted")]
+    [InlineData("locked")]
+    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_403_on_every_upload_endpoint(string change)
+    {
+        await using var app = new LuffyAppFactory();
+        var (id, name) = await app.CreateLearnerAsync("helper");
+        var boss = await app.AdminAsync();
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "临时帮忙", boss))).Succeeded);
+        var helper = app.CreateClient();
+        helper.WithBearer(await helper.LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+        var (before, ticketBody) = await TicketAsync(helper, "a.webm", 10);
+        var ticket = ticketBody.GetProperty("data");
+        Assert.Equal(HttpStatusCode.OK, before);
+
+        var outcome = await app.WithAsync<UserAdmin, AdminActionOutcome>(u => change == "demoted"
+            ? u.SetAdminAsync(id, false, "帮完了", boss)
+            : u.SetLockedAsync(id, true, "离职", boss));
+        Assert.True(outcome.Succeeded, outcome.Message);
+
+        var (ticketCode, ticketRefusal) = await TicketAsync(helper, "a.webm", 10);
+        var (putCode, _) = await PutAsync(helper, ticket.GetProperty("token").GetString(), [1]);
+        var (confirmCode, _) = await ConfirmAsync(helper, ticket);
+
+        Assert.Equal(HttpStatusCode.Forbidden, ticketCode);
+        Assert.Equal(104, ticketRefusal.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, putCode);
+        Assert.Equal(HttpStatusCode.Forbidden, confirmCode);
+        Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!));
+    }
+
     [Fact]
     public async Task Through_the_app_a_ticket_names_one_fresh_private_key_the_bytes_go_there_and_confirmation_gives_a_playable_url()
     {
@@ -71,7 +110,7 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var ticket = ticketBody.GetProperty("data");
         var key = ticket.GetProperty("key").GetString()!;
         var (putCode, putBody) = await PutAsync(admin, ticket.GetProperty("token").GetString(), bytes);
-        var (confirmCode, confirmBody) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key });
+        var (confirmCode, confirmBody) = await ConfirmAsync(admin, ticket);
         var url = confirmBody.GetProperty("data").GetProperty("url").GetString()!;
         var played = await app.CreateClient().GetByteArrayAsync(url);
 
@@ -121,7 +160,7 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var (missingCode, missingBody) = await PutAsync(admin, null, [1]);
         var (forgedCode, _) = await PutAsync(admin, ticket.GetProperty("token").GetString() + "x", [1]);
         var (bigCode, bigBody) = await PutAsync(admin, ticket.GetProperty("token").GetString(), new byte[101]);
-        var (confirmCode, confirmBody) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key });
+        var (confirmCode, confirmBody) = await ConfirmAsync(admin, ticket);
 
         Assert.Equal(HttpStatusCode.BadRequest, missingCode);
         Assert.Contains("上传凭证无效或已过期", missingBody.GetProperty("msg").GetString());
@@ -149,9 +188,9 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var otherKey = await BrowserUploadAsync(browser, ticket, "private/videos/202611/other.webm", bytes, "video/webm");
         var wrongType = await BrowserUploadAsync(browser, ticket, key, bytes, "text/html");
         var tooBig = await BrowserUploadAsync(browser, ticket, key, new byte[100_001], "video/webm");
-        var (earlyCode, _) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key });
+        var (earlyCode, _) = await ConfirmAsync(admin, ticket);
         var ok = await BrowserUploadAsync(browser, ticket, key, bytes, "video/webm");
-        var (confirmCode, confirmBody) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key });
+        var (confirmCode, confirmBody) = await ConfirmAsync(admin, ticket);
 
         Assert.Equal("qiniu", ticket.GetProperty("mode").GetString());
         Assert.Equal(fake.Url + "/", ticket.GetProperty("url").GetString());
@@ -169,18 +208,70 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         Assert.StartsWith(fake.PrivateUrl + "/" + key + "?e=", confirmBody.GetProperty("data").GetProperty("url").GetString());
     }
 
-    [Fact]
-    public async Task Confirmation_refuses_and_removes_an_object_whose_stored_type_is_not_what_its_name_says()
+    /// <summary>
+    /// The object at the ticket's key put straight into the fake bucket: a store that let through another type, or more
+    /// bytes than the token's <c>fsizeLimit</c> (the ticket allows 100 B, far below the rules' 5 MB for images).
+    /// </summary>
+    [Theory]
+    [InlineData("text/html", 30, "文件类型不符")]
+    [InlineData("image/png", 150, "最大 100 B")]
+    public async Task Confirmation_refuses_and_removes_an_object_at_the_tickets_key_of_another_type_or_size_than_the_ticket_allowed(
+        string storedType, int storedBytes, string refusal)
     {
         await using var app = new LuffyAppFactory(fake.Settings());
         var admin = await AdminAsync(app);
-        fake.Put(FakeQiniu.Bucket, "covers/202611/sneaky.png", "<script>alert(1)</script>"u8.ToArray(), "text/html");
+        var (_, ticketBody) = await TicketAsync(admin, "cover.png", 30, prefix: "covers", isPrivate: false, maxBytes: 100);
+        var ticket = ticketBody.GetProperty("data");
+        var key = ticket.GetProperty("key").GetString()!;
+        fake.Put(FakeQiniu.Bucket, key, new byte[storedBytes], storedType);
 
-        var (code, body) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key = "covers/202611/sneaky.png" });
+        var (code, body) = await ConfirmAsync(admin, ticket);
 
         Assert.Equal(HttpStatusCode.BadRequest, code);
-        Assert.Contains("文件类型不符", body.GetProperty("msg").GetString());
-        Assert.False(fake.Objects.ContainsKey((FakeQiniu.Bucket, "covers/202611/sneaky.png")));
+        Assert.Contains(refusal, body.GetProperty("msg").GetString());
+        Assert.False(fake.Objects.ContainsKey((FakeQiniu.Bucket, key)));
+    }
+
+    [Fact]
+    public async Task Only_a_key_a_ticket_was_issued_for_can_be_confirmed_and_nothing_else_is_ever_deleted()
+    {
+        await using var app = new LuffyAppFactory(fake.Settings());
+        var admin = await AdminAsync(app);
+        const string existing = "private/videos/python-setup.webm";
+        fake.Put(FakeQiniu.PrivateBucket, existing, "not really a video"u8.ToArray(), "text/plain");
+        var (_, ticketBody) = await TicketAsync(admin, "a.webm", 10);
+        var token = ticketBody.GetProperty("data").GetProperty("confirm_token").GetString();
+
+        var (bareCode, bareBody) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key = existing });
+        var (otherCode, otherBody) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key = existing, confirm_token = token });
+        var (forgedCode, _) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/", new { key = existing, confirm_token = token + "x" });
+        var (uploadTicketCode, _) = await admin.PostJsonAsync("/api/v1/storage/uploads/confirm/",
+            new { confirm_token = ticketBody.GetProperty("data").GetProperty("token").GetString() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bareCode);
+        Assert.Contains("上传凭证无效或已过期", bareBody.GetProperty("msg").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, otherCode);
+        Assert.Contains("文件名与上传凭证不符", otherBody.GetProperty("msg").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, forgedCode);
+        Assert.Equal(HttpStatusCode.BadRequest, uploadTicketCode);
+        Assert.True(fake.Objects.ContainsKey((FakeQiniu.PrivateBucket, existing)));
+    }
+
+    [Fact]
+    public async Task A_video_is_always_private_whatever_the_caller_asks_and_its_confirmation_answers_a_signed_url()
+    {
+        await using var app = new LuffyAppFactory();
+        var admin = await AdminAsync(app);
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/go-intro.webm"));
+
+        var (_, ticketBody) = await TicketAsync(admin, "intro.webm", bytes.Length, isPrivate: false);
+        var ticket = ticketBody.GetProperty("data");
+        await PutAsync(admin, ticket.GetProperty("token").GetString(), bytes);
+        var (confirmCode, confirmBody) = await ConfirmAsync(admin, ticket);
+
+        Assert.StartsWith("private/videos/", ticket.GetProperty("key").GetString());
+        Assert.Equal(HttpStatusCode.OK, confirmCode);
+        Assert.Contains("token=", confirmBody.GetProperty("data").GetProperty("url").GetString());
     }
 
     [Theory]

@@ -3,10 +3,15 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Common;
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -46,14 +51,21 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         app = new LuffyAppFactory(settings ?? new Dictionary<string, string?>());
         Services.AddSingleton(app.Services.GetRequiredService<MediaUploads>());
+        // The uploader asks the app's database whether its user is still an admin.
+        Services.AddSingleton(app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>());
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<AdminActors>();
         return app;
     }
 
-    private void SignInAsAdmin()
+    private async Task SignInAsAdminAsync() => SignInAs(await app!.AdminAsync());
+
+    /// <summary>The page's authentication state: an admin, as the circuit saw them when it opened.</summary>
+    private void SignInAs(AdminActor admin)
     {
-        auth.SetAuthorized("admin");
+        auth.SetAuthorized(admin.UserName);
         auth.SetRoles(Roles.Admin);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "admin-id"));
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.UserId));
     }
 
     private (IRenderedComponent<MediaUploader> Cut, List<string> Uploaded, BunitJSModuleInterop Module) Render(
@@ -75,7 +87,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task Through_the_app_it_uploads_with_a_progress_bar_and_reports_the_key_once_the_server_has_it()
     {
         var app = UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render();
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
         var bytes = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/go-intro.webm"));
@@ -104,7 +116,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         fake = await FakeQiniu.StartAsync();
         UseApp(fake.Settings());
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
@@ -126,7 +138,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     {
         fake = await FakeQiniu.StartAsync();
         UseApp(fake.Settings());
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
@@ -153,7 +165,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task An_upload_the_store_never_received_is_refused_at_confirmation()
     {
         UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render();
         module.Setup<MediaUploader.UploadOutcome>("upload", _ => true).SetResult(new MediaUploader.UploadOutcome(200, "{}"));
 
@@ -167,7 +179,7 @@ public sealed class MediaUploaderTests : BunitTestContext
     public async Task A_file_over_the_limit_or_of_another_type_is_refused_before_anything_is_sent()
     {
         UseApp();
-        SignInAsAdmin();
+        await SignInAsAdminAsync();
         var (cut, uploaded, module) = Render(maxBytes: 1000);
 
         await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 1001, "video/webm")));
@@ -192,6 +204,52 @@ public sealed class MediaUploaderTests : BunitTestContext
         Assert.True(cut.Find("input[type=file]").HasAttribute("disabled"));
         Assert.Contains("需要管理员权限", cut.Markup);
         Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+
+    /// <summary>A learner made admin by the seeded one, signed in on the page: the admin a test then demotes or locks.</summary>
+    private async Task<(LuffyAppFactory App, AdminActor Helper, AdminActor Boss)> SignInAsHelperAdminAsync()
+    {
+        var app = UseApp();
+        var (id, name) = await app.CreateLearnerAsync("helper");
+        var boss = await app.AdminAsync();
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(id, true, "临时帮忙", boss))).Succeeded);
+        var helper = new AdminActor(id, name);
+        SignInAs(helper);
+        return (app, helper, boss);
+    }
+
+    [Fact]
+    public async Task An_admin_demoted_after_the_page_opened_gets_no_ticket_and_nothing_is_sent()
+    {
+        var (app, helper, boss) = await SignInAsHelperAdminAsync();
+        var (cut, uploaded, module) = Render();
+        Assert.False(cut.Find("input[type=file]").HasAttribute("disabled"));
+
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetAdminAsync(helper.UserId, false, "帮完了", boss))).Succeeded);
+        await cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 10, "video/webm")));
+
+        Assert.Contains("需要管理员权限才能上传", cut.Find(".media-uploader-error").TextContent);
+        Assert.Empty(module.Invocations["upload"]);
+        Assert.Empty(uploaded);
+    }
+
+    [Fact]
+    public async Task An_admin_locked_while_the_file_was_on_its_way_gets_no_confirmation()
+    {
+        var (app, helper, boss) = await SignInAsHelperAdminAsync();
+        var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream([1, 2, 3]), 3, default);
+        Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(helper.UserId, true, "离职", boss))).Succeeded);
+        upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
+        await choosing;
+
+        Assert.Contains("需要管理员权限才能上传", cut.Find(".media-uploader-error").TextContent);
         Assert.Empty(uploaded);
     }
 }

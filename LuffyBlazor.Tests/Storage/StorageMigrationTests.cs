@@ -8,15 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Storage;
 
-/// <summary><c>storage migrate --to S3</c> from the local store to a real local S3 server.</summary>
+/// <summary>
+/// <c>storage migrate</c> from the local store to a real local S3 server (<c>--to S3</c>), and to the fake Qiniu
+/// server of the Qiniu tests (<c>--to Qiniu</c>: uploads checked for token, scope and multipart shape).
+/// </summary>
 public sealed class StorageMigrationTests : IAsyncLifetime
 {
     private LocalS3Server s3 = null!;
+    private FakeQiniu qiniu = null!;
     private LuffyAppFactory app = null!;
 
     public async Task InitializeAsync()
     {
         s3 = await LocalS3Server.StartAsync();
+        qiniu = await FakeQiniu.StartAsync();
         app = new LuffyAppFactory(s3.Settings(asProvider: false));
     }
 
@@ -24,39 +29,76 @@ public sealed class StorageMigrationTests : IAsyncLifetime
     {
         await app.DisposeAsync();
         await s3.DisposeAsync();
+        await qiniu.DisposeAsync();
     }
 
     private IFileStore Target => app.Services.GetRequiredService<FileStores>().Get(StorageProvider.S3);
 
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    /// <summary>An app on the local store with the fake Qiniu configured (as a target, not as its store).</summary>
+    private LuffyAppFactory WithQiniuTarget()
+    {
+        var settings = qiniu.Settings();
+        settings["Storage:Provider"] = "Local";
+        return new LuffyAppFactory(settings);
+    }
+
+    private Task<(int Code, string Output)> RunAsync(params string[] args) => RunAsync(app, args);
+
+    private static async Task<(int Code, string Output)> RunAsync(LuffyAppFactory on, params string[] args)
     {
         using var output = new StringWriter();
-        var code = await StorageCommands.RunAsync(app.Services, args, output);
+        var code = await StorageCommands.RunAsync(on.Services, args, output);
         return (code, output.ToString());
     }
 
-    [Fact]
-    public async Task Every_referenced_cover_avatar_and_video_is_copied_with_progress_and_the_setting_to_change()
+    [Theory]
+    [InlineData(StorageProvider.S3)]
+    [InlineData(StorageProvider.Qiniu)]
+    public async Task Every_referenced_cover_avatar_and_video_is_copied_with_progress_and_the_setting_to_change(StorageProvider to)
     {
-        var (code, output) = await RunAsync("migrate", "--to", "S3");
+        await using var withQiniu = to == StorageProvider.Qiniu ? WithQiniuTarget() : null;
+        var source = withQiniu ?? app;
+
+        var (code, output) = await RunAsync(source, "migrate", "--to", to.ToString());
 
         var keys = CatalogueSeedData.Courses.Select(c => c.Cover)
             .Concat(CatalogueSeedData.Teachers.Select(t => t.Avatar))
             .Concat(CatalogueSeedData.LessonVideos.Values).Distinct().ToList();
         Assert.Equal(0, code);
-        Assert.Contains($"Copying {keys.Count} media file(s) referenced by the database from Local to S3", output);
+        Assert.Contains($"Copying {keys.Count} media file(s) referenced by the database from Local to {to}", output);
         Assert.Contains($"[1/{keys.Count}] ", output);
         Assert.Contains($"[{keys.Count}/{keys.Count}] ", output);
         Assert.Contains($"Done: {keys.Count} copied, 0 already there, 0 missing in Local, 0 failed.", output);
-        Assert.Contains("Storage:Provider=S3", output);
-        Assert.Contains("Storage__Provider=S3", output);
+        Assert.Contains($"Storage:Provider={to}", output);
+        Assert.Contains($"Storage__Provider={to}", output);
+        var target = source.Services.GetRequiredService<FileStores>().Get(to);
         foreach (var key in keys)
         {
-            var copied = await Target.StatAsync(key);
+            var copied = await target.StatAsync(key);
             Assert.True(copied is not null, $"{key} was not copied");
-            Assert.Equal(new FileInfo(Path.Combine(RepositoryPaths.Root, "wwwroot-assets", key)).Length, copied.Length);
             Assert.Equal(MediaRules.ContentTypeOf(key), copied.ContentType);
+            await using var read = await target.OpenReadAsync(key);
+            using var bytes = new MemoryStream();
+            await read.CopyToAsync(bytes);
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets", key)), bytes.ToArray());
         }
+    }
+
+    [Fact]
+    public async Task To_Qiniu_private_videos_go_to_the_private_bucket_and_a_second_run_copies_nothing()
+    {
+        await using var withQiniu = WithQiniuTarget();
+        await RunAsync(withQiniu, "migrate", "--to", "Qiniu");
+        var uploads = qiniu.UploadAttempts;
+
+        var (code, output) = await RunAsync(withQiniu, "migrate", "--to", "Qiniu");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"Done: 0 copied, \d+ already there, 0 missing in Local, 0 failed\.", output);
+        Assert.Equal(uploads, qiniu.UploadAttempts);
+        Assert.All(CatalogueSeedData.LessonVideos.Values, key => Assert.True(qiniu.Objects.ContainsKey((FakeQiniu.PrivateBucket, key)), key));
+        Assert.All(CatalogueSeedData.Courses, c => Assert.True(qiniu.Objects.ContainsKey((FakeQiniu.Bucket, c.Cover)), c.Cover));
+        Assert.All(qiniu.Uploads, u => Assert.Null(u.Refusal));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public static class AppCommands
                     app.Services, args.SkipWhile(a => a != "storage").Skip(1).ToList(), Console.Out);
                 return true;
             case "seed-demo":
-                Environment.ExitCode = await SeedDemoCommand.RunAsync(app.Services, args);
+                Environment.ExitCode = await SeedDemoCommand.RunAsync(app.Services, args, Console.Out);
                 return true;
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: migrate, storage migrate, seed-demo.");

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Admin;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -79,7 +80,8 @@ public static class AccountSetup
         string[] apiSchemes = [IdentityConstants.ApplicationScheme, JwtBearerDefaults.AuthenticationScheme];
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.ApiUser, policy => policy.AddAuthenticationSchemes(apiSchemes).RequireAuthenticatedUser())
-            .AddPolicy(Policies.AdminApi, policy => policy.AddAuthenticationSchemes(apiSchemes).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AdminApi, policy => policy.AddAuthenticationSchemes(apiSchemes).RequireRole(Roles.Admin)
+                .AddRequirements(new CurrentAdminRequirement()))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin));
 
         services.AddOptions<AdminAccountOptions>().BindConfiguration(AdminAccountOptions.Section)

@@ -37,11 +37,20 @@ public sealed class AdminActors(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await FindAsync(db, userId, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// The same question inside <paramref name="db"/>'s transaction, for a change that must not go ahead unless its
+    /// admin is still one when it is made (<see cref="Users.UserAdmin"/>).
+    /// </summary>
+    public static async Task<AdminActor?> FindAsync(LuffyDbContext db, string userId, DateTimeOffset now, CancellationToken ct = default)
+    {
         var admin = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Admin)))
             .Select(u => new { u.Id, u.UserName, u.LockoutEnd })
             .FirstOrDefaultAsync(ct);
         // LockoutEnd is compared here: SQLite cannot compare DateTimeOffset values in SQL.
-        return admin is null || admin.LockoutEnd > clock.GetUtcNow() ? null : new AdminActor(admin.Id, admin.UserName!);
+        return admin is null || admin.LockoutEnd > now ? null : new AdminActor(admin.Id, admin.UserName!);
     }
 }

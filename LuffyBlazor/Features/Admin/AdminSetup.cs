@@ -5,6 +5,7 @@ using LuffyBlazor.Features.Admin.Demo;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Admin.Users;
+using Microsoft.AspNetCore.Authorization;
 
 namespace LuffyBlazor.Features.Admin;
 
@@ -16,6 +17,7 @@ public static class AdminSetup
     public static IServiceCollection AddAdminServices(this IServiceCollection services)
     {
         services.AddScoped<AdminActors>();
+        services.AddScoped<IAuthorizationHandler, CurrentAdminHandler>();
         services.AddScoped<AdminAuditLog>();
         services.AddScoped<DashboardQueries>();
 

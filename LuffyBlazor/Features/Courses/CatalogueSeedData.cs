@@ -12,20 +12,21 @@ internal static class CatalogueSeedData
 
     /// <summary>
     /// Demo lesson videos (short clips in <c>wwwroot-assets/private/videos/</c>), by course name, chapter and lesson
-    /// number: a free preview and a paid lesson in several courses, so both kinds can be tried.
+    /// number: a free preview and a paid lesson in several courses, so both kinds can be tried. A paid lesson never
+    /// shares its file with a free one: the signed URL a visitor gets for a preview must not open a paid lesson.
     /// </summary>
     public static readonly IReadOnlyDictionary<(string Course, int Chapter, int Lesson), string> LessonVideos =
         new Dictionary<(string, int, int), string>
         {
             [("Python 全栈开发", 1, 1)] = "private/videos/python-setup.webm",
-            [("Python 全栈开发", 1, 3)] = "private/videos/python-setup.webm",
+            [("Python 全栈开发", 1, 3)] = "private/videos/python-control-flow.webm",
             [("Python 零基础入门", 1, 1)] = "private/videos/python-setup.webm",
             [("Linux 运维入门", 1, 1)] = "private/videos/linux-distros.webm",
-            [("Linux 运维入门", 2, 1)] = "private/videos/linux-distros.webm",
+            [("Linux 运维入门", 2, 1)] = "private/videos/linux-users.webm",
             [("Go 语言基础", 1, 1)] = "private/videos/go-intro.webm",
-            [("Go 语言基础", 2, 1)] = "private/videos/go-intro.webm",
+            [("Go 语言基础", 2, 1)] = "private/videos/go-types.webm",
             [("Vue 3 全家桶实战", 1, 1)] = "private/videos/vue-reactivity.mp4",
-            [("Vue 3 全家桶实战", 1, 2)] = "private/videos/vue-reactivity.mp4",
+            [("Vue 3 全家桶实战", 1, 2)] = "private/videos/vue-components.mp4",
         };
 
     public static readonly string[] Categories = ["Python 开发", "Linux 运维", "Go 语言", "前端开发"];

@@ -32,6 +32,7 @@ public sealed class CatalogueSeeder(
         await ImportMediaAsync(ct);
         if (await db.CourseCategories.AnyAsync(ct))
         {
+            await SeparatePaidSeedVideosAsync(ct);
             return;
         }
 
@@ -80,6 +81,27 @@ public sealed class CatalogueSeeder(
         await transaction.CommitAsync(ct);
         logger.LogInformation("Seeded the demo catalogue: {Courses} courses in {Categories} categories",
             CatalogueSeedData.Courses.Length, categories.Count);
+    }
+
+    /// <summary>
+    /// Catalogues seeded before every paid demo lesson had a clip of its own gave some paid lessons a free preview's
+    /// file, so the signed URL of the preview opened them. Such a lesson, still on a free lesson's file, is moved to
+    /// its own clip; anything an admin uploaded (a fresh key) is left alone. Matches nothing once done.
+    /// </summary>
+    private async Task SeparatePaidSeedVideosAsync(CancellationToken ct)
+    {
+        var freeKeys = await db.CourseLessons.Where(l => l.IsFreePreview && l.VideoKey != null).Select(l => l.VideoKey!).Distinct().ToListAsync(ct);
+        foreach (var ((course, chapter, number), key) in CatalogueSeedData.LessonVideos.Where(v => !freeKeys.Contains(v.Value)))
+        {
+            var moved = await db.CourseLessons
+                .Where(l => !l.IsFreePreview && l.Number == number && l.Chapter!.Number == chapter && freeKeys.Contains(l.VideoKey!)
+                            && db.Courses.Any(c => c.Id == l.Chapter.CourseId && c.Name == course))
+                .ExecuteUpdateAsync(set => set.SetProperty(l => l.VideoKey, key), ct);
+            if (moved > 0)
+            {
+                logger.LogInformation("Paid lesson {Course} {Chapter}-{Lesson} now plays its own clip {Key}", course, chapter, number, key);
+            }
+        }
     }
 
     /// <summary>"title|lesson~minutes*|..." → a chapter; '*' marks a free preview lesson.</summary>

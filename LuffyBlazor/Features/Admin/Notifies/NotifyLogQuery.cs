@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Notifies;
 
+/// <summary>One received notify, its parameters as <see cref="NotifyParameters.Read"/> shows them (the signature shortened).</summary>
 public sealed record NotifyRow(
     long Id, DateTime ReceivedAt, string? OutTradeNo, string? NotifyId, string? TradeStatus, NotifyVerdict Verdict, string Reason,
-    string? RemoteIp, string RawParameters);
+    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters);
 
 /// <summary>Filters of the notify log: a verdict, and the start of an out_trade_no.</summary>
 public sealed record NotifyFilter(NotifyVerdict? Verdict = null, string? OutTradeNo = null);
@@ -56,7 +57,7 @@ public sealed class NotifyLogQuery(IDbContextFactory<LuffyDbContext> dbFactory)
     }
 
     private static IQueryable<NotifyRow> Project(IQueryable<NotifyLog> notifies) => notifies.Select(n => new NotifyRow(
-        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, n.RawParameters));
+        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters)));
 }
 
 public static class NotifyVerdictText

@@ -29,7 +29,8 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
         await writer.WriteAsync(Csv.Line(Header));
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var orders = await OrderFilters.ApplyAsync(db, filter, ct);
+        // Batches in the order of the CreatedAt index, each from where the last one stopped.
+        var orders = (await OrderFilters.ApplyAsync(db, filter, ct)).ForPaging;
         (DateTime CreatedAt, int Id)? last = null;
         while (true)
         {

@@ -33,7 +33,7 @@ public sealed class OrderGridQuery(IDbContextFactory<LuffyDbContext> dbFactory)
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var orders = await OrderFilters.ApplyAsync(db, filter, ct);
-        var totals = await TotalsAsync(db, orders, ct);
+        var totals = await TotalsAsync(db, orders.ForTotals, ct);
         var skip = Math.Max(0, page) * pageSize;
         if (skip >= totals.Count)
         {
@@ -44,12 +44,12 @@ public sealed class OrderGridQuery(IDbContextFactory<LuffyDbContext> dbFactory)
         if (skip > totals.Count / 2)
         {
             var take = Math.Min(pageSize, totals.Count - skip);
-            ids = await sort.Reversed().Apply(orders).Skip(totals.Count - skip - take).Take(take).Select(o => o.Id).ToListAsync(ct);
+            ids = await sort.Reversed().Apply(orders.ForPaging).Skip(totals.Count - skip - take).Take(take).Select(o => o.Id).ToListAsync(ct);
             ids.Reverse();
         }
         else
         {
-            ids = await sort.Apply(orders).Skip(skip).Take(pageSize).Select(o => o.Id).ToListAsync(ct);
+            ids = await sort.Apply(orders.ForPaging).Skip(skip).Take(pageSize).Select(o => o.Id).ToListAsync(ct);
         }
 
         var rows = await RowsAsync(db, ids, ct);

@@ -26,12 +26,18 @@ public sealed record UserDetail(
 /// <summary>
 /// Finding users and changing what they may do: the Admin role and lock-out. An admin can never remove their own
 /// role or lock themselves out, and the last admin always stays one, so the school can never lose its back office.
-/// Every change, refused or done, is written to the audit log.
+/// Each change is made in one transaction that holds the Admin role's row from its first statement, and checks
+/// inside it that its admin is still an (unlocked) admin: two admins demoting or locking each other at the same
+/// moment are served one after the other, and the second finds they no longer may. Every change, refused or done,
+/// is written to the audit log.
 /// </summary>
 public sealed class UserAdmin(
     IDbContextFactory<LuffyDbContext> dbFactory, IServiceScopeFactory scopes, AdminAuditLog audit, TimeProvider clock)
 {
     public const int RecentOrderCount = 50;
+
+    /// <summary>The Admin role's normalized name, as Identity stores it.</summary>
+    private static readonly string AdminRoleName = Roles.Admin.ToUpperInvariant();
 
     public async Task<(IReadOnlyList<UserRow> Rows, int Total)> PageAsync(UserFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
@@ -139,8 +145,9 @@ public sealed class UserAdmin(
         });
 
     /// <summary>
-    /// Runs one change with a fresh UserManager, renews the user's security stamp when it worked (open sessions then
-    /// pick the change up when they are next validated), and audits the outcome.
+    /// Runs one change with a fresh UserManager inside a transaction serialized with every other role or lock-out
+    /// change (see the class summary), renews the user's security stamp when it worked (open sessions then pick the
+    /// change up when they are next validated), and audits the outcome.
     /// </summary>
     private async Task<AdminActionOutcome> ChangeAsync(
         string userId, string action, string reason, AdminActor actor, Func<UserManager<ApplicationUser>, ApplicationUser, Task<AdminActionOutcome>> change)
@@ -148,12 +155,21 @@ public sealed class UserAdmin(
         AdminActionOutcome outcome;
         await using (var scope = scopes.CreateAsyncScope())
         {
+            // The context the UserManager's store saves through, so its changes are part of this transaction.
+            var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            // A no-op update of the Admin role's row as the first statement: PostgreSQL holds that row until commit, so
+            // the next change waits here; SQLite takes its write lock (the write gate already queues this process).
+            await db.Roles.Where(r => r.NormalizedName == AdminRoleName).ExecuteUpdateAsync(s => s.SetProperty(r => r.ConcurrencyStamp, r => r.ConcurrencyStamp));
             var user = await users.FindByIdAsync(userId);
-            outcome = user is null ? new(false, "用户不存在") : await change(users, user);
+            outcome = user is null ? new(false, "用户不存在")
+                : await AdminActors.FindAsync(db, actor.UserId, clock.GetUtcNow()) is null ? new(false, "你已不再是管理员，不能做这个修改")
+                : await change(users, user);
             if (outcome.Succeeded)
             {
                 await users.UpdateSecurityStampAsync(user!);
+                await transaction.CommitAsync();
             }
         }
 

@@ -102,16 +102,22 @@ public sealed class S3FileStore : IFileStore, IDisposable
     public async Task SaveAsync(string key, Stream content, string contentType, CancellationToken ct = default)
     {
         await using var file = await ReplayableStream.FromAsync(content, ct);
-        await client.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = options.Bucket,
-            Key = StorageKeys.Require(key),
-            InputStream = file.Rewind(),
-            AutoCloseStream = false,
-            ContentType = contentType,
-            UseChunkEncoding = false,
-        }, ct);
+        await client.PutObjectAsync(UploadRequest(options.Bucket, key, file.Rewind(), contentType), ct);
     }
+
+    /// <summary>
+    /// A plain upload: the body sent whole, never <c>aws-chunked</c> (which non-AWS servers reject or store with its
+    /// framing), and left open for the caller, who may rewind it for a retry.
+    /// </summary>
+    internal static PutObjectRequest UploadRequest(string bucket, string key, Stream body, string contentType) => new()
+    {
+        BucketName = bucket,
+        Key = StorageKeys.Require(key),
+        InputStream = body,
+        AutoCloseStream = false,
+        ContentType = contentType,
+        UseChunkEncoding = false,
+    };
 
     public async Task<StoredFile?> StatAsync(string key, CancellationToken ct = default)
     {

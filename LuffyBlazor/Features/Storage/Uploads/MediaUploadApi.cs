@@ -12,7 +12,8 @@ public static class MediaUploadApi
 {
     public sealed record TicketRequest(string? FileName, long? Size, string? KeyPrefix, bool? Private, long? MaxBytes);
 
-    public sealed record ConfirmRequest(string? Key);
+    /// <summary>The ticket's key and its <c>confirm_token</c>: only an upload the server issued a ticket for can be confirmed.</summary>
+    public sealed record ConfirmRequest(string? Key, string? ConfirmToken);
 
     public static IEndpointRouteBuilder MapMediaUploadApi(this IEndpointRouteBuilder app)
     {
@@ -58,7 +59,7 @@ public static class MediaUploadApi
     {
         try
         {
-            return Api.Ok(await uploads.ConfirmAsync(request.Key, ct), "文件已确认");
+            return Api.Ok(await uploads.ConfirmAsync(request.Key, request.ConfirmToken, ct), "文件已确认");
         }
         catch (MediaRejectedException ex)
         {

@@ -9,7 +9,8 @@ namespace LuffyBlazor.Features.Storage.Uploads;
 /// <list type="bullet">
 /// <item><see cref="KeyPrefix"/>: folder of the new key (<c>covers</c>, <c>videos</c>, <c>teachers</c>); a fresh, unguessable key
 /// such as <c>covers/202611/3f9c….png</c> is made under it, so an upload never overwrites another file.</item>
-/// <item><see cref="IsPrivate"/>: store under <c>private/</c> (lesson videos), served only through signed, expiring URLs.</item>
+/// <item><see cref="IsPrivate"/>: store under <c>private/</c>, served only through signed, expiring URLs. Videos (lesson
+/// videos) always are, whatever this says.</item>
 /// <item><see cref="Accept"/>: the file picker's filter. The server enforces the media rules (types, and
 /// <c>Storage:MaxImageBytes</c> / <c>MaxVideoBytes</c>) whatever the filter says.</item>
 /// <item><see cref="MaxBytes"/>: a lower size limit than the rules', if wanted.</item>

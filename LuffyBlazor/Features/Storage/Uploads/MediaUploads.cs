@@ -6,15 +6,21 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Storage.Uploads;
 
-/// <summary>What a browser wants to upload: the file's name and size, where it goes and whether it is private.</summary>
+/// <summary>
+/// What a browser wants to upload: the file's name and size, where it goes and whether it is private. Videos are
+/// always private (they are lesson videos, played through signed URLs only), whatever <see cref="IsPrivate"/> says.
+/// </summary>
 public sealed record UploadRequest(string FileName, long Size, string KeyPrefix, bool IsPrivate = false, long? MaxBytes = null);
 
 /// <summary>
 /// Permission to upload one file under exactly one key, until <see cref="ExpiresAt"/>. <see cref="Mode"/>
 /// <c>qiniu</c>: POST a form (<c>key</c>, <c>token</c>, <c>file</c> last) to <see cref="Url"/>, Qiniu's upload host;
 /// <c>app</c>: PUT the bytes to <see cref="Url"/> on this app with the token in <c>X-Upload-Ticket</c>.
+/// <see cref="ConfirmToken"/> then confirms exactly this upload: the server's record of the key, its type, size limit
+/// and privacy, which the confirmation takes from it rather than from the caller.
 /// </summary>
-public sealed record UploadTicket(string Key, string Mode, string Url, string Token, string ContentType, long MaxBytes, DateTimeOffset ExpiresAt);
+public sealed record UploadTicket(
+    string Key, string Mode, string Url, string Token, string ContentType, long MaxBytes, DateTimeOffset ExpiresAt, string ConfirmToken);
 
 /// <summary>A file the server has seen in the store and accepted.</summary>
 public sealed record UploadedMedia(string Key, long Size, string ContentType, string Url);
@@ -22,8 +28,9 @@ public sealed record UploadedMedia(string Key, long Size, string ContentType, st
 /// <summary>
 /// Browser uploads in three steps: a ticket for one fresh key (a Qiniu upload token scoped to <c>bucket:key</c> with
 /// the size and type limits, or a short-lived ticket for the app's own upload endpoint), the upload itself (straight to
-/// Qiniu, or streamed through the app into the store), and a confirmation in which the server stats the stored object
-/// and refuses it (deleting it) unless it is there and within the rules.
+/// Qiniu, or streamed through the app into the store), and a confirmation of that ticket's key, in which the server
+/// stats the stored object and refuses it (deleting it) unless it is there, of the ticket's type and within its size.
+/// Only a key a ticket was issued for can be confirmed, so no other object can be accepted or deleted this way.
 /// </summary>
 public sealed class MediaUploads(
     IFileStore files, MediaRules rules, QiniuClient qiniu, QiniuFileStore qiniuStore, IOptions<QiniuOptions> qiniuOptions, IOptions<StorageOptions> options,
@@ -32,8 +39,18 @@ public sealed class MediaUploads(
     public const string AppUploadPath = "/api/v1/storage/uploads/";
     public const string TicketHeader = "X-Upload-Ticket";
 
-    private readonly ITimeLimitedDataProtector protector =
+    /// <summary>
+    /// How long after its ticket expires an upload can still be confirmed: a ticket is checked when the upload starts,
+    /// and a large video on a slow line can take hours to arrive.
+    /// </summary>
+    public static readonly TimeSpan ConfirmWindow = TimeSpan.FromDays(1);
+
+    // Two purposes, so a confirmation token can never be used as an upload ticket after the ticket's lifetime.
+    private readonly ITimeLimitedDataProtector tickets =
         dataProtection.CreateProtector("LuffyBlazor.Storage.UploadTicket").ToTimeLimitedDataProtector();
+
+    private readonly ITimeLimitedDataProtector confirmations =
+        dataProtection.CreateProtector("LuffyBlazor.Storage.UploadConfirmation").ToTimeLimitedDataProtector();
 
     public UploadTicket CreateTicket(UploadRequest request)
     {
@@ -50,24 +67,25 @@ public sealed class MediaUploads(
             throw new MediaRejectedException("文件是空的，请重新选择。");
         }
 
-        var key = NewKey(request.KeyPrefix, request.IsPrivate, type.Extension);
+        var key = NewKey(request.KeyPrefix, request.IsPrivate || type.Kind == MediaKind.Video, type.Extension);
+        var issued = JsonSerializer.Serialize(new IssuedUpload(key, type.ContentType, max, StorageKeys.IsPrivate(key)));
         var lifetime = options.Value.UploadTicketLifetime;
         var expiresAt = clock.GetUtcNow().Add(lifetime);
+        var confirmToken = confirmations.Protect(issued, lifetime + ConfirmWindow);
         if (files.Provider == StorageProvider.Qiniu)
         {
             var bucket = qiniuStore.Locate(key).Bucket;
             var token = qiniu.CreateUploadToken(bucket, key, lifetime, fsizeLimit: max, mimeLimit: type.ContentType);
-            return new UploadTicket(key, "qiniu", qiniuOptions.Value.UploadUri.ToString(), token, type.ContentType, max, expiresAt);
+            return new UploadTicket(key, "qiniu", qiniuOptions.Value.UploadUri.ToString(), token, type.ContentType, max, expiresAt, confirmToken);
         }
 
-        var ticket = protector.Protect(JsonSerializer.Serialize(new AppTicket(key, max)), lifetime);
-        return new UploadTicket(key, "app", AppUploadPath, ticket, type.ContentType, max, expiresAt);
+        return new UploadTicket(key, "app", AppUploadPath, tickets.Protect(issued, lifetime), type.ContentType, max, expiresAt, confirmToken);
     }
 
     /// <summary>The app's own upload: the ticket names the key; the body is streamed into the store.</summary>
     public async Task<StoredFile> ReceiveAsync(string? ticket, Stream body, long? contentLength, CancellationToken ct)
     {
-        var allowed = ReadTicket(ticket);
+        var allowed = Read(tickets, ticket);
         if (contentLength > allowed.MaxBytes)
         {
             throw new MediaRejectedException($"文件过大：最大 {MediaRules.FormatSize(allowed.MaxBytes)}。");
@@ -79,28 +97,32 @@ public sealed class MediaUploads(
         return await files.StatAsync(allowed.Key, ct) ?? throw new MediaRejectedException("文件保存失败，请重试。");
     }
 
-    /// <summary>Stats the uploaded object; refuses (and removes) anything missing, of the wrong type or too large.</summary>
-    public async Task<UploadedMedia> ConfirmAsync(string? key, CancellationToken ct = default)
+    /// <summary>
+    /// Stats the object uploaded under the key of <paramref name="confirmToken"/> (a ticket's); refuses (and removes)
+    /// anything missing, of another type than the ticket's or larger than it allowed. <paramref name="key"/>, when
+    /// given, must be that key.
+    /// </summary>
+    public async Task<UploadedMedia> ConfirmAsync(string? key, string? confirmToken, CancellationToken ct = default)
     {
-        if (!StorageKeys.IsValid(key))
+        var issued = Read(confirmations, confirmToken);
+        if (key is not null && key != issued.Key)
         {
-            throw new MediaRejectedException("文件名无效。");
+            throw new MediaRejectedException("文件名与上传凭证不符。");
         }
 
-        var type = MediaRules.RequireType(key!);
-        var stored = await files.StatAsync(key!, ct) ?? throw new MediaRejectedException("没有找到上传的文件，请重新上传。");
-        var problem = stored.Length > rules.MaxBytes(type.Kind) ? rules.TooLarge(type.Kind, stored.Length).Message
+        var stored = await files.StatAsync(issued.Key, ct) ?? throw new MediaRejectedException("没有找到上传的文件，请重新上传。");
+        var problem = stored.Length > issued.MaxBytes ? $"文件过大（{MediaRules.FormatSize(stored.Length)}）：最大 {MediaRules.FormatSize(issued.MaxBytes)}。"
             : stored.Length == 0 ? "文件是空的，请重新选择。"
-            : !stored.ContentType.StartsWith(type.ContentType, StringComparison.OrdinalIgnoreCase) ? $"文件类型不符：应为 {type.ContentType}，实际为 {stored.ContentType}。"
+            : !stored.ContentType.StartsWith(issued.ContentType, StringComparison.OrdinalIgnoreCase) ? $"文件类型不符：应为 {issued.ContentType}，实际为 {stored.ContentType}。"
             : null;
         if (problem is not null)
         {
-            await files.DeleteAsync(key!, ct);
+            await files.DeleteAsync(issued.Key, ct);
             throw new MediaRejectedException(problem);
         }
 
-        var url = StorageKeys.IsPrivate(key!) ? files.GetPrivateUrl(key!, options.Value.SignedUrlLifetime) : files.GetPublicUrl(key!);
-        return new UploadedMedia(key!, stored.Length, type.ContentType, url);
+        var url = issued.IsPrivate ? files.GetPrivateUrl(issued.Key, options.Value.SignedUrlLifetime) : files.GetPublicUrl(issued.Key);
+        return new UploadedMedia(issued.Key, stored.Length, issued.ContentType, url);
     }
 
     /// <summary>An upload the browser could not finish, in words for the admin (Qiniu's codes or the app's envelope).</summary>
@@ -137,11 +159,11 @@ public sealed class MediaUploads(
         }
     }
 
-    private AppTicket ReadTicket(string? ticket)
+    private static IssuedUpload Read(ITimeLimitedDataProtector protector, string? token)
     {
         try
         {
-            return JsonSerializer.Deserialize<AppTicket>(protector.Unprotect(ticket ?? "")) ?? throw new CryptographicException();
+            return JsonSerializer.Deserialize<IssuedUpload>(protector.Unprotect(token ?? "")) ?? throw new CryptographicException();
         }
         catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
         {
@@ -162,5 +184,6 @@ public sealed class MediaUploads(
         return StorageKeys.IsValid(key) ? key : throw new MediaRejectedException($"存储目录“{prefix}”无效：只能使用小写字母、数字、- _ . 和 /。");
     }
 
-    private sealed record AppTicket(string Key, long MaxBytes);
+    /// <summary>What the server issued a ticket for: the key, its type and size limit, and whether it is private.</summary>
+    private sealed record IssuedUpload(string Key, string ContentType, long MaxBytes, bool IsPrivate);
 }
