@@ -90,17 +90,14 @@ public sealed class DatabaseTests
     }
 
     [Fact]
-    public async Task The_live_order_lookup_of_every_Buy_reads_the_learners_index_not_every_unpaid_order()
+    public async Task The_live_order_lookup_of_a_group_of_Buys_reads_the_learners_index_not_every_unpaid_order()
     {
         using var app = new LuffyAppFactory();
         app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
-        // The query of CompiledOrderQueries.LiveOrder, as SQLite's planner sees it without statistics.
-        var (userId, purchaseKey, payableUntil, total) = ("u1", "1,3", DateTime.UtcNow, 297.00m);
-        using var command = db.Orders.AsNoTracking()
-            .Where(o => o.UserId == userId && o.PurchaseKey == purchaseKey && o.Status == OrderStatus.Unpaid && o.ExpiresAt > payableUntil && o.TotalAmount == total)
-            .OrderByDescending(o => o.CreatedAt).Take(1).CreateDbCommand();
+        // As SQLite's planner sees it without statistics.
+        using var command = PurchaseSnapshot.LiveOrders(db, ["u1", "u2"], ["1,3", "2"], DateTime.UtcNow).CreateDbCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         await db.Database.OpenConnectionAsync();
 

@@ -33,26 +33,23 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A course priced as OrderService would have priced it.</summary>
-    private OrderDraft Draft(string userId, int courseId)
-    {
-        var (name, price) = catalogue[courseId];
-        return new(userId, [(courseId, name, price)], price, "路飞学城-" + name, PayType.Alipay);
-    }
+    /// <summary>A Buy of one course, as OrderService hands it over.</summary>
+    private static OrderRequest Buy(string userId, int courseId, decimal? clientTotal = null) =>
+        new(userId, [courseId], clientTotal, null, PayType.Alipay);
 
     /// <summary>
     /// Holds SQLite's write gate with an open transaction and queues a first order and then <paramref name="drafts"/>:
     /// nothing can be written until the gate is let go, so the writer takes them in at most two groups (the first
     /// order, maybe with some that came right behind it, then all the rest together).
     /// </summary>
-    private async Task<Task<PlaceOrderResult>[]> QueuedTogetherAsync(params OrderDraft[] drafts)
+    private async Task<Task<PlaceOrderResult>[]> QueuedTogetherAsync(params OrderRequest[] drafts)
     {
         var (first, _) = await app.CreateLearnerAsync();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContextAsync();
         Task<PlaceOrderResult>[] writes;
         await using (await db.Database.BeginTransactionAsync())
         {
-            writes = [Writer.WriteAsync(Draft(first, 2), CancellationToken.None), .. drafts.Select(d => Writer.WriteAsync(d, CancellationToken.None))];
+            writes = [Writer.WriteAsync(Buy(first, 2), CancellationToken.None), .. drafts.Select(d => Writer.WriteAsync(d, CancellationToken.None))];
             Assert.All(writes, w => Assert.False(w.IsCompleted));
         }
 
@@ -62,8 +59,7 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
 
     /// <summary>An OrderWriter of this app's database that is not hosted: its loop is not running.</summary>
     private OrderWriter UnhostedWriter() => new(
-        app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), app.Services.GetRequiredService<CompiledOrderQueries>(),
-        TimeProvider.System, app.Services.GetRequiredService<IOptions<OrderOptions>>(), app.Services.GetRequiredService<IOptions<DatabaseOptions>>(),
+        app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), TimeProvider.System, app.Services.GetRequiredService<IOptions<OrderOptions>>(), app.Services.GetRequiredService<IOptions<DatabaseOptions>>(),
         NullLogger<OrderWriter>.Instance);
 
     [Fact]
@@ -72,7 +68,7 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
         var (alice, _) = await app.CreateLearnerAsync();
         var (bob, _) = await app.CreateLearnerAsync();
 
-        var writes = await QueuedTogetherAsync(Draft(alice, 5), Draft(bob, 5), Draft(alice, 5), Draft(alice, 6));
+        var writes = await QueuedTogetherAsync(Buy(alice, 5), Buy(bob, 5), Buy(alice, 5), Buy(alice, 6));
         var all = await Task.WhenAll(writes);
         var results = all[1..];
 
@@ -92,7 +88,7 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
         var (carol, _) = await app.CreateLearnerAsync();
         var (dave, _) = await app.CreateLearnerAsync();
 
-        var writes = (await QueuedTogetherAsync(Draft(carol, 7), Draft("no-such-learner", 7), Draft(dave, 7)))[1..];
+        var writes = (await QueuedTogetherAsync(Buy(carol, 7), Buy("no-such-learner", 7), Buy(dave, 7)))[1..];
 
         Assert.True((await writes[0]).Succeeded);
         Assert.True((await writes[2]).Succeeded);
@@ -107,7 +103,7 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
     {
         var (erin, _) = await app.CreateLearnerAsync();
 
-        var result = await UnhostedWriter().WriteAsync(Draft(erin, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await UnhostedWriter().WriteAsync(Buy(erin, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == erin)));
@@ -121,33 +117,49 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
         await writer.StartAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
-        var result = await writer.WriteAsync(Draft(frank, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await writer.WriteAsync(Buy(frank, 8), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == frank)));
     }
 
-    public static TheoryData<string, int, string> ChangesAfterPricing => new()
+    public static TheoryData<string, int, string> ChangesBeforeWriting => new()
     {
         { "taken off sale", 9, "已下架" },
-        { "repriced", 10, "价格已变更" },
         { "bought through another order", 11, "已购买" },
     };
 
     [Theory]
-    [MemberData(nameof(ChangesAfterPricing))]
-    public async Task A_course_that_changed_between_pricing_and_writing_is_refused_and_nothing_is_stored(string change, int courseId, string expected)
+    [MemberData(nameof(ChangesBeforeWriting))]
+    public async Task A_course_that_cannot_be_bought_when_its_order_is_written_is_refused_and_nothing_is_stored(string change, int courseId, string expected)
     {
         var (gina, _) = await app.CreateLearnerAsync();
-        var priced = Draft(gina, courseId);
         await ChangeAsync(change, gina, courseId);
 
-        var result = await Writer.WriteAsync(priced, CancellationToken.None);
+        var result = await Writer.WriteAsync(Buy(gina, courseId), CancellationToken.None);
 
         Assert.False(result.Succeeded, change);
         Assert.Contains(expected, result.Error);
         Assert.Contains(catalogue[courseId].Name, result.Error);
-        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == gina && o.PurchaseKey == priced.PurchaseKey && o.Status == OrderStatus.Unpaid)));
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == gina && o.PurchaseKey == courseId.ToString() && o.Status == OrderStatus.Unpaid)));
+    }
+
+    [Fact]
+    public async Task An_order_is_priced_as_the_database_holds_the_course_when_it_is_written_and_a_stale_client_total_is_refused()
+    {
+        var (hank, _) = await app.CreateLearnerAsync();
+        var shownPrice = catalogue[10].Price;
+        await app.QueryAsync(db => db.Courses.Where(c => c.Id == 10).ExecuteUpdateAsync(s => s.SetProperty(c => c.Price, c => c.Price + 1m)));
+
+        var stale = await Writer.WriteAsync(Buy(hank, 10, clientTotal: shownPrice), CancellationToken.None);
+        var placed = await Writer.WriteAsync(Buy(hank, 10), CancellationToken.None);
+
+        Assert.False(stale.Succeeded);
+        Assert.Contains($"应付 {LuffyBlazor.Common.Money.Format(shownPrice + 1m)} 元", stale.Error);
+        Assert.True(placed.Succeeded, placed.Error);
+        var order = await app.OrderAsync(placed.Order!.OutTradeNo);
+        Assert.Equal(shownPrice + 1m, order.TotalAmount);
+        Assert.Equal(shownPrice + 1m, order.Details.Single().Price);
     }
 
     private async Task ChangeAsync(string change, string userId, int courseId)
@@ -161,8 +173,6 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
             return;
         }
 
-        await (change == "taken off sale"
-            ? app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, false)))
-            : app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Price, c => c.Price + 1m))));
+        await app.QueryAsync(db => db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, false)));
     }
 }

@@ -77,7 +77,7 @@ public sealed class DemoOrderMaker(IReadOnlyList<DemoCourse> courses, int userCo
             OutTradeNo: OrderPrefix + created.Add(BeijingTime.Offset).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)
                         + sequence.ToString("X8", CultureInfo.InvariantCulture) + random.Next().ToString("X8", CultureInfo.InvariantCulture),
             UserIndex: user,
-            Subject: OrderService.DefaultSubject(lines.Select(l => l.CourseName).ToList()),
+            Subject: OrderWriter.DefaultSubject(lines.Select(l => l.CourseName).ToList()),
             Total: lines.Sum(l => l.Price),
             Status: status,
             CreatedAt: created,
