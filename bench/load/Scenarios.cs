@@ -121,7 +121,8 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
     public Task<LoadResult> CatalogueAsync(string name, string path, TimeSpan duration) =>
         LoadRunner.RunForAsync(name, duration, concurrency, () => GetOkAsync(path));
 
-    public Task WarmUpAsync(string path) => LoadRunner.RunForAsync("warm-up", TimeSpan.FromSeconds(2), concurrency, () => GetOkAsync(path));
+    public Task WarmUpAsync(string path, TimeSpan duration) =>
+        LoadRunner.RunForAsync("warm-up", duration > TimeSpan.Zero ? duration : TimeSpan.FromSeconds(1), concurrency, () => GetOkAsync(path));
 
     private int reads;
 
