@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LuffyBlazor.Common;
 using LuffyBlazor.Components;
+using LuffyBlazor.Components.Layout;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Admin;
@@ -38,6 +39,8 @@ public static class HostingExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<ThemeStylesheet>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ThemeStylesheet>());
         builder.Services.AddControllers();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
