@@ -78,7 +78,22 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
         Assert.Equal(2, byNumber.Count);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"点我\"), 第二行\n还有", byNumber[tricky.OutTradeNo][5]);
         Assert.Equal("路飞学城-Python, 全栈", byNumber[plain.OutTradeNo][5]);
-        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
+        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
+    }
+
+    [Fact]
+    public async Task Orders_flagged_for_an_admin_say_so_in_their_own_columns()
+    {
+        var flagged = await OrderWithSubjectAsync("路飞学城-重复购买", 9);
+        await app.QueryAsync(db => db.Orders.Where(o => o.Id == flagged.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DuplicatePurchase, true).SetProperty(o => o.PaidAfterClose, true)));
+        var browser = await AdminBrowserAsync();
+
+        var text = (await browser.GetStringAsync("/api/v1/admin/orders/export.csv?q=" + flagged.OutTradeNo)).TrimStart('\uFEFF');
+
+        var row = ParseCsv(text).Single(r => r[0] == flagged.OutTradeNo);
+        Assert.Equal(["超时后付款", "重复购买"], OrderCsvExport.Header[^2..]);
+        Assert.Equal(["是", "是"], row[^2..]);
     }
 
     [Fact]
