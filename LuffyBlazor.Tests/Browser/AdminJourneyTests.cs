@@ -21,14 +21,11 @@ public sealed class AdminJourneyTests(BrowserSession session)
         // A school's worth of orders (what an admin sees, and the README's screenshots), then a learner pays for
         // Python 全栈开发 (¥198.00) at the simulator's cashier.
         await session.Shop.App.WithAsync<DemoDataSeeder, DemoSeedResult>(seeder => seeder.SeedAsync(400, _ => { }));
-        var (learnerId, learnerName) = await session.Shop.App.CreateLearnerAsync("refund");
-        var learner = await session.NewPageAsync();
-        await learner.GotoAsync(Base + "/Account/Login");
-        await learner.LogInHereAsync(learnerName, AppScenarios.LearnerPassword);
+        var (learner, learnerId) = await session.NewLearnerPageAsync("refund");
         await learner.BuyAsync(Base, 1);
         await learner.PayAtCashierAsync();
         await Expect(learner.Locator("#pay-status")).ToHaveTextAsync("支付成功", new() { Timeout = 15_000 });
-        var outTradeNo = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(learner.Url).Query)["out_trade_no"].ToString();
+        var outTradeNo = learner.OutTradeNoOfReturn();
 
         var page = await session.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 } });
         await page.GotoAsync(Base + "/Account/Login");

@@ -65,6 +65,21 @@ public static class LearnerSteps
 {
     public const string Password = "browser-pass-1";
 
+    /// <summary>A new learner, logged in on a fresh browser profile.</summary>
+    public static async Task<(IPage Page, string UserId)> NewLearnerPageAsync(
+        this BrowserSession session, string namePrefix, BrowserNewContextOptions? options = null)
+    {
+        var (userId, name) = await session.Shop.App.CreateLearnerAsync(namePrefix);
+        var page = await session.NewPageAsync(options);
+        await page.GotoAsync(session.BaseUrl + "/Account/Login");
+        await page.LogInHereAsync(name, AppScenarios.LearnerPassword);
+        return (page, userId);
+    }
+
+    /// <summary>The order number of the return page (<c>/pay/success?out_trade_no=…</c>) the browser is on.</summary>
+    public static string OutTradeNoOfReturn(this IPage page) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Query)["out_trade_no"].ToString();
+
     /// <summary>Opens a page and waits until its buttons work (the Blazor circuit is live).</summary>
     public static async Task OpenAsync(this IPage page, string url)
     {

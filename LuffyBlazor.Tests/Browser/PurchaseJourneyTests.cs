@@ -13,17 +13,8 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 15_000 };
     private string Base => session.BaseUrl;
 
-    private async Task<IPage> LoggedInPageAsync(BrowserNewContextOptions? options = null)
-    {
-        var (_, name) = await session.Shop.App.CreateLearnerAsync("web");
-        var page = await session.NewPageAsync(options);
-        await page.GotoAsync(Base + "/Account/Login");
-        await page.LogInHereAsync(name, AppScenarios.LearnerPassword);
-        return page;
-    }
-
-    private static string OutTradeNoOf(IPage page) =>
-        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Query)["out_trade_no"].ToString();
+    private async Task<IPage> LoggedInPageAsync(BrowserNewContextOptions? options = null) =>
+        (await session.NewLearnerPageAsync("web", options)).Page;
 
     [Fact]
     public async Task A_new_learner_registers_logs_in_buys_a_course_and_finds_it_in_my_courses()
@@ -48,7 +39,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.PayAtCashierAsync();
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
-        await Expect(page.Locator("#pay-order-no")).ToHaveTextAsync(OutTradeNoOf(page));
+        await Expect(page.Locator("#pay-order-no")).ToHaveTextAsync(page.OutTradeNoOfReturn());
         await page.ScreenshotAsync("pay-success");
         await page.OpenAsync(Base + "/my/courses");
         await Expect(page.Locator(".owned-course[data-course-id='2']")).ToBeVisibleAsync();
@@ -126,7 +117,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.PayAtCashierAsync();
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
-        var order = await session.Shop.App.OrderAsync(OutTradeNoOf(page));
+        var order = await session.Shop.App.OrderAsync(page.OutTradeNoOfReturn());
         Assert.Equal([10, 11], order.Details.Select(d => d.CourseId).Order());
         await page.OpenAsync(Base + "/cart");
         await Expect(page.Locator("#cart-empty")).ToBeVisibleAsync();
@@ -151,7 +142,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
         Assert.Contains("method=alipay.trade.wap.pay", gatewayUrl);
-        var outTradeNo = OutTradeNoOf(page);
+        var outTradeNo = page.OutTradeNoOfReturn();
         var trade = await session.Shop.App.QueryAsync(db => db.Set<SimulatorTrade>().SingleAsync(t => t.OutTradeNo == outTradeNo));
         Assert.Equal("QUICK_WAP_WAY", trade.ProductCode);
     }
