@@ -117,12 +117,9 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
         return result;
     }
 
-    /// <summary>Anonymous reads for a fixed time (warm the caches first with <see cref="WarmUpAsync"/>).</summary>
+    /// <summary>Anonymous reads for a fixed time.</summary>
     public Task<LoadResult> CatalogueAsync(string name, string path, TimeSpan duration) =>
         LoadRunner.RunForAsync(name, duration, concurrency, () => GetOkAsync(path));
-
-    public Task WarmUpAsync(string path, TimeSpan duration) =>
-        LoadRunner.RunForAsync("warm-up", duration > TimeSpan.Zero ? duration : TimeSpan.FromSeconds(1), concurrency, () => GetOkAsync(path));
 
     private int reads;
 
