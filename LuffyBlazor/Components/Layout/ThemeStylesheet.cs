@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace LuffyBlazor.Components.Layout;
@@ -19,11 +20,25 @@ public sealed class ThemeStylesheet(IServiceScopeFactory scopes, ILoggerFactory 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
+        await using var renderer = new HtmlRenderer(new WithoutJavaScript(scope.ServiceProvider), loggers);
         var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(MudThemeProvider.Theme)] = LuffyTheme.Theme });
         var html = await renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<MudThemeProvider>(parameters)).ToHtmlString());
         Markup = new MarkupString(html);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The one-off render has no browser: MudThemeProvider's dispose-time JS calls go nowhere instead of throwing
+    /// (and being swallowed) in every process that starts the app.
+    /// </summary>
+    private sealed class WithoutJavaScript(IServiceProvider services) : IServiceProvider, IJSRuntime
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IJSRuntime) ? this : services.GetService(serviceType);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => ValueTask.FromResult(default(TValue)!);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
+            ValueTask.FromResult(default(TValue)!);
+    }
 }
