@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LuffyBlazor.Common;
 
 /// <summary>The repository's <c>keys/</c> folder, where Development secrets are generated (git-ignored).</summary>
@@ -44,15 +46,43 @@ public static class KeysDirectory
                 writer.Write(contents);
             }
 
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process created it first: theirs wins, and GetOrCreateSecret reads it back.
+            MoveIntoPlaceUnlessTaken(temp, path); // if another process created it first, theirs wins
         }
         finally
         {
             File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// Atomically publishes <paramref name="temp"/> as <paramref name="path"/> unless the path exists. Not
+    /// <c>File.Move(overwrite: false)</c> on Unix: .NET checks for the target and then renames, so two racing first
+    /// runs can both "win" and the second replaces a key the first has already read. <c>link(2)</c> fails with EEXIST
+    /// instead, in one step (what Windows' MoveFileEx without REPLACE_EXISTING does too).
+    /// </summary>
+    private static void MoveIntoPlaceUnlessTaken(string temp, string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            if (Link(temp, path) == 0 || Marshal.GetLastPInvokeError() == ErrorAlreadyExists)
+            {
+                return; // published (the caller deletes the temp name), or someone else's key is there
+            }
+
+            // A file system without hard links (e.g. FAT): the check-then-rename below is the best it offers.
+        }
+
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+        }
+    }
+
+    private const int ErrorAlreadyExists = 17; // EEXIST on Linux and macOS
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string existingPath, string newPath);
 }
