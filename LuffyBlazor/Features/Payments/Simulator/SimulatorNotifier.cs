@@ -24,6 +24,7 @@ public sealed class SimulatorNotifier(
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private const int BatchSize = 50;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,12 +40,12 @@ public sealed class SimulatorNotifier(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var notifications = scope.ServiceProvider.GetRequiredService<SimulatorNotifications>();
-                var due = await notifications.ClaimDueAsync(50, stoppingToken);
+                var due = await notifications.ClaimDueAsync(BatchSize, stoppingToken);
                 // Due copies go out together: that is how "send it concurrently" reaches the merchant at once.
                 await Task.WhenAll(due.Select(claim => notifications.AttemptAsync(claim, stoppingToken)));
-                if (due.Count == 50)
+                if (due.Count == BatchSize)
                 {
-                    continue;
+                    continue; // a full batch: more may be due, so no wait
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
