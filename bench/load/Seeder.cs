@@ -40,19 +40,9 @@ public static class Seeder
         var orders = Enumerable.Range(0, count).Select(i =>
         {
             var (courseId, price) = courses[i % courses.Count];
-            return new Order
-            {
-                OutTradeNo = OrderNumbers.New(TimeProvider.System),
-                UserId = users[i / courses.Count].Id,
-                Subject = $"路飞学城-负载测试 {courseId}",
-                TotalAmount = price,
-                Status = OrderStatus.Unpaid,
-                PurchaseKey = courseId.ToString(),
-                CreatedAt = now,
-                UpdatedAt = now,
-                ExpiresAt = now.AddHours(1),
-                Details = [new OrderDetail { CourseId = courseId, CourseName = $"课程 {courseId}", Price = price, RealPrice = price }],
-            };
+            return Order.Place(
+                OrderNumbers.New(TimeProvider.System), users[i / courses.Count].Id, $"路飞学城-负载测试 {courseId}", PayType.Alipay,
+                courseId.ToString(), now, TimeSpan.FromHours(1), [OrderDetail.For(courseId, $"课程 {courseId}", price)]);
         }).ToList();
         await using var db = environment.OpenDatabase();
         foreach (var chunk in orders.Chunk(500))

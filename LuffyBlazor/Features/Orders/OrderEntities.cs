@@ -24,71 +24,115 @@ public enum PayType
 }
 
 /// <summary>
-/// One purchase. Its status only changes through <see cref="OrderTransitions"/>,
+/// One purchase. It is created only by <see cref="Place"/>, unpaid; nothing outside it sets its properties. Its
+/// status then changes only through <see cref="OrderTransitions"/>, along the edges of <see cref="OrderStatusRules"/>,
 /// by conditional updates (<c>WHERE status = ...</c>), so a change from the wrong state is refused and two racing
 /// changes leave one result. <see cref="Version"/> guards tracked edits.
 /// </summary>
 public sealed class Order : IAuditable
 {
-    public int Id { get; set; }
-    public required string OutTradeNo { get; set; }
-    public required string UserId { get; set; }
-    public ApplicationUser? User { get; set; }
-    public required string Subject { get; set; }
-    public decimal TotalAmount { get; set; }
-    public PayType PayType { get; set; } = PayType.Alipay;
-    public OrderStatus Status { get; set; }
+    private Order()
+    {
+    }
+
+    /// <summary>A new unpaid order for <paramref name="lines"/>, payable for <paramref name="paymentTimeout"/> from <paramref name="now"/>.</summary>
+    public static Order Place(
+        string outTradeNo, string userId, string subject, PayType payType, string purchaseKey, DateTime now, TimeSpan paymentTimeout,
+        IEnumerable<OrderDetail> lines)
+    {
+        var details = lines.ToList();
+        if (details.Count == 0)
+        {
+            throw new ArgumentException("An order has at least one line.", nameof(lines));
+        }
+
+        return new Order
+        {
+            OutTradeNo = outTradeNo,
+            UserId = userId,
+            Subject = subject,
+            TotalAmount = details.Sum(d => d.RealPrice),
+            PayType = payType,
+            Status = OrderStatus.Unpaid,
+            PurchaseKey = purchaseKey,
+            CreatedAt = now, // the same instant as the deadline, so the order lives exactly the payment timeout
+            UpdatedAt = now,
+            ExpiresAt = now + paymentTimeout,
+            Details = details,
+        };
+    }
+
+    public int Id { get; private set; }
+    public string OutTradeNo { get; private set; } = null!;
+    public string UserId { get; private set; } = null!;
+    public ApplicationUser? User { get; private set; }
+    public string Subject { get; private set; } = null!;
+    public decimal TotalAmount { get; private set; }
+    public PayType PayType { get; private set; } = PayType.Alipay;
+    public OrderStatus Status { get; private set; }
 
     /// <summary>Sorted course ids ("3,7,12"): finds the live unpaid order when Buy is pressed twice.</summary>
-    public required string PurchaseKey { get; set; }
+    public string PurchaseKey { get; private set; } = null!;
 
-    public DateTime ExpiresAt { get; set; }
+    public DateTime ExpiresAt { get; private set; }
 
-    /// <summary>Alipay's trade number, recorded on payment.</summary>
-    public string? TradeNo { get; set; }
+    /// <summary>The payment provider's trade number, recorded on payment.</summary>
+    public string? TradeNo { get; private set; }
 
-    /// <summary>Alipay's <c>gmt_payment</c>.</summary>
-    public DateTime? PayTime { get; set; }
+    /// <summary>When the provider says it was paid (Alipay's <c>gmt_payment</c>).</summary>
+    public DateTime? PayTime { get; private set; }
 
-    public string? BuyerId { get; set; }
+    public string? BuyerId { get; private set; }
 
     /// <summary>The money arrived after the order was cancelled or timed out: an admin should look at it.</summary>
-    public bool PaidAfterClose { get; set; }
+    public bool PaidAfterClose { get; private set; }
 
     /// <summary>
     /// Paid for a course the learner already owned (another of their unpaid orders for it was paid first): the money
     /// was taken twice for one course, and an admin should refund.
     /// </summary>
-    public bool DuplicatePurchase { get; set; }
+    public bool DuplicatePurchase { get; private set; }
 
-    public DateTime? ClosedAt { get; set; }
-    public string? CloseReason { get; set; }
-    public decimal RefundedAmount { get; set; }
-    public DateTime? RefundedAt { get; set; }
+    public DateTime? ClosedAt { get; private set; }
+    public string? CloseReason { get; private set; }
+    public decimal RefundedAmount { get; private set; }
+    public DateTime? RefundedAt { get; private set; }
 
     /// <summary>Until when one sweeper instance owns this order (so two instances never handle it twice).</summary>
-    public DateTime? SweepClaimedUntil { get; set; }
+    public DateTime? SweepClaimedUntil { get; private set; }
 
-    public int Version { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-    public List<OrderDetail> Details { get; set; } = [];
+    public int Version { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public List<OrderDetail> Details { get; private set; } = [];
+
+    // Stamped by the audit interceptor when a tracked order is saved.
+    DateTime IAuditable.CreatedAt { get => CreatedAt; set => CreatedAt = value; }
+    DateTime IAuditable.UpdatedAt { get => UpdatedAt; set => UpdatedAt = value; }
 }
 
 /// <summary>An order line: the course and its price as they were when the order was placed.</summary>
 public sealed class OrderDetail
 {
-    public int Id { get; set; }
-    public int OrderId { get; set; }
-    public int CourseId { get; set; }
-    public Course? Course { get; set; }
-    public required string CourseName { get; set; }
+    private OrderDetail()
+    {
+    }
+
+    /// <summary>A line at the course's price now; the learner pays that price (no discounts yet).</summary>
+    public static OrderDetail For(int courseId, string courseName, decimal price) =>
+        new() { CourseId = courseId, CourseName = courseName, Price = price, RealPrice = price };
+
+    public int Id { get; private set; }
+    public int OrderId { get; private set; }
+    public int CourseId { get; private set; }
+    public Course? Course { get; private set; }
+    public string CourseName { get; private set; } = null!;
 
     /// <summary>The course's list price at order time.</summary>
-    public decimal Price { get; set; }
+    public decimal Price { get; private set; }
 
     /// <summary>What the learner pays for this line.</summary>
-    public decimal RealPrice { get; set; }
+    public decimal RealPrice { get; private set; }
 }
 
 /// <summary>A learner owns a course: written in the same transaction that marks the paying order paid.</summary>

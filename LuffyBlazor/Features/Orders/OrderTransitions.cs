@@ -17,9 +17,10 @@ public enum PaymentOutcome
 }
 
 /// <summary>
-/// Every change of an order's status: unpaid → paid | cancelled | timed out, paid → refunded. Each is a
-/// compare-and-set (<c>UPDATE ... WHERE id = @id AND status = @seen</c>) inside one transaction with its side
-/// effects (course ownership, history), so a change from the wrong state is refused and any number of
+/// Every change of an order's status, along the edges of <see cref="OrderStatusRules"/>: unpaid → paid | cancelled |
+/// timed out, cancelled | timed out → paid (late money), paid → refunded. Each is a compare-and-set
+/// (<c>UPDATE ... WHERE id = @id AND status = @seen</c>, where the table allows <c>@seen</c>) inside one transaction
+/// with its side effects (course ownership, history), so a change from the wrong state is refused and any number of
 /// concurrent or repeated calls leave exactly one result.
 /// </summary>
 public sealed class OrderTransitions(
@@ -69,9 +70,9 @@ public sealed class OrderTransitions(
                 seen = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync(ct);
             }
 
-            if (seen is OrderStatus.Paid or OrderStatus.Refunded)
+            if (!OrderStatusRules.CanMove(seen, OrderStatus.Paid))
             {
-                return PaymentOutcome.AlreadyPaid;
+                return PaymentOutcome.AlreadyPaid; // paid, or refunded since
             }
 
             // Courses the learner already owns (another order of theirs paid for them first) are not granted or
@@ -89,7 +90,7 @@ public sealed class OrderTransitions(
                     .SetProperty(o => o.TradeNo, payment.TradeNo)
                     .SetProperty(o => o.PayTime, payment.PaidAt.HasValue ? payment.PaidAt.Value.UtcDateTime : now)
                     .SetProperty(o => o.BuyerId, payment.BuyerId)
-                    .SetProperty(o => o.PaidAfterClose, seen != OrderStatus.Unpaid)
+                    .SetProperty(o => o.PaidAfterClose, OrderStatusRules.IsLatePayment(seen))
                     .SetProperty(o => o.DuplicatePurchase, owned.Count > 0)
                     .SetProperty(o => o.Version, o => o.Version + 1)
                     .SetProperty(o => o.UpdatedAt, now), ct);
@@ -114,7 +115,7 @@ public sealed class OrderTransitions(
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
-            if (seen != OrderStatus.Unpaid)
+            if (OrderStatusRules.IsLatePayment(seen))
             {
                 logger.LogWarning("Order {OutTradeNo} was paid after it was {Status}; flagged for an admin", payment.OutTradeNo, seen);
             }
@@ -136,7 +137,7 @@ public sealed class OrderTransitions(
     private static string? ReasonToFlag(OrderStatus seen, IReadOnlyList<string> alreadyOwned)
     {
         var reasons = new List<string>();
-        if (seen != OrderStatus.Unpaid)
+        if (OrderStatusRules.IsLatePayment(seen))
         {
             reasons.Add($"付款到达时订单已是{seen.ToChinese()}状态");
         }
@@ -158,11 +159,13 @@ public sealed class OrderTransitions(
             throw new ArgumentOutOfRangeException(nameof(to), to, "An unpaid order can only be cancelled or time out.");
         }
 
+        var from = OrderStatusRules.From(to).Single(); // unpaid: nothing else is ever closed
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = Now;
         var changed = await db.Orders
-            .Where(o => o.Id == orderId && o.Status == OrderStatus.Unpaid)
+            .Where(o => o.Id == orderId && o.Status == from)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.Status, to)
                 .SetProperty(o => o.ClosedAt, now)
@@ -174,15 +177,16 @@ public sealed class OrderTransitions(
             return false;
         }
 
-        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = OrderStatus.Unpaid, To = to, Actor = actor, Reason = reason, At = now });
+        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = from, To = to, Actor = actor, Reason = reason, At = now });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return true;
     }
 
     /// <summary>
-    /// Records the total refunded so far for a paid order. Once the whole amount is refunded the order becomes
-    /// refunded and the courses it granted are withdrawn. Never lowers what was recorded before.
+    /// Records the total refunded so far for a paid order (one that may still become refunded). Once the whole amount
+    /// is refunded the order becomes refunded and the courses it granted are withdrawn. Never lowers what was recorded
+    /// before: the update compares the status and the previous total it read.
     /// </summary>
     public async Task<bool> RecordRefundAsync(int orderId, decimal refundedTotal, string actor, string? reason, CancellationToken ct = default)
     {
@@ -190,19 +194,20 @@ public sealed class OrderTransitions(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
             .Select(o => new { o.Status, o.TotalAmount, o.RefundedAmount }).FirstOrDefaultAsync(ct);
-        if (order is null || order.Status != OrderStatus.Paid || refundedTotal <= order.RefundedAmount)
+        if (order is null || !OrderStatusRules.IsRefundable(order.Status) || refundedTotal <= order.RefundedAmount)
         {
             return false;
         }
 
         var now = Now;
+        var seen = order.Status;
         var full = refundedTotal >= order.TotalAmount;
         var changed = await db.Orders
-            .Where(o => o.Id == orderId && o.Status == OrderStatus.Paid && o.RefundedAmount == order.RefundedAmount)
+            .Where(o => o.Id == orderId && o.Status == seen && o.RefundedAmount == order.RefundedAmount)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.RefundedAmount, refundedTotal)
                 .SetProperty(o => o.RefundedAt, now)
-                .SetProperty(o => o.Status, full ? OrderStatus.Refunded : OrderStatus.Paid)
+                .SetProperty(o => o.Status, full ? OrderStatus.Refunded : seen)
                 .SetProperty(o => o.Version, o => o.Version + 1)
                 .SetProperty(o => o.UpdatedAt, now), ct);
         if (changed == 0)
@@ -216,7 +221,7 @@ public sealed class OrderTransitions(
             await db.CourseOwnerships.Where(x => x.OrderId == orderId).ExecuteDeleteAsync(ct);
             await db.Courses.Where(c => withdrawn.Contains(c.Id) && c.StudentsCount > 0)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount - 1), ct);
-            db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = OrderStatus.Paid, To = OrderStatus.Refunded, Actor = actor, Reason = reason, At = now });
+            db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = orderId, From = seen, To = OrderStatus.Refunded, Actor = actor, Reason = reason, At = now });
         }
 
         await db.SaveChangesAsync(ct);

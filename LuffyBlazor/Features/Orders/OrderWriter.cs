@@ -86,19 +86,11 @@ public sealed class OrderWriter(
         return results;
     }
 
-    private Order NewOrder(OrderRequest request, PricedOrder priced, DateTime now) => new()
-    {
-        OutTradeNo = OrderNumbers.New(clock),
-        UserId = request.UserId,
-        Subject = string.IsNullOrWhiteSpace(request.Subject) ? DefaultSubject(priced.Lines.Select(l => l.Name).ToList()) : request.Subject.Trim(),
-        TotalAmount = priced.Total,
-        PayType = request.PayType,
-        Status = OrderStatus.Unpaid,
-        PurchaseKey = request.PurchaseKey,
-        CreatedAt = now, // the same instant as the deadline, so the order lives exactly PaymentTimeout
-        ExpiresAt = now + options.Value.PaymentTimeout,
-        Details = priced.Lines.Select(c => new OrderDetail { CourseId = c.Id, CourseName = c.Name, Price = c.Price, RealPrice = c.Price }).ToList(),
-    };
+    private Order NewOrder(OrderRequest request, PricedOrder priced, DateTime now) => Order.Place(
+        OrderNumbers.New(clock), request.UserId,
+        string.IsNullOrWhiteSpace(request.Subject) ? DefaultSubject(priced.Lines.Select(l => l.Name).ToList()) : request.Subject.Trim(),
+        request.PayType, request.PurchaseKey, now, options.Value.PaymentTimeout,
+        priced.Lines.Select(c => OrderDetail.For(c.Id, c.Name, c.Price)));
 
     /// <summary>"路飞学城-Python 全栈开发" or "路飞学城-Python 全栈开发等3门课程".</summary>
     public static string DefaultSubject(IReadOnlyList<string> courseNames) =>
