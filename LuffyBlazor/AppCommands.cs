@@ -2,7 +2,7 @@ using LuffyBlazor.Data;
 using LuffyBlazor.Features.Storage.Migration;
 using LuffyBlazor.Features.Admin.Demo;
 
-namespace LuffyBlazor.Common;
+namespace LuffyBlazor;
 
 /// <summary>
 /// Maintenance commands run with the app's own configuration instead of serving:

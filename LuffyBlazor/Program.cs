@@ -1,4 +1,3 @@
-using LuffyBlazor.Common;
 using LuffyBlazor;
 
 var builder = WebApplication.CreateBuilder(args);

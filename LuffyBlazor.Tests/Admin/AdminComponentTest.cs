@@ -7,6 +7,7 @@ using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
@@ -44,6 +45,8 @@ public abstract class AdminComponentTest : BunitTestContext
         Services.AddSingleton(appServices.GetRequiredService<InFlightPayments>());
         Services.AddScoped<OrderTransitions>();
         Services.AddScoped<PaymentReconciliation>();
+        Services.AddScoped<OrderRefunds>();
+        Services.AddScoped<AlipayTradeLookup>();
         // UserManager lives in the app's container: UserAdmin makes its scopes there.
         Services.AddScoped(sp => new UserAdmin(
             sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), appServices.GetRequiredService<IServiceScopeFactory>(),

@@ -30,6 +30,14 @@ public static class AdminScenarios
         return await app.OrderAsync(order.OutTradeNo);
     }
 
+    /// <summary>A paid order (see <see cref="PaidOrderAsync"/>) that the scripted Alipay knows as paid too, ready to refund.</summary>
+    public static async Task<Order> PaidAtAlipayAsync(this ScriptedAlipayApp fixture, params int[] courseIds)
+    {
+        var order = await fixture.App.PaidOrderAsync(courseIds);
+        fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
+        return order;
+    }
+
     /// <summary>Runs a scoped service of the app once.</summary>
     public static async Task<T> WithAsync<TService, T>(this LuffyAppFactory app, Func<TService, Task<T>> use) where TService : notnull
     {

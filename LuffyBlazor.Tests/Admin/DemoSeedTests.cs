@@ -1,6 +1,7 @@
 using LuffyBlazor.Features.Admin.Demo;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

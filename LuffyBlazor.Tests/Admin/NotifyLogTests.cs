@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LuffyBlazor.Features.Admin.Notifies;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -122,7 +122,7 @@ public sealed class PostgresTests(PostgresServer postgres)
         }
 
         Assert.Equal(studentsBefore + 12, await app.QueryAsync(db => db.Courses.Where(c => c.Id == 5 || c.Id == 6).SumAsync(c => c.StudentsCount)));
-        Assert.Equal(0, await app.QueryAsync(db => db.NotifyLogs.CountAsync(l => l.Verdict == Features.Payments.Alipay.NotifyVerdict.Rejected)));
+        Assert.Equal(0, await app.QueryAsync(db => db.NotifyLogs.CountAsync(l => l.Verdict == Features.Orders.Payments.NotifyVerdict.Rejected)));
     }
 
     [Fact]

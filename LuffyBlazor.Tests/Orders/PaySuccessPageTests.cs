@@ -1,5 +1,6 @@
 using Bunit;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;

@@ -1,10 +1,9 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Admin.Audit;
-using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Simulator;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;

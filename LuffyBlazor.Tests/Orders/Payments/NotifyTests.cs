@@ -2,12 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LuffyBlazor.Tests.Orders;
+namespace LuffyBlazor.Tests.Orders.Payments;
 
 /// <summary>The async notify over HTTP, against each of the contract's rules.</summary>
 public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests.App>

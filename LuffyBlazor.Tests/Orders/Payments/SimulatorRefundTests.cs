@@ -1,9 +1,11 @@
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace LuffyBlazor.Tests.Admin;
+namespace LuffyBlazor.Tests.Orders.Payments;
 
 /// <summary>
 /// The back office's refunds against the Alipay simulator over real HTTP: the answer to the refund call and the
@@ -14,7 +16,7 @@ public sealed class SimulatorRefundTests(SimulatorApp sim) : IClassFixture<Simul
     private async Task<RefundOutcome> RefundAsync(Order order, decimal amount, string reason)
     {
         var admin = await sim.App.AdminAsync();
-        return await sim.App.WithAsync<OrderRefunds, RefundOutcome>(r => r.RefundAsync(order.OutTradeNo, amount, reason, admin));
+        return await sim.App.WithAsync<AdminRefunds, RefundOutcome>(r => r.RefundAsync(order.OutTradeNo, amount, reason, admin));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Tests.Infrastructure;

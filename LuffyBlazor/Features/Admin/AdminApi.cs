@@ -5,7 +5,7 @@ using LuffyBlazor.Common;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LuffyBlazor.Features.Admin;

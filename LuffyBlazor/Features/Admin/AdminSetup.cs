@@ -25,8 +25,7 @@ public static class AdminSetup
         services.AddScoped<OrderCsvExport>();
         services.AddScoped<AdminOrderDetails>();
         services.AddScoped<AdminOrderActions>();
-        services.AddScoped<OrderRefunds>();
-        services.AddScoped<AlipayTradeLookup>();
+        services.AddScoped<AdminRefunds>();
         services.AddScoped<NotifyLogQuery>();
 
         services.AddScoped<CourseAdmin>();

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

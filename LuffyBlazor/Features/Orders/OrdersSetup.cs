@@ -1,4 +1,5 @@
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Features.Payments;
 
 namespace LuffyBlazor.Features.Orders;
 
@@ -23,7 +24,9 @@ public static class OrdersSetup
         builder.Services.AddScoped<OrderQueries>();
         builder.Services.AddScoped<Cart>();
         builder.Services.AddScoped<OrderTimeoutSweep>();
-        builder.Services.AddScoped<AlipayNotifyHandler>();
+        builder.Services.AddScoped<IPaymentNotifyHandler, PaymentNotifyHandler>();
+        builder.Services.AddScoped<OrderRefunds>();
+        builder.Services.AddScoped<AlipayTradeLookup>();
         builder.Services.AddSingleton<OrderWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderWriter>());
         builder.Services.AddSingleton<NotifyLogWriter>();

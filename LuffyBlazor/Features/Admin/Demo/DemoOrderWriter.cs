@@ -6,6 +6,7 @@ using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 
 namespace LuffyBlazor.Features.Admin.Demo;

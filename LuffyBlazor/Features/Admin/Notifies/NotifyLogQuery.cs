@@ -1,6 +1,6 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Orders;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Notifies;

@@ -1,5 +1,6 @@
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 
 namespace LuffyBlazor.Features.Admin.Orders;
 

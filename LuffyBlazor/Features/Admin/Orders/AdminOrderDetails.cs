@@ -2,6 +2,7 @@ using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Orders;

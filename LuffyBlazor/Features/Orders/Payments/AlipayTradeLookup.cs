@@ -1,6 +1,6 @@
 using LuffyBlazor.Features.Payments.Alipay;
 
-namespace LuffyBlazor.Features.Admin.Orders;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum AlipayTradeState
 {

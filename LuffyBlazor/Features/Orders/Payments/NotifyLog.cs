@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace LuffyBlazor.Features.Payments.Alipay;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum NotifyVerdict
 {
@@ -13,7 +13,7 @@ public enum NotifyVerdict
     Rejected = 2,
 }
 
-/// <summary>Every async notify received, whatever became of it: what arrived, the verdict and why.</summary>
+/// <summary>Every async notify received from a payment provider, whatever became of it: what arrived, the verdict and why.</summary>
 public sealed class NotifyLog
 {
     public long Id { get; set; }

@@ -1,7 +1,7 @@
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace LuffyBlazor.Features.Payments.Alipay;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 /// <summary>
 /// Group commit for the notify log. A notify storm would otherwise spend one write transaction per notify on its log

@@ -1,8 +1,7 @@
-using LuffyBlazor.Features.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace LuffyBlazor.Features.Admin.Orders;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum RefundStatus
 {

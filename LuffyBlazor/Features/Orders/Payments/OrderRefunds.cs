@@ -1,12 +1,10 @@
 using System.Data;
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
-using LuffyBlazor.Features.Admin.Audit;
-using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 
-namespace LuffyBlazor.Features.Admin.Orders;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum RefundResult
 {
@@ -24,6 +22,9 @@ public sealed record RefundOutcome(RefundResult Result, string Message)
     public bool Succeeded => Result == RefundResult.Succeeded;
 }
 
+/// <summary>Who asks for a refund: <paramref name="Name"/> is stored on the refund, <paramref name="Actor"/> names them in the order's history.</summary>
+public sealed record RefundRequester(string Name, string Actor);
+
 /// <summary>
 /// Full and partial refunds through <c>alipay.trade.refund</c>. The refund row and its out_request_no are committed
 /// <em>before</em> Alipay is called; until Alipay's answer is known the row stays pending, and asking again (a
@@ -31,49 +32,36 @@ public sealed record RefundOutcome(RefundResult Result, string Message)
 /// order's refunded total and status then change through <see cref="OrderTransitions.RecordRefundAsync"/>.
 /// </summary>
 public sealed class OrderRefunds(
-    IDbContextFactory<LuffyDbContext> dbFactory, IAlipayClient alipay, OrderTransitions transitions, AdminAuditLog audit,
-    TimeProvider clock, ILogger<OrderRefunds> logger)
+    IDbContextFactory<LuffyDbContext> dbFactory, IAlipayClient alipay, OrderTransitions transitions, TimeProvider clock, ILogger<OrderRefunds> logger)
 {
     public const int MaxReasonLength = 256;
 
-    public async Task<RefundOutcome> RefundAsync(string outTradeNo, decimal amount, string reason, AdminActor admin, CancellationToken ct = default)
+    public async Task<RefundOutcome> RefundAsync(string outTradeNo, decimal amount, string reason, RefundRequester by, CancellationToken ct = default)
     {
-        var (refund, refusal) = await ClaimAsync(outTradeNo, amount, reason?.Trim() ?? "", admin, ct);
-        var outcome = refund is null ? new RefundOutcome(RefundResult.Refused, refusal!) : await SendAsync(outTradeNo, refund, admin);
-        await audit.WriteAsync(admin, AdminActions.OrderRefund, AuditTargets.Order(outTradeNo), reason, outcome.Succeeded,
-            $"{Money.Display(amount)}：{outcome.Message}");
-        return outcome;
+        var (refund, refusal) = await ClaimAsync(outTradeNo, amount, reason?.Trim() ?? "", by, ct);
+        return refund is null ? new RefundOutcome(RefundResult.Refused, refusal!) : await SendAsync(outTradeNo, refund, by);
     }
 
     /// <summary>
     /// Settles a pending refund: asks Alipay whether it happened (<c>alipay.trade.fastpay.refund.query</c>) and, if
     /// not, sends the very same request again.
     /// </summary>
-    public async Task<RefundOutcome> RetryAsync(string outTradeNo, string outRequestNo, AdminActor admin, CancellationToken ct = default)
+    public async Task<RefundOutcome> RetryAsync(string outTradeNo, string outRequestNo, RefundRequester by, CancellationToken ct = default)
     {
         var refund = await PendingAsync(outTradeNo, outRequestNo, ct);
-        RefundOutcome outcome;
         if (refund is null)
         {
-            outcome = new(RefundResult.Refused, "这笔退款已有结果，无需重试");
-        }
-        else if (await AlipayConfirmsAsync(outTradeNo, refund) is true)
-        {
-            outcome = await CompleteAsync(refund, refundedTotal: null, admin);
-        }
-        else
-        {
-            outcome = await SendAsync(outTradeNo, refund, admin);
+            return new(RefundResult.Refused, "这笔退款已有结果，无需重试");
         }
 
-        await audit.WriteAsync(admin, AdminActions.OrderRefundRetry, AuditTargets.Order(outTradeNo), $"重试 {outRequestNo}",
-            outcome.Succeeded, outcome.Message);
-        return outcome;
+        return await AlipayConfirmsAsync(outTradeNo, refund) is true
+            ? await CompleteAsync(refund, refundedTotal: null, by)
+            : await SendAsync(outTradeNo, refund, by);
     }
 
     /// <summary>Validates the request and stores it, or finds the pending one it repeats. One writer at a time.</summary>
     private async Task<(OrderRefund? Refund, string? Refusal)> ClaimAsync(
-        string outTradeNo, decimal amount, string reason, AdminActor admin, CancellationToken ct)
+        string outTradeNo, decimal amount, string reason, RefundRequester by, CancellationToken ct)
     {
         if (amount <= 0 || !Money.HasFenPrecision(amount))
         {
@@ -104,7 +92,7 @@ public sealed class OrderRefunds(
                 : (null, $"该订单有一笔 {Money.Display(pending.Amount)} 的退款结果未知，请先在退款记录中重试它");
         }
 
-        if (order.Status != OrderStatus.Paid)
+        if (!OrderStatusRules.IsRefundable(order.Status))
         {
             return (null, $"只有已支付的订单可以退款（当前状态：{order.Status.ToChinese()}）");
         }
@@ -123,7 +111,7 @@ public sealed class OrderRefunds(
             Amount = amount,
             Reason = reason,
             Status = RefundStatus.Pending,
-            RequestedBy = admin.UserName,
+            RequestedBy = by.Name,
             RequestedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.OrderRefunds.Add(refund);
@@ -140,7 +128,7 @@ public sealed class OrderRefunds(
     }
 
     // Once a request is sent, it is seen through: leaving the page must not leave a refund half recorded.
-    private async Task<RefundOutcome> SendAsync(string outTradeNo, OrderRefund refund, AdminActor admin)
+    private async Task<RefundOutcome> SendAsync(string outTradeNo, OrderRefund refund, RefundRequester by)
     {
         await UpdatePendingAsync(refund.Id, attempted: true, error: null);
         AlipayResponse<AlipayTradeRefund> response;
@@ -164,7 +152,7 @@ public sealed class OrderRefunds(
                 return await UnknownAsync(refund, "支付宝未确认退款到账");
             }
 
-            return await CompleteAsync(refund, response.Data.RefundFee, admin);
+            return await CompleteAsync(refund, response.Data.RefundFee, by);
         }
 
         var error = response.Error!;
@@ -203,7 +191,7 @@ public sealed class OrderRefunds(
     }
 
     /// <param name="refundedTotal">Alipay's refund_fee, or null to add this refund to the ones known to have succeeded.</param>
-    private async Task<RefundOutcome> CompleteAsync(OrderRefund refund, decimal? refundedTotal, AdminActor admin)
+    private async Task<RefundOutcome> CompleteAsync(OrderRefund refund, decimal? refundedTotal, RefundRequester by)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var earlier = await db.OrderRefunds.Where(r => r.OrderId == refund.OrderId && r.Status == RefundStatus.Succeeded && r.Id != refund.Id)
@@ -217,7 +205,7 @@ public sealed class OrderRefunds(
                 .SetProperty(r => r.LastError, (string?)null));
 
         // False when a refund notify got there first: the order already shows this total.
-        await transitions.RecordRefundAsync(refund.OrderId, total, admin.Actor, refund.Reason);
+        await transitions.RecordRefundAsync(refund.OrderId, total, by.Actor, refund.Reason);
         var orderTotal = await db.Orders.Where(o => o.Id == refund.OrderId).Select(o => o.TotalAmount).FirstAsync();
         logger.LogInformation("Refund {OutRequestNo} of {Amount} succeeded; {Total} refunded in all", refund.OutRequestNo, refund.Amount, total);
         return new(RefundResult.Succeeded, total >= orderTotal

@@ -1,67 +1,62 @@
 using System.Text.Json;
 using LuffyBlazor.Data;
-using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
-namespace LuffyBlazor.Features.Payments.Alipay;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 /// <summary>
-/// The contract's notify rules, in order: signature, app_id, a known out_trade_no with the same total_amount, then
-/// trade_status. Only then does the order change, through <see cref="OrderTransitions"/> (at most once). Every
-/// notify is written to the <see cref="NotifyLog"/> with its verdict, an error while applying it included.
+/// The contract's notify rules, in order, whichever provider sent it: the provider's verification (signature), the
+/// app id, a known out_trade_no with the same total, then the trade's state. Only then does the order change, through
+/// <see cref="OrderTransitions"/> (at most once). Every notify is written to the <see cref="NotifyLog"/> with its
+/// verdict, an error while applying it included.
 /// </summary>
-public sealed class AlipayNotifyHandler(
-    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries,
-    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<AlipayNotifyHandler> logger)
+public sealed class PaymentNotifyHandler(
+    OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries, IDbContextFactory<LuffyDbContext> dbFactory,
+    TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
 {
-    public const string Actor = "alipay-notify";
-
-    /// <summary>True when Alipay should be answered <c>success</c>.</summary>
-    public async Task<bool> HandleAsync(IReadOnlyList<KeyValuePair<string, string>> form, string? remoteIp, CancellationToken ct)
+    public async Task<bool> HandleAsync(ReceivedNotify received, CancellationToken ct)
     {
-        var verdict = callbacks.VerifyNotify(form);
-        var notification = verdict.Notification;
+        var notification = received.Notification;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["OutTradeNo"] = notification?.OutTradeNo });
 
-        var (result, reason) = verdict.IsValid && notification is not null
-            ? await DecideOrFailAsync(notification, ct)
-            : (NotifyVerdict.Rejected, verdict.Reason ?? "invalid notify");
+        var (result, reason) = received.IsVerified
+            ? await DecideOrFailAsync(received, notification!, ct)
+            : (NotifyVerdict.Rejected, received.Refusal ?? "invalid notify");
 
         if (result == NotifyVerdict.Rejected)
         {
-            logger.LogWarning("Alipay notify rejected for order {OutTradeNo}: {Reason}", notification?.OutTradeNo, reason);
+            logger.LogWarning("{Provider} notify rejected for order {OutTradeNo}: {Reason}", received.Provider.Name, notification?.OutTradeNo, reason);
         }
 
-        await WriteLogAsync(form, notification, result, reason, remoteIp);
+        await WriteLogAsync(received.Parameters, notification, result, reason, received.RemoteIp);
         return result != NotifyVerdict.Rejected;
     }
 
-    /// <summary>Keeps a record of a body that could not even be read as a form.</summary>
-    public Task LogUnreadableAsync(string reason, string? remoteIp) =>
+    public Task RecordUnreadableAsync(string reason, string? remoteIp) =>
         WriteLogAsync([], null, NotifyVerdict.Rejected, reason, remoteIp);
 
     /// <summary>
     /// Whatever goes wrong while the order changes (a database error, a write-gate timeout, an order that kept
-    /// changing) the notify is still logged, with the error, and answered <c>failure</c>: nothing was committed, and
-    /// Alipay sends it again later.
+    /// changing) the notify is still logged, with the error, and answered as failed: nothing was committed, and the
+    /// provider sends it again later.
     /// </summary>
-    private async Task<(NotifyVerdict, string)> DecideOrFailAsync(AlipayNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> DecideOrFailAsync(ReceivedNotify received, PaymentNotification notify, CancellationToken ct)
     {
         try
         {
-            return await DecideAsync(notify, ct);
+            return await DecideAsync(received, notify, ct);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Alipay notify for order {OutTradeNo} could not be applied", notify.OutTradeNo);
+            logger.LogError(ex, "{Provider} notify for order {OutTradeNo} could not be applied", received.Provider.Name, notify.OutTradeNo);
             return (NotifyVerdict.Rejected, $"error while applying the notify: {ex.GetBaseException().Message}");
         }
     }
 
-    private async Task<(NotifyVerdict, string)> DecideAsync(AlipayNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> DecideAsync(ReceivedNotify received, PaymentNotification notify, CancellationToken ct)
     {
-        if (!string.Equals(notify.AppId, options.Value.AppId, StringComparison.Ordinal))
+        if (!string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
         {
             return (NotifyVerdict.Rejected, $"app_id {notify.AppId} is not ours");
         }
@@ -87,35 +82,36 @@ public sealed class AlipayNotifyHandler(
             return (NotifyVerdict.Rejected, $"total_amount {notify.TotalAmount} does not match the order total {order.TotalAmount}");
         }
 
-        switch (notify.TradeStatus)
+        switch (notify.State)
         {
-            case "TRADE_SUCCESS" or "TRADE_FINISHED" when order.Status is OrderStatus.Paid or OrderStatus.Refunded && notify.RefundFee is null:
-                // Alipay's retries and duplicates of an applied payment: answered from a read, no write transaction.
+            case TradeState.Paid when !OrderStatusRules.CanMove(order.Status, OrderStatus.Paid) && notify.RefundedTotal is null:
+                // The provider's retries and duplicates of an applied payment: answered from a read, no write transaction.
                 return (NotifyVerdict.Accepted, "already paid; nothing changed");
-            case "TRADE_SUCCESS" or "TRADE_FINISHED":
-                return await OnTradePaidAsync(order, notify, ct);
-            case "WAIT_BUYER_PAY":
+            case TradeState.Paid:
+                return await OnTradePaidAsync(received.Provider, order, notify, ct);
+            case TradeState.WaitingForBuyer:
                 return (NotifyVerdict.Ignored, "waiting for the buyer; nothing to do");
-            case "TRADE_CLOSED":
-                return await OnTradeClosedAsync(order.Id, order.Status, order.TotalAmount, notify, ct);
+            case TradeState.Closed:
+                return await OnTradeClosedAsync(received.Provider, order, notify, ct);
             default:
                 return (NotifyVerdict.Rejected, $"unknown trade_status {notify.TradeStatus}");
         }
     }
 
-    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(OrderState order, AlipayNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
     {
         var outcome = await transitions.ApplyPaymentAsync(
-            new PaymentConfirmation(notify.OutTradeNo!, notify.TradeNo, order.TotalAmount, notify.GmtPayment, notify.BuyerId), Actor, ct);
+            new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId),
+            provider.NotifyActor, ct);
         if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
         {
-            // Success only once the order really is paid: otherwise Alipay stops sending, and the payment is lost.
+            // Success only once the order really is paid: otherwise the provider stops sending, and the payment is lost.
             return (NotifyVerdict.Rejected, $"payment not applied: {outcome}");
         }
 
-        if (notify.RefundFee is > 0m)
+        if (notify.RefundedTotal is > 0m)
         {
-            await transitions.RecordRefundAsync(order.Id, notify.RefundFee.Value, Actor, "支付宝退款通知", ct);
+            await transitions.RecordRefundAsync(order.Id, notify.RefundedTotal.Value, provider.NotifyActor, $"{provider.ChineseName}退款通知", ct);
         }
 
         return outcome == PaymentOutcome.MarkedPaid
@@ -123,38 +119,37 @@ public sealed class AlipayNotifyHandler(
             : (NotifyVerdict.Accepted, "already paid; nothing changed");
     }
 
-    private async Task<(NotifyVerdict, string)> OnTradeClosedAsync(
-        int orderId, OrderStatus status, decimal total, AlipayNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> OnTradeClosedAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
     {
-        if (status == OrderStatus.Unpaid)
+        if (OrderStatusRules.CanMove(order.Status, OrderStatus.Cancelled))
         {
-            await transitions.CloseUnpaidAsync(orderId, OrderStatus.Cancelled, Actor, "支付宝交易关闭", ct);
+            await transitions.CloseUnpaidAsync(order.Id, OrderStatus.Cancelled, provider.NotifyActor, $"{provider.ChineseName}交易关闭", ct);
             return (NotifyVerdict.Accepted, "trade closed unpaid: order cancelled");
         }
 
-        if (status == OrderStatus.Paid && notify.RefundFee >= total)
+        if (OrderStatusRules.CanMove(order.Status, OrderStatus.Refunded) && notify.RefundedTotal >= order.TotalAmount)
         {
-            await transitions.RecordRefundAsync(orderId, notify.RefundFee.Value, Actor, "支付宝全额退款", ct);
+            await transitions.RecordRefundAsync(order.Id, notify.RefundedTotal.Value, provider.NotifyActor, $"{provider.ChineseName}全额退款", ct);
             return (NotifyVerdict.Accepted, "trade closed after a full refund: order refunded");
         }
 
-        return (NotifyVerdict.Ignored, $"trade closed; order is {status}, nothing to do");
+        return (NotifyVerdict.Ignored, $"trade closed; order is {order.Status}, nothing to do");
     }
 
     private async Task WriteLogAsync(
-        IReadOnlyList<KeyValuePair<string, string>> form, AlipayNotification? notify, NotifyVerdict verdict, string reason, string? remoteIp)
+        IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notify, NotifyVerdict verdict, string reason, string? remoteIp)
     {
         try
         {
             await log.WriteAsync(new NotifyLog
             {
                 ReceivedAt = clock.GetUtcNow().UtcDateTime,
-                OutTradeNo = Truncate(notify?.OutTradeNo ?? Find(form, "out_trade_no"), 64),
-                NotifyId = Truncate(notify?.NotifyId ?? Find(form, "notify_id"), 128),
-                TradeStatus = Truncate(notify?.TradeStatus ?? Find(form, "trade_status"), 32),
+                OutTradeNo = Truncate(notify?.OutTradeNo, 64),
+                NotifyId = Truncate(notify?.NotifyId, 128),
+                TradeStatus = Truncate(notify?.TradeStatus, 32),
                 Verdict = verdict,
                 Reason = Truncate(reason, 512)!,
-                RawParameters = Truncate(JsonSerializer.Serialize(form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
+                RawParameters = Truncate(JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
                 RemoteIp = remoteIp,
             });
         }
@@ -164,9 +159,6 @@ public sealed class AlipayNotifyHandler(
             logger.LogError(ex, "Could not write the notify log for order {OutTradeNo}", notify?.OutTradeNo);
         }
     }
-
-    private static string? Find(IReadOnlyList<KeyValuePair<string, string>> form, string key) =>
-        form.FirstOrDefault(p => p.Key == key).Value;
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -2,7 +2,7 @@ using LuffyBlazor.Data;
 using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 
-namespace LuffyBlazor.Features.Orders;
+namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum SyncResult
 {

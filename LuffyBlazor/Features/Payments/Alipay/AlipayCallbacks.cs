@@ -2,6 +2,24 @@ using LuffyBlazor.Common;
 
 namespace LuffyBlazor.Features.Payments.Alipay;
 
+/// <summary>Alipay's <c>trade_status</c> values, and what each means to the shop.</summary>
+public static class AlipayTradeStatus
+{
+    public const string WaitBuyerPay = "WAIT_BUYER_PAY";
+    public const string Success = "TRADE_SUCCESS";
+    public const string Finished = "TRADE_FINISHED";
+    public const string Closed = "TRADE_CLOSED";
+
+    /// <summary><c>TRADE_FINISHED</c> is a paid trade past its refund window: paid all the same.</summary>
+    public static TradeState ToTradeState(string? tradeStatus) => tradeStatus switch
+    {
+        Success or Finished => TradeState.Paid,
+        WaitBuyerPay => TradeState.WaitingForBuyer,
+        Closed => TradeState.Closed,
+        _ => TradeState.Unknown,
+    };
+}
+
 /// <summary>An async notify (<c>trade_status_sync</c>) as Alipay posts it, values decoded once.</summary>
 public sealed class AlipayNotification
 {
@@ -27,6 +45,17 @@ public sealed class AlipayNotification
     public string? BuyerId { get; init; }
     public string? BuyerLogonId { get; init; }
     public string? Subject { get; init; }
+
+    /// <summary>
+    /// The notify in the shop's terms. Identifiers fall back to the raw <paramref name="form"/> value (an empty
+    /// parameter is logged as it arrived, not as missing).
+    /// </summary>
+    public PaymentNotification ToPaymentNotification(IReadOnlyList<KeyValuePair<string, string>> form) => new(
+        AppId, OutTradeNo ?? Raw(form, "out_trade_no"), NotifyId ?? Raw(form, "notify_id"), TradeStatus ?? Raw(form, "trade_status"),
+        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee);
+
+    private static string? Raw(IReadOnlyList<KeyValuePair<string, string>> form, string key) =>
+        form.FirstOrDefault(p => p.Key == key).Value;
 }
 
 /// <summary>The query string Alipay sends the buyer's browser back with (<c>alipay.trade.page.pay.return</c>).</summary>

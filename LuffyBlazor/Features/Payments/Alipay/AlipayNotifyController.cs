@@ -1,16 +1,24 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Alipay;
 
 /// <summary>
-/// <c>POST /api/v1/order/success/</c>: Alipay's async notify. Answers the plain text Alipay expects, <c>success</c>
-/// or <c>failure</c>, and never an error page, whatever arrives.
+/// <c>POST /api/v1/order/success/</c>: Alipay's async notify. Reads the form, verifies and parses it
+/// (<see cref="AlipayCallbacks"/>) and hands it to the shop (<see cref="IPaymentNotifyHandler"/>), which decides.
+/// Answers the plain text Alipay expects, <c>success</c> or <c>failure</c>, and never an error page, whatever arrives.
 /// </summary>
 [Route("api/v1/order/success")]
-public sealed class AlipayNotifyController(AlipayNotifyHandler handler, ILogger<AlipayNotifyController> logger) : ControllerBase
+public sealed class AlipayNotifyController(
+    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, IPaymentNotifyHandler shop, ILogger<AlipayNotifyController> logger) : ControllerBase
 {
     /// <summary>A real notify is about 1.5 KB; anything far larger is not from Alipay.</summary>
     public const int MaxBodyBytes = 16 * 1024;
+
+    public static readonly PaymentProvider Provider = new("Alipay", "支付宝", NotifyActor);
+
+    /// <summary>Who an order's status history names for a change a notify makes.</summary>
+    public const string NotifyActor = "alipay-notify";
 
     [HttpPost("")]
     [IgnoreAntiforgeryToken]
@@ -40,13 +48,17 @@ public sealed class AlipayNotifyController(AlipayNotifyHandler handler, ILogger<
             return await RefuseAsync($"unreadable form body: {ex.Message}", remoteIp);
         }
 
-        return Answer(await handler.HandleAsync(form, remoteIp, ct));
+        var verdict = callbacks.VerifyNotify(form);
+        var received = new ReceivedNotify(
+            Provider, options.Value.AppId, form, verdict.Notification?.ToPaymentNotification(form),
+            verdict.IsValid ? null : verdict.Reason ?? "invalid notify", remoteIp);
+        return Answer(await shop.HandleAsync(received, ct));
     }
 
     private async Task<ContentResult> RefuseAsync(string reason, string? remoteIp)
     {
         logger.LogWarning("Alipay notify refused before verification: {Reason}", reason);
-        await handler.LogUnreadableAsync(reason, remoteIp);
+        await shop.RecordUnreadableAsync(reason, remoteIp);
         return Answer(false);
     }
 
