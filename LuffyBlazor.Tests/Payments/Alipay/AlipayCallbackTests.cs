@@ -1,3 +1,4 @@
+using LuffyBlazor.Features.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
 
@@ -36,6 +37,41 @@ public sealed class AlipayCallbackTests
         Assert.Equal(("2021000000000042", "2088102177649450", "2088102177846875"), (n.AppId, n.SellerId, n.BuyerId));
         Assert.Equal("路飞学城-Go 语言 & Linux=运维+实战", n.Subject);
         Assert.Equal("2026112500222163111046870512345678", n.NotifyId);
+    }
+
+    [Fact]
+    public void The_notify_vector_in_the_shops_terms_carries_what_the_shop_decides_on()
+    {
+        var form = VectorForm();
+
+        var payment = Callbacks.VerifyNotify(form).Notification!.ToPaymentNotification(form);
+
+        Assert.Equal(new PaymentNotification(
+            "2021000000000042", "20261125163005A1B2C3D4E5F60718293A4B5C", "2026112500222163111046870512345678", "TRADE_SUCCESS", TradeState.Paid,
+            "2026112522001446870500012345", 0.01m, DateTimeOffset.Parse("2026-11-25T08:31:10Z"), "2088102177846875", null), payment);
+    }
+
+    [Theory]
+    [InlineData("TRADE_SUCCESS", TradeState.Paid)]
+    [InlineData("TRADE_FINISHED", TradeState.Paid)]
+    [InlineData("WAIT_BUYER_PAY", TradeState.WaitingForBuyer)]
+    [InlineData("TRADE_CLOSED", TradeState.Closed)]
+    [InlineData("TRADE_PENDING", TradeState.Unknown)]
+    [InlineData(null, TradeState.Unknown)]
+    public void Each_trade_status_maps_to_the_shops_trade_state(string? tradeStatus, TradeState state)
+    {
+        Assert.Equal(state, AlipayTradeStatus.ToTradeState(tradeStatus));
+    }
+
+    [Fact]
+    public void An_empty_identifier_reaches_the_shop_as_it_arrived_and_a_refund_fee_as_the_refunded_total()
+    {
+        var form = With(With(VectorForm(), "notify_id", ""), "refund_fee", "0.01");
+
+        var payment = Callbacks.VerifyNotify(form).Notification!.ToPaymentNotification(form);
+
+        Assert.Equal("", payment.NotifyId);
+        Assert.Equal(0.01m, payment.RefundedTotal);
     }
 
     public static TheoryData<string, Func<List<KeyValuePair<string, string>>, List<KeyValuePair<string, string>>>, string> Invalid => new()
