@@ -58,6 +58,7 @@ public static class HostingExtensions
         // check them first, so that a bad configuration stops start-up before it changes anything.
         app.Services.GetService<IStartupValidator>()?.Validate();
         await app.Services.InitializeDatabaseAsync();
+        await app.Services.InitializeAlipaySimulatorAsync();
 
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment() && app.Configuration.GetValue("Security:HttpsRedirection", true))

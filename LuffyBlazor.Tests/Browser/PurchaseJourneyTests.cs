@@ -143,7 +143,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
         Assert.Contains("method=alipay.trade.wap.pay", gatewayUrl);
         var outTradeNo = page.OutTradeNoOfReturn();
-        var trade = await session.Shop.App.QueryAsync(db => db.Set<SimulatorTrade>().SingleAsync(t => t.OutTradeNo == outTradeNo));
+        var trade = await session.Shop.App.QuerySimulatorAsync(db => db.Set<SimulatorTrade>().SingleAsync(t => t.OutTradeNo == outTradeNo));
         Assert.Equal("QUICK_WAP_WAY", trade.ProductCode);
     }
 }

@@ -218,47 +218,6 @@ public sealed class PostgresTests(PostgresServer postgres)
         }
     }
 
-    [Fact]
-    public async Task Two_instances_of_the_simulator_never_claim_the_same_notify()
-    {
-        var settings = Settings(NewDatabase());
-        settings["Alipay:Simulator:Enabled"] = "true";
-        settings["Alipay:Simulator:RunNotifier"] = "false";
-        settings["Alipay:Simulator:AppPublicKeyPath"] = AlipayTestKeys.AppPublicKeyPath;
-        settings["Alipay:Simulator:AlipayPrivateKeyPath"] = AlipayTestKeys.AlipayPrivateKeyPath;
-        using var first = new LuffyAppFactory(settings);
-        first.CreateClient();
-        using var second = new LuffyAppFactory(settings);
-        second.CreateClient();
-        await first.QueryAsync(async db =>
-        {
-            var now = DateTime.UtcNow;
-            var trade = new Features.Payments.Simulator.SimulatorTrade
-            {
-                AppId = AlipayTestKeys.AppId, OutTradeNo = "T1", TradeNo = "2026112522001000000000000001", Subject = "s", TotalAmount = 1m,
-                ProductCode = "FAST_INSTANT_TRADE_PAY", CreatedAt = now,
-            };
-            db.Add(trade);
-            await db.SaveChangesAsync();
-            db.AddRange(Enumerable.Range(0, 40).Select(i => new Features.Payments.Simulator.SimulatorNotification
-            {
-                TradeId = trade.Id, NotifyId = $"N{i}", NotifyUrl = "http://127.0.0.1:9/notify", TradeStatusSent = "TRADE_SUCCESS",
-                Form = "[]", NextAttemptAt = now.AddMinutes(-1), CreatedAt = now,
-            }));
-            return await db.SaveChangesAsync();
-        });
-
-        var claims = await Task.WhenAll(new[] { first, second, first, second }.Select(async app =>
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<Features.Payments.Simulator.SimulatorNotifications>().ClaimDueAsync(40, CancellationToken.None);
-        }));
-
-        var all = claims.SelectMany(c => c).Select(c => c.NotificationId).ToList();
-        Assert.Equal(40, all.Count);
-        Assert.Equal(40, all.Distinct().Count());
-    }
-
     /// <summary>Keeps cookies across clients of different in-memory servers (both are http://localhost).</summary>
     private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
     {

@@ -1,6 +1,7 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Payments.Simulator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,13 @@ public static class AppScenarios
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+    }
+
+    /// <summary>A look at the Alipay simulator's own database (its trades, notifies and attempts).</summary>
+    public static async Task<T> QuerySimulatorAsync<T>(this LuffyAppFactory app, Func<SimulatorDbContext, Task<T>> query)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<SimulatorDbContext>>().CreateDbContextAsync();
+        return await query(db);
     }
 
     public static Task<Order> OrderAsync(this LuffyAppFactory app, string outTradeNo) =>

@@ -4,11 +4,9 @@ using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
-using LuffyBlazor.Features.Payments.Simulator;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LuffyBlazor.Data;
 
@@ -31,7 +29,6 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
     public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
-    public DbSet<SimulatorTrade> SimulatorTrades => Set<SimulatorTrade>();
 
     /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -42,19 +39,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
         builder.ApplyConfigurationsFromAssembly(typeof(LuffyDbContext).Assembly);
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // decimal is money: integer fen in the database, so SQLite sorts and sums it exactly.
-        configurationBuilder.Properties<decimal>().HaveConversion<MoneyAsFenConverter>();
-        // All timestamps are UTC; say so when they come back from a provider that forgets the kind.
-        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-    }
-
-    private sealed class MoneyAsFenConverter() : ValueConverter<decimal, long>(v => Money.ToFen(v), v => Money.FromFen(v));
-
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
-        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseMoneyAsFenAndUtcTimes();
 }
 
 /// <summary>SQLite, the embedded default: migrations in <c>Data/Migrations/Sqlite</c>.</summary>

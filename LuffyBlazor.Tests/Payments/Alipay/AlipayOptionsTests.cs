@@ -114,6 +114,26 @@ public sealed class AlipayOptionsTests
         Assert.Contains(expected, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData(false, "/gateway.do", false)]
+    [InlineData(true, "/gateway.do", true)]
+    [InlineData(true, "//evil.example/gateway.do", false)]
+    [InlineData(true, "https://openapi.alipay.com/gateway.do", true)]
+    public void A_gateway_on_the_apps_own_address_is_accepted_only_while_the_simulator_is_on(bool simulator, string gateway, bool accepted)
+    {
+        var options = AlipayTestKeys.Options();
+        options.Simulator.Enabled = simulator;
+        options.Gateway = gateway;
+
+        var result = Validator().Validate(null, options);
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Contains($"Alipay:Gateway must be an absolute http(s) URL, not '{gateway}'.", result.FailureMessage);
+        }
+    }
+
     [Fact]
     public void The_test_keys_pass_validation()
     {

@@ -20,13 +20,13 @@ public sealed class SimulatorFaultTests(SimulatorApp sim) : IClassFixture<Simula
     }
 
     private Task<List<SimulatorNotification>> NotificationsAsync(Order order) =>
-        sim.App.QueryAsync(db => db.Set<SimulatorNotification>().AsNoTracking()
+        sim.App.QuerySimulatorAsync(db => db.Set<SimulatorNotification>().AsNoTracking()
             .Where(n => db.Set<SimulatorTrade>().Any(t => t.Id == n.TradeId && t.OutTradeNo == order.OutTradeNo)).OrderBy(n => n.Id).ToListAsync());
 
     private Task<List<SimulatorNotifyAttempt>> AttemptsAsync(IEnumerable<long> notificationIds)
     {
         var ids = notificationIds.ToList();
-        return sim.App.QueryAsync(db => db.Set<SimulatorNotifyAttempt>().AsNoTracking().Where(a => ids.Contains(a.NotificationId)).ToListAsync());
+        return sim.App.QuerySimulatorAsync(db => db.Set<SimulatorNotifyAttempt>().AsNoTracking().Where(a => ids.Contains(a.NotificationId)).ToListAsync());
     }
 
     private Task<List<NotifyLog>> NotifyLogsAsync(Order order) =>
@@ -194,7 +194,7 @@ public sealed class SimulatorFaultTests(SimulatorApp sim) : IClassFixture<Simula
     }
 
     private Task<SimulatorTrade> TradeAsync(Order order) =>
-        sim.App.QueryAsync(db => db.Set<SimulatorTrade>().AsNoTracking().SingleAsync(t => t.OutTradeNo == order.OutTradeNo));
+        sim.App.QuerySimulatorAsync(db => db.Set<SimulatorTrade>().AsNoTracking().SingleAsync(t => t.OutTradeNo == order.OutTradeNo));
 
     [Fact]
     public async Task Paying_from_a_cashier_page_opened_before_a_console_change_keeps_the_console_settings()

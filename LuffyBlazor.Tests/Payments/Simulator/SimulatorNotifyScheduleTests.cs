@@ -1,4 +1,4 @@
-using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Tests.Infrastructure;
 using System.Net;
@@ -56,10 +56,10 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
         };
         if (paid)
         {
-            (trade.Status, trade.PaidAt, trade.BuyerId) = (TradeStatus.Success, now.UtcDateTime, "2088102146225135");
+            (trade.Status, trade.PaidAt, trade.BuyerId) = (AlipayTradeStatus.Success, now.UtcDateTime, "2088102146225135");
         }
 
-        await app.QueryAsync(db =>
+        await app.QuerySimulatorAsync(db =>
         {
             db.Add(trade);
             return db.SaveChangesAsync();
@@ -72,7 +72,7 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
     {
         var trade = await TradeAsync(notifyUrl);
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SimulatorDbContext>>().CreateDbContextAsync();
         db.Attach(trade);
         var notification = scope.ServiceProvider.GetRequiredService<SimulatorNotifications>().QueuePayment(db, trade, clock.GetUtcNow()).Single();
         await db.SaveChangesAsync();
@@ -80,7 +80,7 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
     }
 
     private Task<List<SimulatorNotifyAttempt>> AttemptsAsync(long notificationId) =>
-        app.QueryAsync(db => db.Set<SimulatorNotifyAttempt>().AsNoTracking().Where(a => a.NotificationId == notificationId).OrderBy(a => a.Id).ToListAsync());
+        app.QuerySimulatorAsync(db => db.Set<SimulatorNotifyAttempt>().AsNoTracking().Where(a => a.NotificationId == notificationId).OrderBy(a => a.Id).ToListAsync());
 
     private async Task<SimulatorNotification> SendDueAsync(long id)
     {
@@ -89,7 +89,7 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
         var claim = Assert.Single(await notifications.ClaimDueAsync(10, CancellationToken.None));
         Assert.Equal(id, claim.NotificationId);
         await notifications.AttemptAsync(claim, CancellationToken.None);
-        return await app.QueryAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.Id == id));
+        return await app.QuerySimulatorAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.Id == id));
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
         firstAnswer.SetResult(); // the late sender hears "failure" at last
         await lateSend;
 
-        var notification = await app.QueryAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.Id == id));
+        var notification = await app.QuerySimulatorAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.Id == id));
         Assert.Equal((NotificationState.Delivered, 2), (notification.State, notification.Attempts));
         Assert.Equal(2, merchant.Requests.Count);
         Assert.Equal([true, false], (await AttemptsAsync(id)).Select(a => a.Accepted));
@@ -208,7 +208,7 @@ public sealed class SimulatorNotifyScheduleTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
         Assert.StartsWith("http://shop.test/pay/success?", paid.Headers.Location!.AbsoluteUri);
-        var notification = await app.QueryAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.TradeId == trade.Id));
+        var notification = await app.QuerySimulatorAsync(db => db.Set<SimulatorNotification>().AsNoTracking().SingleAsync(n => n.TradeId == trade.Id));
         Assert.Equal(1, notification.Attempts);
         Assert.False(string.IsNullOrEmpty(Assert.Single(await AttemptsAsync(notification.Id)).Error));
     }

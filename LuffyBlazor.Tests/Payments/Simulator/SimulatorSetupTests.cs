@@ -48,6 +48,34 @@ public sealed class SimulatorSetupTests
     }
 
     [Fact]
+    public void With_the_simulator_on_and_no_gateway_set_the_simulator_sets_its_own_and_alipays_code_names_none()
+    {
+        using var sim = new SimulatorApp();
+
+        var gateway = sim.App.Services.GetRequiredService<IOptions<AlipayOptions>>().Value.Gateway;
+
+        Assert.Equal(SimulatorEndpoints.GatewayPath, gateway);
+        Assert.Equal(sim.BaseUrl + "/dev/alipay/gateway.do", sim.App.Services.GetRequiredService<AlipayGateway>().Url);
+        var alipayFolder = Path.Combine(RepositoryPaths.Root, "LuffyBlazor", "Features", "Payments", "Alipay");
+        Assert.All(Directory.GetFiles(alipayFolder, "*.cs"), file => Assert.DoesNotContain("/dev/alipay", File.ReadAllText(file)));
+    }
+
+    [Fact]
+    public void A_gateway_that_is_set_stays_with_the_simulator_on()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?>
+        {
+            ["Alipay:Simulator:Enabled"] = "true",
+            ["Alipay:Simulator:AppPublicKeyPath"] = AlipayTestKeys.AppPublicKeyPath,
+            ["Alipay:Simulator:AlipayPrivateKeyPath"] = AlipayTestKeys.AlipayPrivateKeyPath,
+            ["Alipay:Gateway"] = AlipayOptions.SandboxGateway,
+        });
+        app.CreateClient();
+
+        Assert.Equal(AlipayOptions.SandboxGateway, app.Services.GetRequiredService<AlipayGateway>().Url);
+    }
+
+    [Fact]
     public void Keys_that_do_not_match_the_simulators_stop_start_up_with_the_reason()
     {
         using var app = new LuffyAppFactory(new Dictionary<string, string?>

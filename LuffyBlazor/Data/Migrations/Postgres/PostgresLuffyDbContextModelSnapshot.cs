@@ -154,72 +154,6 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("AdminAuditEntries");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<long>("Amount")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .UseCollation("C");
-
-                    b.Property<int>("OrderId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("OutRequestNo")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .UseCollation("C");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .UseCollation("C");
-
-                    b.Property<long?>("RefundedTotal")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTime>("RequestedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .UseCollation("C");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrderId");
-
-                    b.HasIndex("OutRequestNo")
-                        .IsUnique();
-
-                    b.HasIndex(new[] { "OrderId" }, "IX_OrderRefunds_OnePendingPerOrder")
-                        .IsUnique()
-                        .HasFilter("\"Status\" = 0");
-
-                    b.ToTable("OrderRefunds");
-                });
-
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>
                 {
                     b.Property<int>("Id")
@@ -682,7 +616,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("OrderStatusChanges");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Alipay.NotifyLog", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.NotifyLog", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -739,103 +673,7 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("NotifyLogs");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("ClaimedUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Form")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
-                        .UseCollation("C");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("NotifyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .UseCollation("C");
-
-                    b.Property<string>("NotifyUrl")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .UseCollation("C");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("TradeId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("TradeStatusSent")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TradeId");
-
-                    b.HasIndex("State", "NextAttemptAt");
-
-                    b.ToTable("SimulatorNotifications", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotifyAttempt", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<bool>("Accepted")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Answer")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .UseCollation("C");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Error")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .UseCollation("C");
-
-                    b.Property<int?>("HttpStatus")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("NotificationId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NotificationId");
-
-                    b.ToTable("SimulatorNotifyAttempts", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorRefund", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.OrderRefund", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -846,6 +684,20 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .UseCollation("C");
+
+                    b.Property<int>("OrderId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("OutRequestNo")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -853,136 +705,38 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .UseCollation("C");
-
-                    b.Property<DateTime>("RefundedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("TradeId")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TradeId", "OutRequestNo")
-                        .IsUnique();
-
-                    b.ToTable("SimulatorRefunds", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("AppId")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("BuyerId")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("BuyerLogonId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .UseCollation("C");
-
-                    b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("NotifyCopies")
-                        .HasColumnType("integer");
-
-                    b.Property<TimeSpan>("NotifyDelay")
-                        .HasColumnType("interval");
-
-                    b.Property<int>("NotifyFault")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("NotifyUrl")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .UseCollation("C");
-
-                    b.Property<string>("OutTradeNo")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .UseCollation("C");
-
-                    b.Property<DateTime?>("PaidAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ProductCode")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .UseCollation("C");
-
-                    b.Property<long>("RefundedAmount")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ReturnUrl")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .UseCollation("C");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .UseCollation("C");
-
-                    b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .UseCollation("C");
 
-                    b.Property<bool>("TamperAmount")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("TamperSignature")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTime?>("TimeExpire")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("TotalAmount")
+                    b.Property<long?>("RefundedTotal")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("TradeNo")
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
                         .UseCollation("C");
 
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
+                    b.Property<int>("Status")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("OrderId");
 
-                    b.HasIndex("TradeNo")
+                    b.HasIndex("OutRequestNo")
                         .IsUnique();
 
-                    b.HasIndex("AppId", "OutTradeNo")
-                        .IsUnique();
+                    b.HasIndex(new[] { "OrderId" }, "IX_OrderRefunds_OnePendingPerOrder")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 0");
 
-                    b.ToTable("SimulatorTrades", (string)null);
+                    b.ToTable("OrderRefunds");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1158,15 +912,6 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>
                 {
                     b.HasOne("LuffyBlazor.Features.Courses.CourseCategory", "Category")
@@ -1285,29 +1030,11 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.Navigation("Order");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.OrderRefund", b =>
                 {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", null)
+                    b.HasOne("LuffyBlazor.Features.Orders.Order", null)
                         .WithMany()
-                        .HasForeignKey("TradeId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotifyAttempt", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", null)
-                        .WithMany()
-                        .HasForeignKey("NotificationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorRefund", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", null)
-                        .WithMany()
-                        .HasForeignKey("TradeId")
+                        .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -132,66 +132,6 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("AdminAuditEntries");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Amount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("OrderId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OutRequestNo")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RefundedTotal")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("RequestedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrderId");
-
-                    b.HasIndex("OutRequestNo")
-                        .IsUnique();
-
-                    b.HasIndex(new[] { "OrderId" }, "IX_OrderRefunds_OnePendingPerOrder")
-                        .IsUnique()
-                        .HasFilter("\"Status\" = 0");
-
-                    b.ToTable("OrderRefunds");
-                });
-
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>
                 {
                     b.Property<int>("Id")
@@ -609,7 +549,7 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("OrderStatusChanges");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Alipay.NotifyLog", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.NotifyLog", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -658,93 +598,7 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("NotifyLogs");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("ClaimedUntil")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Form")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NotifyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NotifyUrl")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("State")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("TradeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TradeStatusSent")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TradeId");
-
-                    b.HasIndex("State", "NextAttemptAt");
-
-                    b.ToTable("SimulatorNotifications", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotifyAttempt", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Accepted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Answer")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Error")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("HttpStatus")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("NotificationId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NotificationId");
-
-                    b.ToTable("SimulatorNotifyAttempts", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorRefund", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.OrderRefund", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -753,129 +607,55 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OutRequestNo")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("RefundedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TradeId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TradeId", "OutRequestNo")
-                        .IsUnique();
-
-                    b.ToTable("SimulatorRefunds", (string)null);
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AppId")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BuyerId")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BuyerLogonId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("NotifyCopies")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<TimeSpan>("NotifyDelay")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("NotifyFault")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("NotifyUrl")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OutTradeNo")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("PaidAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProductCode")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RefundedAmount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReturnUrl")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("TamperAmount")
+                    b.Property<long?>("RefundedTotal")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("TamperSignature")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("TimeExpire")
+                    b.Property<DateTime>("RequestedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("TotalAmount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TradeNo")
+                    b.Property<string>("RequestedBy")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
+                    b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("OrderId");
 
-                    b.HasIndex("TradeNo")
+                    b.HasIndex("OutRequestNo")
                         .IsUnique();
 
-                    b.HasIndex("AppId", "OutTradeNo")
-                        .IsUnique();
+                    b.HasIndex(new[] { "OrderId" }, "IX_OrderRefunds_OnePendingPerOrder")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 0");
 
-                    b.ToTable("SimulatorTrades", (string)null);
+                    b.ToTable("OrderRefunds");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1023,15 +803,6 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Admin.Orders.OrderRefund", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("LuffyBlazor.Features.Courses.Course", b =>
                 {
                     b.HasOne("LuffyBlazor.Features.Courses.CourseCategory", "Category")
@@ -1150,29 +921,11 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.Navigation("Order");
                 });
 
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", b =>
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Payments.OrderRefund", b =>
                 {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", null)
+                    b.HasOne("LuffyBlazor.Features.Orders.Order", null)
                         .WithMany()
-                        .HasForeignKey("TradeId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorNotifyAttempt", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorNotification", null)
-                        .WithMany()
-                        .HasForeignKey("NotificationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("LuffyBlazor.Features.Payments.Simulator.SimulatorRefund", b =>
-                {
-                    b.HasOne("LuffyBlazor.Features.Payments.Simulator.SimulatorTrade", null)
-                        .WithMany()
-                        .HasForeignKey("TradeId")
+                        .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -100,13 +100,11 @@ public sealed class AlipayClient(
 }
 
 /// <summary>
-/// Where requests go: <c>Alipay:Gateway</c> when set; otherwise the built-in simulator's gateway at this app's
-/// own address when the simulator is on; otherwise Alipay's sandbox (never production by accident).
+/// Where requests go: <c>Alipay:Gateway</c>, an absolute URL or a path served by this app itself (the simulator sets
+/// its own when it is on); when nothing is set, Alipay's sandbox (never production by accident).
 /// </summary>
 public sealed class AlipayGateway(IOptions<AlipayOptions> options, IServer? server = null)
 {
-    public const string SimulatorPath = "/dev/alipay/gateway.do";
-
     private string? resolved;
 
     public string Url => resolved ?? Resolve();
@@ -114,19 +112,19 @@ public sealed class AlipayGateway(IOptions<AlipayOptions> options, IServer? serv
     private string Resolve()
     {
         var configured = options.Value.Gateway;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return resolved = configured;
-        }
-
-        if (!options.Value.Simulator.Enabled)
+        if (string.IsNullOrWhiteSpace(configured))
         {
             return resolved = AlipayOptions.SandboxGateway;
         }
 
-        // Kept only once the server knows its address (it does not before it starts).
+        if (!AlipayOptions.IsOwnPath(configured))
+        {
+            return resolved = configured;
+        }
+
+        // On this app's own address, kept only once the server knows it (it does not before it starts).
         var own = OwnAddress();
-        var url = (own ?? "http://localhost") + SimulatorPath;
+        var url = (own ?? "http://localhost") + configured;
         if (own is not null)
         {
             resolved = url;

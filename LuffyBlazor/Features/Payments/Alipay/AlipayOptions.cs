@@ -26,7 +26,10 @@ public sealed class AlipayOptions
     /// <summary><c>RSA2</c>; <c>RSA</c> (SHA1) only for old accounts that still sign that way.</summary>
     public string SignType { get; set; } = "RSA2";
 
-    /// <summary>Empty: the simulator's own gateway when it is on, otherwise the sandbox.</summary>
+    /// <summary>
+    /// An absolute URL, or a path on this app's own address (what the simulator sets when it is on and this is
+    /// empty); empty: Alipay's sandbox.
+    /// </summary>
     public string? Gateway { get; set; }
 
     /// <summary>Absolute URL of the async notify endpoint; empty: derived from the app's own address.</summary>
@@ -48,9 +51,12 @@ public sealed class AlipayOptions
 
     public AlipaySignType ParsedSignType => AlipaySignature.TryParseSignType(SignType, out var type) ? type : AlipaySignType.RSA2;
 
+    /// <summary>A gateway given as a path ("/…") is served by this app itself: only the simulator's is.</summary>
+    public static bool IsOwnPath(string? gateway) => gateway is ['/', not '/', ..];
+
     public sealed class SimulatorSwitch
     {
-        /// <summary>Serve the offline Alipay simulator under <c>/dev/alipay/</c> (Development only).</summary>
+        /// <summary>Serve the offline Alipay simulator (<c>Features/Payments/Simulator</c>; Development only).</summary>
         public bool Enabled { get; set; }
     }
 }
@@ -156,7 +162,10 @@ public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add($"Alipay:SignType must be RSA2 (or RSA for legacy accounts), not '{options.SignType}'.");
         }
 
-        CheckUrl(options.Gateway, "Alipay:Gateway", failures);
+        if (!(options.Simulator.Enabled && AlipayOptions.IsOwnPath(options.Gateway)))
+        {
+            CheckUrl(options.Gateway, "Alipay:Gateway", failures);
+        }
         CheckUrl(options.NotifyUrl, "Alipay:NotifyUrl", failures);
         CheckUrl(options.ReturnUrl, "Alipay:ReturnUrl", failures);
         if (options.Timeout < TimeSpan.FromSeconds(1) || options.Timeout > TimeSpan.FromMinutes(2))

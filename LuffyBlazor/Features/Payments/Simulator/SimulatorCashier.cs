@@ -1,5 +1,5 @@
 using LuffyBlazor.Common;
-using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +10,7 @@ namespace LuffyBlazor.Features.Payments.Simulator;
 /// the same transaction, so a crash can lose neither. Trades past <c>time_expire</c> close themselves when read.
 /// </summary>
 public sealed class SimulatorCashier(
-    IDbContextFactory<LuffyDbContext> dbFactory, SimulatorNotifications notifications, SimulatorSigner signer,
+    IDbContextFactory<SimulatorDbContext> dbFactory, SimulatorNotifications notifications, SimulatorSigner signer,
     IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorCashier> logger)
 {
     public async Task<(SimulatorTrade? Trade, GatewayError? Error)> OpenAsync(
@@ -27,9 +27,9 @@ public sealed class SimulatorCashier(
                 await CloseIfExpiredAsync(db, trade, ct);
                 var refusal = trade.TotalAmount != amount
                     ? GatewayError.Business("ACQ.CONTEXT_INCONSISTENT", $"交易信息被篡改：订单 {outTradeNo} 已以 {Money.Format(trade.TotalAmount)} 元发起过支付")
-                    : trade.Status is TradeStatus.Success or TradeStatus.Finished
+                    : trade.Status is AlipayTradeStatus.Success or AlipayTradeStatus.Finished
                         ? GatewayError.Business("ACQ.TRADE_HAS_SUCCESS", "交易已被支付")
-                        : trade.Status == TradeStatus.Closed ? GatewayError.Business("ACQ.TRADE_HAS_CLOSE", "交易已经关闭") : null;
+                        : trade.Status == AlipayTradeStatus.Closed ? GatewayError.Business("ACQ.TRADE_HAS_CLOSE", "交易已经关闭") : null;
                 if (refusal is not null)
                 {
                     return (null, refusal);
@@ -100,15 +100,15 @@ public sealed class SimulatorCashier(
         }
 
         await CloseIfExpiredAsync(db, trade, ct);
-        if (trade.Status != TradeStatus.WaitBuyerPay)
+        if (trade.Status != AlipayTradeStatus.WaitBuyerPay)
         {
-            return (null, trade.Status == TradeStatus.Closed
+            return (null, trade.Status == AlipayTradeStatus.Closed
                 ? GatewayError.Business("ACQ.TRADE_HAS_CLOSE", "交易已经关闭")
                 : GatewayError.Business("ACQ.TRADE_HAS_SUCCESS", "交易已被支付"));
         }
 
         var now = clock.GetUtcNow();
-        trade.Status = TradeStatus.Success;
+        trade.Status = AlipayTradeStatus.Success;
         trade.PaidAt = now.UtcDateTime;
         trade.BuyerId = options.Value.BuyerId;
         trade.BuyerLogonId = options.Value.BuyerLogonId;
@@ -157,23 +157,23 @@ public sealed class SimulatorCashier(
             return null;
         }
 
-        var method = trade.ProductCode == Alipay.AlipayBizContent.WapPayProduct ? "alipay.trade.wap.pay.return" : "alipay.trade.page.pay.return";
+        var method = trade.ProductCode == AlipayBizContent.WapPayProduct ? "alipay.trade.wap.pay.return" : "alipay.trade.page.pay.return";
         var fields = signer.SignCallback(
         [
             new("charset", "utf-8"), new("out_trade_no", trade.OutTradeNo), new("method", method),
             new("total_amount", Money.Format(trade.TotalAmount)), new("trade_no", trade.TradeNo), new("auth_app_id", trade.AppId),
             new("version", "1.0"), new("app_id", trade.AppId), new("seller_id", options.Value.SellerId), new("timestamp", now.ToAlipayText()),
         ]);
-        return Alipay.AlipayRequestSigner.ToUrl(trade.ReturnUrl, fields);
+        return AlipayRequestSigner.ToUrl(trade.ReturnUrl, fields);
     }
 
     /// <summary>Alipay closes an unpaid trade once its <c>time_expire</c> has passed.</summary>
-    private async Task CloseIfExpiredAsync(LuffyDbContext db, SimulatorTrade trade, CancellationToken ct)
+    private async Task CloseIfExpiredAsync(SimulatorDbContext db, SimulatorTrade trade, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (trade.Status == TradeStatus.WaitBuyerPay && trade.TimeExpire is { } expire && expire <= now)
+        if (trade.Status == AlipayTradeStatus.WaitBuyerPay && trade.TimeExpire is { } expire && expire <= now)
         {
-            trade.Status = TradeStatus.Closed;
+            trade.Status = AlipayTradeStatus.Closed;
             trade.ClosedAt = now;
             trade.Version++;
             await db.SaveChangesAsync(ct);

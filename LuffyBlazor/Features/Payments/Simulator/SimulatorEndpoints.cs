@@ -1,4 +1,3 @@
-using LuffyBlazor.Data;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,6 +9,11 @@ namespace LuffyBlazor.Features.Payments.Simulator;
 /// <summary><c>/dev/alipay/</c>: the gateway, the cashier and the console. Not mapped at all unless the simulator is on.</summary>
 public static class SimulatorEndpoints
 {
+    public const string BasePath = "/dev/alipay";
+
+    /// <summary>Where the app sends Alipay requests while the simulator is on and no <c>Alipay:Gateway</c> is set.</summary>
+    public const string GatewayPath = BasePath + "/gateway.do";
+
     public static void MapAlipaySimulator(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled)
@@ -17,7 +21,7 @@ public static class SimulatorEndpoints
             return;
         }
 
-        var group = app.MapGroup("/dev/alipay").ExcludeFromDescription();
+        var group = app.MapGroup(BasePath).ExcludeFromDescription();
         // Merchants post auto-submitting forms from their own pages: no antiforgery token, as at the real gateway.
         group.MapMethods("/gateway.do", [HttpMethods.Get, HttpMethods.Post], GatewayAsync).DisableAntiforgery();
         group.MapGet("/cashier/{tradeNo}", CashierAsync);
@@ -83,8 +87,8 @@ public static class SimulatorEndpoints
         return trade switch
         {
             null => Page(new MessageView.Args("交易不存在", GatewayError.Business("ACQ.TRADE_NOT_EXIST", "交易不存在")), StatusCodes.Status404NotFound),
-            { Status: TradeStatus.Success or TradeStatus.Finished } => Page(new MessageView.Args("该交易已付款", Text: "请勿重复付款。", BackUrl: MerchantHome(trade))),
-            { Status: TradeStatus.Closed } => Page(new MessageView.Args("交易已关闭", GatewayError.Business("ACQ.TRADE_HAS_CLOSE", "交易已经关闭"), BackUrl: MerchantHome(trade))),
+            { Status: AlipayTradeStatus.Success or AlipayTradeStatus.Finished } => Page(new MessageView.Args("该交易已付款", Text: "请勿重复付款。", BackUrl: MerchantHome(trade))),
+            { Status: AlipayTradeStatus.Closed } => Page(new MessageView.Args("交易已关闭", GatewayError.Business("ACQ.TRADE_HAS_CLOSE", "交易已经关闭"), BackUrl: MerchantHome(trade))),
             _ => new RazorComponentResult<CashierView>(new
             {
                 Trade = trade,
@@ -113,7 +117,7 @@ public static class SimulatorEndpoints
         return Page(new MessageView.Args("您已取消付款", Text: "订单尚未支付，可以回到商户的“我的订单”中继续付款。", BackUrl: trade is null ? null : MerchantHome(trade)));
     }
 
-    private static async Task<IResult> ConsoleAsync(IDbContextFactory<LuffyDbContext> dbFactory, IOptions<SimulatorOptions> options, CancellationToken ct)
+    private static async Task<IResult> ConsoleAsync(IDbContextFactory<SimulatorDbContext> dbFactory, IOptions<SimulatorOptions> options, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var trades = await db.Set<SimulatorTrade>().AsNoTracking().OrderByDescending(t => t.Id).Take(50).ToListAsync(ct);
@@ -126,11 +130,11 @@ public static class SimulatorEndpoints
         return new RazorComponentResult<ConsoleView>(new { Trades = rows, RetryScale = options.Value.NotifyRetryScale });
     }
 
-    private static async Task<IResult> SaveFaultsAsync(string tradeNo, IFormCollection form, IDbContextFactory<LuffyDbContext> dbFactory, CancellationToken ct)
+    private static async Task<IResult> SaveFaultsAsync(string tradeNo, IFormCollection form, IDbContextFactory<SimulatorDbContext> dbFactory, CancellationToken ct)
     {
         var faults = NotifyFaultForm.Read(form);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Set<SimulatorTrade>().Where(t => t.TradeNo == tradeNo && t.Status == TradeStatus.WaitBuyerPay)
+        await db.Set<SimulatorTrade>().Where(t => t.TradeNo == tradeNo && t.Status == AlipayTradeStatus.WaitBuyerPay)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.NotifyFault, faults.Fault).SetProperty(t => t.NotifyCopies, faults.Copies)
                 .SetProperty(t => t.NotifyDelay, faults.Delay).SetProperty(t => t.TamperAmount, faults.TamperAmount)
                 .SetProperty(t => t.TamperSignature, faults.TamperSignature), ct);
@@ -144,7 +148,7 @@ public static class SimulatorEndpoints
     }
 
     private static async Task<IResult> ReplayAsync(
-        long id, IFormCollection form, IDbContextFactory<LuffyDbContext> dbFactory, SimulatorNotifications notifications, TimeProvider clock, CancellationToken ct)
+        long id, IFormCollection form, IDbContextFactory<SimulatorDbContext> dbFactory, SimulatorNotifications notifications, TimeProvider clock, CancellationToken ct)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {

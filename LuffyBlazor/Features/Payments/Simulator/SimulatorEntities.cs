@@ -1,16 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using LuffyBlazor.Features.Payments.Alipay;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
-
-/// <summary>Alipay's trade states, as its APIs spell them.</summary>
-public static class TradeStatus
-{
-    public const string WaitBuyerPay = "WAIT_BUYER_PAY";
-    public const string Success = "TRADE_SUCCESS";
-    public const string Closed = "TRADE_CLOSED";
-    public const string Finished = "TRADE_FINISHED";
-}
 
 /// <summary>What the simulator does with a trade's payment notify: the fault switches of the console.</summary>
 public enum NotifyFault
@@ -39,7 +29,7 @@ public sealed class SimulatorTrade
     public required string Subject { get; set; }
     public decimal TotalAmount { get; set; }
     public required string ProductCode { get; set; }
-    public string Status { get; set; } = TradeStatus.WaitBuyerPay;
+    public string Status { get; set; } = AlipayTradeStatus.WaitBuyerPay;
     public string? NotifyUrl { get; set; }
     public string? ReturnUrl { get; set; }
     public DateTime? TimeExpire { get; set; }
@@ -112,58 +102,4 @@ public sealed class SimulatorNotifyAttempt
     public string? Answer { get; set; }
     public string? Error { get; set; }
     public bool Accepted { get; set; }
-}
-
-internal sealed class SimulatorConfiguration :
-    IEntityTypeConfiguration<SimulatorTrade>, IEntityTypeConfiguration<SimulatorRefund>,
-    IEntityTypeConfiguration<SimulatorNotification>, IEntityTypeConfiguration<SimulatorNotifyAttempt>
-{
-    public void Configure(EntityTypeBuilder<SimulatorTrade> b)
-    {
-        b.ToTable("SimulatorTrades");
-        b.Property(x => x.AppId).HasMaxLength(32);
-        b.Property(x => x.OutTradeNo).HasMaxLength(64);
-        b.Property(x => x.TradeNo).HasMaxLength(64);
-        b.Property(x => x.Subject).HasMaxLength(256);
-        b.Property(x => x.ProductCode).HasMaxLength(64);
-        b.Property(x => x.Status).HasMaxLength(32);
-        b.Property(x => x.NotifyUrl).HasMaxLength(512);
-        b.Property(x => x.ReturnUrl).HasMaxLength(512);
-        b.Property(x => x.BuyerId).HasMaxLength(32);
-        b.Property(x => x.BuyerLogonId).HasMaxLength(64);
-        b.Property(x => x.Version).IsConcurrencyToken();
-        b.HasIndex(x => new { x.AppId, x.OutTradeNo }).IsUnique();
-        b.HasIndex(x => x.TradeNo).IsUnique();
-        b.HasIndex(x => x.CreatedAt);
-    }
-
-    public void Configure(EntityTypeBuilder<SimulatorRefund> b)
-    {
-        b.ToTable("SimulatorRefunds");
-        b.Property(x => x.OutRequestNo).HasMaxLength(64);
-        b.Property(x => x.Reason).HasMaxLength(256);
-        b.HasIndex(x => new { x.TradeId, x.OutRequestNo }).IsUnique();
-        b.HasOne<SimulatorTrade>().WithMany().HasForeignKey(x => x.TradeId).OnDelete(DeleteBehavior.Cascade);
-    }
-
-    public void Configure(EntityTypeBuilder<SimulatorNotification> b)
-    {
-        b.ToTable("SimulatorNotifications");
-        b.Property(x => x.NotifyId).HasMaxLength(64);
-        b.Property(x => x.NotifyUrl).HasMaxLength(512);
-        b.Property(x => x.TradeStatusSent).HasMaxLength(32);
-        b.Property(x => x.Form).HasMaxLength(8000);
-        b.HasIndex(x => new { x.State, x.NextAttemptAt });
-        b.HasIndex(x => x.TradeId);
-        b.HasOne<SimulatorTrade>().WithMany().HasForeignKey(x => x.TradeId).OnDelete(DeleteBehavior.Cascade);
-    }
-
-    public void Configure(EntityTypeBuilder<SimulatorNotifyAttempt> b)
-    {
-        b.ToTable("SimulatorNotifyAttempts");
-        b.Property(x => x.Answer).HasMaxLength(256);
-        b.Property(x => x.Error).HasMaxLength(512);
-        b.HasIndex(x => x.NotificationId);
-        b.HasOne<SimulatorNotification>().WithMany().HasForeignKey(x => x.NotificationId).OnDelete(DeleteBehavior.Cascade);
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LuffyBlazor.Common;
-using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ namespace LuffyBlazor.Features.Payments.Simulator;
 /// (times <c>Alipay:Simulator:NotifyRetryScale</c>).
 /// </summary>
 public sealed class SimulatorNotifications(
-    IDbContextFactory<LuffyDbContext> dbFactory, SimulatorSigner signer, IHttpClientFactory http, SimulatorWakeUp wakeUp,
+    IDbContextFactory<SimulatorDbContext> dbFactory, SimulatorSigner signer, IHttpClientFactory http, SimulatorWakeUp wakeUp,
     IOptions<SimulatorOptions> options, TimeProvider clock, ILogger<SimulatorNotifications> logger)
 {
     public const string HttpClientName = "alipay-simulator-notify";
@@ -25,7 +25,7 @@ public sealed class SimulatorNotifications(
     ];
 
     /// <summary>Queues the payment's notify (as many copies as the trade's fault says) on the caller's context.</summary>
-    public List<SimulatorNotification> QueuePayment(LuffyDbContext db, SimulatorTrade trade, DateTimeOffset now)
+    public List<SimulatorNotification> QueuePayment(SimulatorDbContext db, SimulatorTrade trade, DateTimeOffset now)
     {
         if (trade.NotifyFault == NotifyFault.Drop || string.IsNullOrEmpty(trade.NotifyUrl))
         {
@@ -54,7 +54,7 @@ public sealed class SimulatorNotifications(
                 NotifyFault.Repeat => now + TimeSpan.FromSeconds(i),
                 _ => now,
             };
-            var notification = Queue(db, trade, form, TradeStatus.Success, at, now);
+            var notification = Queue(db, trade, form, AlipayTradeStatus.Success, at, now);
             if (trade.NotifyFault == NotifyFault.BeforeReturn)
             {
                 // The cashier delivers it itself before redirecting; the background notifier must leave it alone.
@@ -68,7 +68,7 @@ public sealed class SimulatorNotifications(
     }
 
     /// <summary>A refund's notify: TRADE_SUCCESS with <c>refund_fee</c> while money is left, TRADE_CLOSED once all is refunded.</summary>
-    public void QueueRefund(LuffyDbContext db, SimulatorTrade trade, SimulatorRefund refund, DateTimeOffset now)
+    public void QueueRefund(SimulatorDbContext db, SimulatorTrade trade, SimulatorRefund refund, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(trade.NotifyUrl))
         {
@@ -80,7 +80,7 @@ public sealed class SimulatorNotifications(
         fields.Add(new("refund_fee", Money.Format(trade.RefundedAmount)));
         fields.Add(new("gmt_refund", now.ToOffset(BeijingTime.Offset).ToString("yyyy-MM-dd HH:mm:ss.fff")));
         fields.Add(new("out_biz_no", refund.OutRequestNo));
-        if (trade.Status == TradeStatus.Closed)
+        if (trade.Status == AlipayTradeStatus.Closed)
         {
             fields.Add(new("gmt_close", now.ToAlipayText()));
         }
@@ -124,7 +124,7 @@ public sealed class SimulatorNotifications(
         return claimed;
     }
 
-    private async Task<NotifyClaim?> TryClaimAsync(LuffyDbContext db, long notificationId, CancellationToken ct)
+    private async Task<NotifyClaim?> TryClaimAsync(SimulatorDbContext db, long notificationId, CancellationToken ct)
     {
         var now = clock.UtcNowToTheMillisecond();
         var until = now + ClaimLifetime;
@@ -224,7 +224,7 @@ public sealed class SimulatorNotifications(
         var fields = Common(trade, now);
         fields.AddRange(
         [
-            new("trade_status", TradeStatus.Success), new("gmt_payment", trade.PaidAt!.Value.ToAlipayText()),
+            new("trade_status", AlipayTradeStatus.Success), new("gmt_payment", trade.PaidAt!.Value.ToAlipayText()),
             new("invoice_amount", amount), new("receipt_amount", amount), new("buyer_pay_amount", amount), new("point_amount", "0.00"),
             new("fund_bill_list", $"[{{\"amount\":\"{amount}\",\"fundChannel\":\"ALIPAYACCOUNT\"}}]"),
         ]);
@@ -241,7 +241,7 @@ public sealed class SimulatorNotifications(
     ];
 
     private static SimulatorNotification Queue(
-        LuffyDbContext db, SimulatorTrade trade, List<KeyValuePair<string, string>> form, string status, DateTimeOffset at, DateTimeOffset now)
+        SimulatorDbContext db, SimulatorTrade trade, List<KeyValuePair<string, string>> form, string status, DateTimeOffset at, DateTimeOffset now)
     {
         var notification = new SimulatorNotification
         {

@@ -1,5 +1,5 @@
 using LuffyBlazor.Common;
-using LuffyBlazor.Data;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
@@ -9,7 +9,7 @@ namespace LuffyBlazor.Features.Payments.Simulator;
 /// and signed <c>*_response</c> nodes. Trades past <c>time_expire</c> read as closed, as at Alipay.
 /// </summary>
 public sealed class SimulatorOpenApi(
-    IDbContextFactory<LuffyDbContext> dbFactory, SimulatorCashier cashier, SimulatorNotifications notifications, TimeProvider clock)
+    IDbContextFactory<SimulatorDbContext> dbFactory, SimulatorCashier cashier, SimulatorNotifications notifications, TimeProvider clock)
 {
     private static readonly Dictionary<string, string> Success = new() { ["code"] = "10000", ["msg"] = "Success" };
 
@@ -75,19 +75,19 @@ public sealed class SimulatorOpenApi(
         return node;
     }
 
-    private async Task<Dictionary<string, string>> CloseAsync(LuffyDbContext db, SimulatorTrade trade, CancellationToken ct)
+    private async Task<Dictionary<string, string>> CloseAsync(SimulatorDbContext db, SimulatorTrade trade, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var closed = await db.Set<SimulatorTrade>()
-            .Where(t => t.Id == trade.Id && t.Status == TradeStatus.WaitBuyerPay)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TradeStatus.Closed).SetProperty(t => t.ClosedAt, now)
+            .Where(t => t.Id == trade.Id && t.Status == AlipayTradeStatus.WaitBuyerPay)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, AlipayTradeStatus.Closed).SetProperty(t => t.ClosedAt, now)
                 .SetProperty(t => t.Version, t => t.Version + 1), ct);
         return closed == 1
             ? With(trade)
             : Error(GatewayError.Business("ACQ.TRADE_STATUS_ERROR", $"交易状态不合法：{trade.Status}，只能关闭等待付款的交易"), trade.OutTradeNo);
     }
 
-    private async Task<Dictionary<string, string>> RefundAsync(LuffyDbContext db, SimulatorTrade trade, GatewayRequest request, CancellationToken ct)
+    private async Task<Dictionary<string, string>> RefundAsync(SimulatorDbContext db, SimulatorTrade trade, GatewayRequest request, CancellationToken ct)
     {
         var outRequestNo = request.BizText("out_request_no") ?? trade.OutTradeNo; // Alipay defaults it to the trade number
         if (!Money.TryParse(request.BizText("refund_amount"), out var amount) || amount <= 0)
@@ -106,7 +106,7 @@ public sealed class SimulatorOpenApi(
                 : Error(GatewayError.Business("ACQ.CONTEXT_INCONSISTENT", $"退款请求 {outRequestNo} 已以 {Money.Format(earlier.Amount)} 元受理，金额不一致"), trade.OutTradeNo);
         }
 
-        if (current.Status is not (TradeStatus.Success or TradeStatus.Finished))
+        if (current.Status is not (AlipayTradeStatus.Success or AlipayTradeStatus.Finished))
         {
             return Error(GatewayError.Business("ACQ.TRADE_STATUS_ERROR", $"交易状态不合法：{current.Status}"), trade.OutTradeNo);
         }
@@ -123,7 +123,7 @@ public sealed class SimulatorOpenApi(
         current.RefundedAmount += amount;
         if (current.RefundedAmount == current.TotalAmount)
         {
-            current.Status = TradeStatus.Closed;
+            current.Status = AlipayTradeStatus.Closed;
             current.ClosedAt = now.UtcDateTime;
         }
 
@@ -136,7 +136,7 @@ public sealed class SimulatorOpenApi(
     }
 
     private static async Task<Dictionary<string, string>> RefundQueryAsync(
-        LuffyDbContext db, SimulatorTrade trade, GatewayRequest request, CancellationToken ct)
+        SimulatorDbContext db, SimulatorTrade trade, GatewayRequest request, CancellationToken ct)
     {
         var outRequestNo = request.BizText("out_request_no") ?? trade.OutTradeNo;
         var refund = await db.Set<SimulatorRefund>().AsNoTracking()

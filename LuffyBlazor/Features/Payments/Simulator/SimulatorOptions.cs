@@ -32,4 +32,13 @@ public sealed class SimulatorOptions
 
     /// <summary>How long the notifier waits for the merchant's answer.</summary>
     public TimeSpan NotifyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The simulator's own SQLite file, relative to the content root (<c>LuffyBlazor/</c>); empty:
+    /// <see cref="DefaultDatabaseFile"/> beside the app's SQLite database (in the content root when the app is on
+    /// PostgreSQL). Instances that share this file share the simulated Alipay.
+    /// </summary>
+    public string? DatabasePath { get; set; }
+
+    public const string DefaultDatabaseFile = "alipay-simulator.db";
 }

@@ -1,5 +1,7 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Payments.Alipay;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
@@ -11,8 +13,10 @@ public static class SimulatorSetup
 
     /// <summary>
     /// With <c>Alipay:Simulator:Enabled</c>, the app needs nothing configured: both key pairs are generated into
-    /// <c>keys/</c> and the ordinary <c>Alipay:*</c> settings point at them unless they are set. The app then talks to
-    /// the simulator exactly as to Alipay: same client, same signatures, over HTTP.
+    /// <c>keys/</c> and the ordinary <c>Alipay:*</c> settings point at them unless they are set, <c>Alipay:Gateway</c>
+    /// included (the simulator's <see cref="SimulatorEndpoints.GatewayPath"/> on the app's own address). The app then
+    /// talks to the simulator exactly as to Alipay: same client, same signatures, over HTTP. The simulator keeps its
+    /// records in its own SQLite file (<see cref="SimulatorDbContext"/>).
     /// </summary>
     public static void AddAlipaySimulator(this IHostApplicationBuilder builder)
     {
@@ -31,6 +35,7 @@ public static class SimulatorSetup
 
                     o.AppPublicKeyPath = Resolve(o.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile);
                     o.AlipayPrivateKeyPath = Resolve(o.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile);
+                    o.DatabasePath = DatabaseFile(o.DatabasePath, builder.Configuration, contentRoot);
                 }
             })
             .Validate(o => o.NotifyRetryScale is > 0 and <= 10, "Alipay:Simulator:NotifyRetryScale must be above 0 and at most 10.")
@@ -47,6 +52,11 @@ public static class SimulatorSetup
             if (string.IsNullOrWhiteSpace(options.AppId))
             {
                 options.AppId = DefaultAppId;
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Gateway))
+            {
+                options.Gateway = SimulatorEndpoints.GatewayPath;
             }
 
             var privateDefault = string.IsNullOrWhiteSpace(options.AppPrivateKey) && string.IsNullOrWhiteSpace(options.AppPrivateKeyPath);
@@ -77,6 +87,11 @@ public static class SimulatorSetup
             var o = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value;
             return SimulatorSigner.Load(o.AppPublicKeyPath!, o.AlipayPrivateKeyPath!);
         });
+        services.AddPooledDbContextFactory<SimulatorDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
+        {
+            DataSource = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.DatabasePath,
+            DefaultTimeout = 60, // concurrent notify deliveries wait for SQLite's one writer
+        }.ToString()));
         services.AddSingleton<SimulatorWakeUp>();
         services.AddScoped<SimulatorCashier>();
         services.AddScoped<SimulatorOpenApi>();
@@ -91,6 +106,49 @@ public static class SimulatorSetup
 
         string Resolve(string? configured, string file) =>
             string.IsNullOrWhiteSpace(configured) ? Path.Combine(keys, file) : Path.GetFullPath(Path.Combine(contentRoot, configured));
+    }
+
+    /// <summary>
+    /// Brings the simulator's database to its current schema (its own migrations) before the app takes requests;
+    /// nothing when the simulator is off.
+    /// </summary>
+    public static async Task InitializeAlipaySimulatorAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        if (services.GetService<IDbContextFactory<SimulatorDbContext>>() is not { } factory)
+        {
+            return;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        Directory.CreateDirectory(Path.GetDirectoryName(services.GetRequiredService<IOptions<SimulatorOptions>>().Value.DatabasePath)!);
+        await db.Database.MigrateAsync(ct);
+        // Readers (the console, the cashier) never wait for the notifier's writes; the mode is kept in the file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>
+    /// <c>Alipay:Simulator:DatabasePath</c> (relative to the content root), or <see cref="SimulatorOptions.DefaultDatabaseFile"/>
+    /// beside the app's SQLite database, or in the content root when the app's database is not a SQLite file.
+    /// </summary>
+    private static string DatabaseFile(string? configured, IConfiguration configuration, string contentRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(Path.Combine(contentRoot, configured));
+        }
+
+        var folder = contentRoot;
+        if (!"Postgres".Equals(configuration["Database:Provider"], StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = configuration.GetConnectionString("Default");
+            var source = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=luffy.db" : connectionString).DataSource;
+            if (!string.IsNullOrEmpty(source) && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+            {
+                folder = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(contentRoot, source)))!;
+            }
+        }
+
+        return Path.Combine(folder, SimulatorOptions.DefaultDatabaseFile);
     }
 }
 
