@@ -172,3 +172,54 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
         Assert.Empty(page.FindAll("#pay-status"));
     }
 }
+
+/// <summary>/pay/success's background re-check (a task nobody awaits) when the database fails under it.</summary>
+public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<ScriptedAlipayApp>
+{
+    private readonly FakeTimeProvider pageClock = new(DateTimeOffset.UtcNow);
+    private readonly CapturedLogs logs = new();
+    private FailingAfterTwoUses database = null!;
+
+    public PaySuccessPagePollingTests(ScriptedAlipayApp fixture) : base(fixture)
+    {
+    }
+
+    protected override void AddPageServices()
+    {
+        database = new FailingAfterTwoUses(AppScope.ServiceProvider.GetRequiredService<IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>>());
+        Services.AddSingleton(new OrderQueries(database, AppScope.ServiceProvider.GetRequiredService<LuffyBlazor.Features.Storage.IFileStore>()));
+        UseAppService<AlipayCallbacks>();
+        UseAppService<PaymentReconciliation>();
+        Services.AddSingleton<TimeProvider>(pageClock);
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new Microsoft.Extensions.Logging.LoggerFactory([logs]));
+    }
+
+    /// <summary>The page's first read and its first re-check work; every later read fails, as a database going away would.</summary>
+    private sealed class FailingAfterTwoUses(IDbContextFactory<LuffyBlazor.Data.LuffyDbContext> inner) : IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>
+    {
+        private int uses;
+
+        public LuffyBlazor.Data.LuffyDbContext CreateDbContext() =>
+            Interlocked.Increment(ref uses) <= 2 ? inner.CreateDbContext() : throw new InvalidOperationException("database gone");
+    }
+
+    [Fact]
+    public async Task A_failing_re_check_is_logged_and_leaves_the_page_asking_the_learner_to_check_by_hand()
+    {
+        var (learner, name) = await App.CreateLearnerAsync();
+        SignIn(learner, name);
+        var order = await App.PlaceOrderAsync(learner, 8);
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/pay/success?out_trade_no={order.OutTradeNo}");
+        var page = Render<PaySuccessPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#pay-status")), TimeSpan.FromSeconds(5));
+        pageClock.Advance(TimeSpan.FromSeconds(2)); // the first re-check reads the order: still unpaid, still watching
+        page.WaitForAssertion(() => Assert.Contains("正在自动刷新", page.Markup), TimeSpan.FromSeconds(5));
+
+        pageClock.Advance(TimeSpan.FromSeconds(2)); // the second one fails
+
+        page.WaitForAssertion(() => Assert.Contains("如果您已付款，请向支付宝查询。", page.Markup), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains(logs.Errors,
+            e => e.Message == $"Watching order {order.OutTradeNo} for its payment failed" && e.Exception?.Message == "database gone"), TimeSpan.FromSeconds(5));
+        Assert.False(page.Find("#recheck").HasAttribute("disabled"));
+    }
+}
