@@ -29,13 +29,4 @@ public static class OrderStatusRules
 
     /// <summary>Money can be refunded (in part or in full) only while the order may still become refunded.</summary>
     public static bool IsRefundable(OrderStatus status) => CanMove(status, OrderStatus.Refunded);
-
-    /// <summary>Refuses a change the table does not allow, naming both ends.</summary>
-    public static void EnsureCanMove(OrderStatus from, OrderStatus to)
-    {
-        if (!CanMove(from, to))
-        {
-            throw new InvalidOperationException($"An order cannot go from {from} to {to}.");
-        }
-    }
 }
