@@ -20,8 +20,8 @@ public static class UserApi
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/user").WithTags("User");
-        group.MapPost("/register/", RegisterAsync).WithName("Register");
-        group.MapPost("/login/", LoginAsync).WithName("Login");
+        group.MapPost("/register/", RegisterAsync).WithName("Register").RequireRateLimiting(AuthRateLimiting.Policy);
+        group.MapPost("/login/", LoginAsync).WithName("Login").RequireRateLimiting(AuthRateLimiting.Policy);
         group.MapGet("/me/", MeAsync).WithName("Me").RequireAuthorization(Policies.ApiUser);
         return app;
     }
