@@ -15,6 +15,9 @@ public static class AccountSetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<AccountSessions>();
 
         var auth = services.AddAuthentication(options =>
         {
@@ -56,6 +59,8 @@ public static class AccountSetup
             options.AccessDeniedPath = "/Account/AccessDenied";
             options.Cookie.Name = "luffy.auth";
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Every request, not Identity's every 30 minutes: a lock or a password change ends the session at once.
+            options.Events.OnValidatePrincipal = AccountSessions.ValidateCookieAsync;
             options.Events.OnRedirectToLogin = context =>
             {
                 if (Api.IsApiRequest(context.HttpContext))

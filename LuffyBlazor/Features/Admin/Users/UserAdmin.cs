@@ -146,8 +146,8 @@ public sealed class UserAdmin(
 
     /// <summary>
     /// Runs one change with a fresh UserManager inside a transaction serialized with every other role or lock-out
-    /// change (see the class summary), renews the user's security stamp when it worked (open sessions then pick the
-    /// change up when they are next validated), and audits the outcome.
+    /// change (see the class summary), renews the user's security stamp when it worked (every open session of the
+    /// user then ends on its next request: see <see cref="AccountSessions"/>), and audits the outcome.
     /// </summary>
     private async Task<AdminActionOutcome> ChangeAsync(
         string userId, string action, string reason, AdminActor actor, Func<UserManager<ApplicationUser>, ApplicationUser, Task<AdminActionOutcome>> change)
@@ -170,6 +170,8 @@ public sealed class UserAdmin(
             {
                 await users.UpdateSecurityStampAsync(user!);
                 await transaction.CommitAsync();
+                // After the commit, so no request can read the old stamp back into this instance's cache meanwhile.
+                scope.ServiceProvider.GetRequiredService<AccountSessions>().Forget(userId);
             }
         }
 
