@@ -60,8 +60,9 @@ public sealed class UserAdminTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         var locked = await AsAdminAsync((users, me) => users.SetLockedAsync(id, true, "刷单", me));
 
         Assert.True(locked.Succeeded, locked.Message);
-        var (code, _) = await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password = AppScenarios.LearnerPassword });
-        Assert.Equal(HttpStatusCode.TooManyRequests, code);
+        var (code, body) = await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password = AppScenarios.LearnerPassword });
+        Assert.Equal(HttpStatusCode.Forbidden, code);
+        Assert.Contains("该账号已被管理员锁定", body.GetProperty("msg").GetString());
 
         var unlocked = await AsAdminAsync((users, me) => users.SetLockedAsync(id, false, "申诉通过", me));
 

@@ -38,7 +38,7 @@ public static class AuthRateLimiting
             var limits = auth.Value;
             options.AddPolicy(Policy, context => !HttpMethods.IsPost(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("")
-                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                : RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limits.PermitLimit,
                     Window = limits.Window,

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account.LogIn;
 using LuffyBlazor.Features.Admin;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -18,6 +19,11 @@ public static class AccountSetup
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<AccountSessions>();
+        services.AddOptions<LogInLockoutOptions>().BindConfiguration(LogInLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LogInThrottles>();
+        services.AddSingleton<UnknownUserPassword>();
+        services.AddScoped<LogInGuard>();
+        services.AddHostedService<LogInThrottleCleanup>();
 
         var auth = services.AddAuthentication(options =>
         {
@@ -41,9 +47,8 @@ public static class AccountSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 4;
+                // Identity's lock-out holds only an administrator's lock; failed log-ins are LogInGuard's (per address).
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<LuffyDbContext>()
