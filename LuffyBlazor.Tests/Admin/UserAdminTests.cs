@@ -133,6 +133,21 @@ public sealed class UserAdminTests(LuffyAppFactory app) : IClassFixture<LuffyApp
     }
 
     [Fact]
+    public async Task A_users_page_counts_their_recent_failed_log_ins_from_every_address()
+    {
+        var (id, name) = await app.CreateLearnerAsync("typo");
+        foreach (var password in new[] { "wrong-pass-1", "wrong-pass-2", "wrong-pass-3" })
+        {
+            await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password });
+        }
+
+        var detail = await app.WithAsync<UserAdmin, UserDetail?>(u => u.FindAsync(id));
+
+        Assert.Equal(3, detail!.LogInFailures.Count);
+        Assert.NotNull(detail.LogInFailures.LastAt);
+    }
+
+    [Fact]
     public async Task A_users_page_shows_their_orders_and_courses()
     {
         var order = await app.PaidOrderAsync(2, 14);

@@ -49,7 +49,7 @@ public sealed class LogInGuard(
     {
         var now = clock.GetUtcNow();
         var user = await users.FindByNameOrEmailAsync(login);
-        var account = user is not null ? "u:" + user.Id : "n:" + Truncate(users.NormalizeName(login.Trim()));
+        var account = user is not null ? LogInThrottle.AccountOf(user.Id) : LogInThrottle.AccountOfUnknown(Truncate(users.NormalizeName(login.Trim())));
         var (here, anywhere) = await throttles.ReadAsync(account, address, ct);
         if (Until(here?.BlockedUntil, now) is { } locked)
         {

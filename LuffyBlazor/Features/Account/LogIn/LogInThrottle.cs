@@ -56,6 +56,12 @@ public sealed class LogInThrottle
 {
     public const string Anywhere = "";
 
+    /// <summary>The <see cref="Account"/> of a user who exists.</summary>
+    public static string AccountOf(string userId) => "u:" + userId;
+
+    /// <summary>The <see cref="Account"/> of a name nobody has (normalized, as Identity compares names).</summary>
+    public static string AccountOfUnknown(string normalizedName) => "n:" + normalizedName;
+
     public required string Account { get; set; }
     public required string Address { get; set; }
 
