@@ -75,6 +75,11 @@ public sealed class LockoutTests(LockoutApp app) : IClassFixture<LockoutApp>
         Assert.Equal(HttpStatusCode.TooManyRequests, locked);
         Assert.Equal("登录失败次数过多，该账号已在你当前的网络上暂时锁定，请 5 分钟后再试", refusal.GetProperty("msg").GetString());
 
+        using (var raw = await attacker.PostAsync("/api/v1/user/login/", System.Net.Http.Json.JsonContent.Create(new { username = name, password = "x" })))
+        {
+            Assert.Equal("300", raw.Headers.GetValues("Retry-After").Single());
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await LogInAsync(app.From(Owner), name, AppScenarios.LearnerPassword)).Code);
 
         app.Clock.Advance(TimeSpan.FromMinutes(4));
