@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Storage;
@@ -26,7 +27,8 @@ public sealed class ContentSecurityPolicy(MediaOrigins media, AlipayGateway gate
     {
         if (context.Items[NonceKey] is not string nonce)
         {
-            context.Items[NonceKey] = nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // base64url: no '+' or '/' for the page's HTML encoder to turn into entities.
+            context.Items[NonceKey] = nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         }
 
         return nonce;

@@ -65,7 +65,7 @@ public sealed class AccountSessions(
     {
         var lifetime = options.Value.StampCacheDuration;
         // The entry carries the time it was read by the app's clock, so that "how old" follows TimeProvider; the
-        // cache's own expiry only clears out entries nobody asks for any more.
+        // cache's own (wall-clock) expiry, a minute later, only clears out entries nobody asks for any more.
         if (lifetime > TimeSpan.Zero && cache.TryGetValue(Key(userId), out StoredStamp? cached) && now - cached!.ReadAt < lifetime)
         {
             return cached;
@@ -76,7 +76,7 @@ public sealed class AccountSessions(
             .Select(u => new StoredStamp(u.SecurityStamp, u.LockoutEnd, now)).FirstOrDefaultAsync(ct);
         if (stored is not null && lifetime > TimeSpan.Zero)
         {
-            cache.Set(Key(userId), stored, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+            cache.Set(Key(userId), stored, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime + TimeSpan.FromMinutes(1), Size = 1 });
         }
 
         return stored;
