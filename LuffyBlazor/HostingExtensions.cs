@@ -49,6 +49,7 @@ public static class HostingExtensions
         builder.Services.AddHealthChecks().AddDbContextCheck<LuffyDbContext>("database");
         builder.Services.AddOpenApi();
         builder.AddAuthRateLimiting();
+        builder.AddSecurityHeaders();
         return builder;
     }
 
@@ -61,12 +62,6 @@ public static class HostingExtensions
         await app.Services.InitializeAlipaySimulatorAsync();
 
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        if (!app.Environment.IsDevelopment() && app.Configuration.GetValue("Security:HttpsRedirection", true))
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
-
         app.UseSecurityHeaders();
         // API calls get the JSON envelope for bare status codes; pages get the friendly status page.
         app.UseWhen(Api.IsApiRequest, api => api.UseStatusCodePages(WriteApiStatusAsync));

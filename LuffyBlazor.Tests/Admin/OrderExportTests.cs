@@ -155,6 +155,38 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
         Assert.Equal(HttpStatusCode.BadRequest, badSize);
     }
 
+    [Theory]
+    [InlineData("orders/?to=9999-12-31", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=9999-12-31", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=0001-01-01", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?to=0001-01-01", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=yesterday", "from 必须是 yyyy-MM-dd 格式的日期")]
+    [InlineData("orders/?to=2026-02-30", "to 必须是 yyyy-MM-dd 格式的日期")]
+    [InlineData("orders/?from=2026-11-02&to=2026-11-01", "from 不能晚于 to")]
+    [InlineData("orders/export.csv?to=9999-12-31", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/export.csv?from=0001-01-01", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    public async Task Every_date_bound_out_of_range_malformed_or_reversed_is_a_400_that_says_which(string path, string msg)
+    {
+        var browser = await AdminBrowserAsync();
+
+        var (code, body) = await browser.GetJsonAsync("/api/v1/admin/" + path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(102, body.GetProperty("status").GetInt32());
+        Assert.Equal(msg, body.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task The_first_and_last_allowed_days_are_answered()
+    {
+        var browser = await AdminBrowserAsync();
+
+        var (code, body) = await browser.GetJsonAsync("/api/v1/admin/orders/?from=2000-01-01&to=2099-12-31");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(100, body.GetProperty("status").GetInt32());
+    }
+
     [Fact]
     public async Task The_order_api_tells_the_whole_story_and_404s_an_unknown_number()
     {

@@ -71,7 +71,7 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
     [Theory]
     [InlineData("demoted")]
     [InlineData("locked")]
-    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_403_on_every_upload_endpoint(string change)
+    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_401_on_every_upload_endpoint(string change)
     {
         await using var app = new LuffyAppFactory();
         var (id, name) = await app.CreateLearnerAsync("helper");
@@ -92,10 +92,11 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var (putCode, _) = await PutAsync(helper, ticket.GetProperty("token").GetString(), [1]);
         var (confirmCode, _) = await ConfirmAsync(helper, ticket);
 
-        Assert.Equal(HttpStatusCode.Forbidden, ticketCode);
-        Assert.Equal(104, ticketRefusal.GetProperty("status").GetInt32());
-        Assert.Equal(HttpStatusCode.Forbidden, putCode);
-        Assert.Equal(HttpStatusCode.Forbidden, confirmCode);
+        // Demoting or locking renews the security stamp: the token's session is over (AccountSessions).
+        Assert.Equal(HttpStatusCode.Unauthorized, ticketCode);
+        Assert.Equal(103, ticketRefusal.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, putCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, confirmCode);
         Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!));
     }
 

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Account.LogIn;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
@@ -29,6 +30,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
     public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
+    public DbSet<LogInThrottle> LogInThrottles => Set<LogInThrottle>();
 
     /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -56,7 +56,7 @@ public static class OrdersGridReport
         }
     }
 
-    private static ServiceProvider Services(string path)
+    internal static ServiceProvider Services(string path)
     {
         var root = Path.Combine(Path.GetTempPath(), "luffy-bench-media");
         var services = new ServiceCollection();
@@ -165,7 +165,7 @@ public static class OrdersGridReport
         return await query(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;

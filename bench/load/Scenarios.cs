@@ -81,7 +81,7 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
     {
         var courses = await Seeder.CoursesAsync(app);
         var users = await Seeder.LearnersAsync(app, learners, "buyer");
-        var tokens = new JwtTokenService(Options.Create(new JwtOptions { SigningKey = app.JwtSigningKey }), TimeProvider.System);
+        var tokens = new JwtTokenService(Options.Create(new JwtOptions { SigningKey = app.JwtSigningKey }), Options.Create(new Microsoft.AspNetCore.Identity.IdentityOptions()), TimeProvider.System);
         var requests = users.SelectMany(u =>
         {
             var token = tokens.CreateToken(u, []);

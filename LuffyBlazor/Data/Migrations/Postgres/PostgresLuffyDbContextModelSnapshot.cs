@@ -98,6 +98,35 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Account.LogIn.LogInThrottle", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(258)
+                        .HasColumnType("character varying(258)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<long>("BlockedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastFailureAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSucceededAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Account", "Address");
+
+                    b.ToTable("LogInThrottles");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Admin.Audit.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -84,6 +84,33 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Account.LogIn.LogInThrottle", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(258)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BlockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSucceededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account", "Address");
+
+                    b.ToTable("LogInThrottles");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Admin.Audit.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")

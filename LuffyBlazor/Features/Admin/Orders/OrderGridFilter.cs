@@ -32,13 +32,22 @@ public sealed record OrderGridFilter
 
     public static readonly OrderGridFilter None = new();
 
+    /// <summary>
+    /// The first and last day a date filter may name. Any order of this school falls inside; a day outside (9999-12-31,
+    /// 0001-01-01) is a typo or a probe, and near either end of DateTime its Beijing midnight in UTC cannot even be
+    /// computed.
+    /// </summary>
+    public static readonly DateOnly EarliestDay = new(2000, 1, 1);
+
+    public static readonly DateOnly LatestDay = new(2099, 12, 31);
+
     public string ToQueryString()
     {
         var pairs = new List<KeyValuePair<string, string?>>();
         Add("status", Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : null);
         Add("pay_type", PayType is { } payType ? ((int)payType).ToString(CultureInfo.InvariantCulture) : null);
-        Add("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("from", From is { } from ? Day(from) : null);
+        Add("to", To is { } to ? Day(to) : null);
         Add("user", User);
         Add("q", Search);
         Add("paid_after_close", PaidAfterCloseOnly ? "1" : null);
@@ -93,7 +102,17 @@ public sealed record OrderGridFilter
                 return (null, $"{key} 必须是 yyyy-MM-dd 格式的日期");
             }
 
+            if (day < EarliestDay || day > LatestDay)
+            {
+                return (null, $"{key} 必须在 {Day(EarliestDay)} 到 {Day(LatestDay)} 之间");
+            }
+
             filter = key == "from" ? filter with { From = day } : filter with { To = day };
+        }
+
+        if (filter.From > filter.To)
+        {
+            return (null, "from 不能晚于 to");
         }
 
         if (Get("paid_after_close") is { } flag)
@@ -108,6 +127,8 @@ public sealed record OrderGridFilter
 
         return (filter, null);
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The start of <see cref="From"/> in UTC (a Beijing midnight).</summary>
     public DateTime? FromUtc => From is { } day ? BeijingMidnightUtc(day) : null;
