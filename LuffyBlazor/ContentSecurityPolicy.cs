@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Storage;
 
-namespace LuffyBlazor.Common;
+namespace LuffyBlazor;
 
 /// <summary>
 /// The Content-Security-Policy of every response. Scripts run only from this app's own files, plus the one inline

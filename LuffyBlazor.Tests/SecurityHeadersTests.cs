@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LuffyBlazor.Tests.Infrastructure;
 
-namespace LuffyBlazor.Tests.Common;
+namespace LuffyBlazor.Tests;
 
 /// <summary>The Content-Security-Policy as a header; <see cref="Browser.ContentSecurityPolicyBrowserTests"/> checks it in Chromium.</summary>
 public sealed partial class ContentSecurityPolicyTests(LuffyAppFactory app) : IClassFixture<LuffyAppFactory>

@@ -2,7 +2,7 @@ using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Options;
 
-namespace LuffyBlazor.Common;
+namespace LuffyBlazor;
 
 /// <summary>Section <c>Security</c>: HTTPS outside Development.</summary>
 public sealed class SecurityOptions
