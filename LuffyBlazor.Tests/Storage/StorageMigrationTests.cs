@@ -151,6 +151,41 @@ public sealed class StorageMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_named_by_any_media_key_source_are_copied_not_only_the_catalogues()
+    {
+        await using var withSource = new LuffyAppFactory(s3.Settings(asProvider: false))
+        {
+            TestServices = services => services.AddScoped<IMediaKeySource>(_ => new FixedKeys("covers/elsewhere.svg")),
+        };
+        await withSource.Services.GetRequiredService<FileStores>().Get(StorageProvider.Local)
+            .SaveAsync("covers/elsewhere.svg", new MemoryStream("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray()), "image/svg+xml");
+
+        var (code, output) = await RunAsync(withSource, "migrate", "--to", "S3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("covers/elsewhere.svg: copied", output);
+        Assert.NotNull(await withSource.Services.GetRequiredService<FileStores>().Get(StorageProvider.S3).StatAsync("covers/elsewhere.svg"));
+    }
+
+    [Fact]
+    public void The_storage_feature_knows_no_other_feature_nor_the_database()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "LuffyBlazor", "Features", "Storage");
+        var offending = Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("LuffyBlazor.Data") || text.Contains("LuffyBlazor.Features.Courses")))
+            .Select(f => Path.GetRelativePath(folder, f))
+            .ToList();
+
+        Assert.Empty(offending);
+    }
+
+    private sealed class FixedKeys(params string[] keys) : IMediaKeySource
+    {
+        public Task<IReadOnlyCollection<string>> MediaKeysAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyCollection<string>>(keys);
+    }
+
+    [Fact]
     public async Task Invalid_settings_of_the_current_store_are_listed_not_thrown()
     {
         // The command runs before the app serves, so it meets broken settings before start-up validation would.
