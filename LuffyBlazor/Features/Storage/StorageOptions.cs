@@ -22,8 +22,11 @@ public sealed class StorageOptions
     /// <summary>Largest image (cover, avatar) an upload may store.</summary>
     public long MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 
-    /// <summary>Largest video an upload may store. Qiniu's form upload takes at most 1 GB.</summary>
-    public long MaxVideoBytes { get; set; } = 500L * 1024 * 1024;
+    /// <summary>Largest video an upload may store: lessons of several GB go up in parts, resumable, to every store.</summary>
+    public long MaxVideoBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="MaxVideoBytes"/> accepted: 1 TB.</summary>
+    public const long MaxVideoBytesLimit = 1L << 40;
 }
 
 /// <summary>
@@ -57,9 +60,9 @@ public sealed class StorageOptionsValidator(
             failures.Add("Storage:MaxImageBytes must be positive.");
         }
 
-        if (options.MaxVideoBytes <= 0 || options.MaxVideoBytes > QiniuClient.MaxFormUploadBytes)
+        if (options.MaxVideoBytes <= 0 || options.MaxVideoBytes > StorageOptions.MaxVideoBytesLimit)
         {
-            failures.Add("Storage:MaxVideoBytes must be positive and at most 1 GB (1073741824).");
+            failures.Add("Storage:MaxVideoBytes must be positive and at most 1 TB (1099511627776).");
         }
 
         failures.AddRange(ProblemsOf(options.Provider));

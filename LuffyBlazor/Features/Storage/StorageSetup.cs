@@ -24,7 +24,8 @@ public static class StorageSetup
 
         services.AddSingleton<MediaRules>();
         services.AddSingleton<LocalFileStore>();
-        services.AddHttpClient(QiniuClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        QiniuClient.AddQiniuHttpClient(services);
+        services.AddSingleton<QiniuRegions>();
         services.AddSingleton<QiniuClient>();
         services.AddSingleton<QiniuFileStore>();
         services.AddSingleton<S3FileStore>();

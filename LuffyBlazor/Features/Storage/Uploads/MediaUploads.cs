@@ -76,7 +76,7 @@ public sealed class MediaUploads(
         {
             var bucket = qiniuStore.Locate(key).Bucket;
             var token = qiniu.CreateUploadToken(bucket, key, lifetime, fsizeLimit: max, mimeLimit: type.ContentType);
-            return new UploadTicket(key, "qiniu", qiniuOptions.Value.UploadUri.ToString(), token, type.ContentType, max, expiresAt, confirmToken);
+            return new UploadTicket(key, "qiniu", qiniuOptions.Value.StaticUploadHosts[0].ToString(), token, type.ContentType, max, expiresAt, confirmToken);
         }
 
         return new UploadTicket(key, "app", AppUploadPath, tickets.Protect(issued, lifetime), type.ContentType, max, expiresAt, confirmToken);
