@@ -176,9 +176,9 @@ public sealed class LocalMediaTests(LuffyAppFactory app) : IClassFixture<LuffyAp
         using var limited = new LuffyAppFactory(new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "1000" });
         var files = limited.Services.GetRequiredService<IFileStore>();
 
-        var known = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new MemoryStream(new byte[1001]), "image/png"));
-        var unknown = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new UnseekableStream(new byte[5000]), "image/png"));
-        await files.SaveAsync("covers/small.png", new UnseekableStream(new byte[1000]), "image/png");
+        var known = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new MemoryStream(TestMedia.Png(1001)), "image/png"));
+        var unknown = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new UnseekableStream(TestMedia.Png(5000)), "image/png"));
+        await files.SaveAsync("covers/small.png", new UnseekableStream(TestMedia.Png(1000)), "image/png");
 
         Assert.Contains("文件过大", known.Message);
         Assert.Contains("1000 B", known.Message);

@@ -142,13 +142,13 @@ public sealed class MediaUploaderTests : BunitTestContext
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
-        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
         cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         using (var browser = new HttpClient())
         using (var form = new MultipartFormDataContent { { new StringContent(ticket.Key), "key" }, { new StringContent(ticket.Token), "token" } })
         {
-            var file = new ByteArrayContent([1, 2, 3]);
+            var file = new ByteArrayContent(TestMedia.Png(3));
             file.Headers.ContentType = new MediaTypeHeaderValue(ticket.ContentType);
             form.Add(file, "file", "cover.png");
             (await browser.PostAsync(ticket.Url, form)).EnsureSuccessStatusCode();
@@ -241,10 +241,10 @@ public sealed class MediaUploaderTests : BunitTestContext
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
-        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
         cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
-        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream([1, 2, 3]), 3, default);
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(TestMedia.Png(8)), 8, default);
         Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(helper.UserId, true, "离职", boss))).Succeeded);
         upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
         await choosing;

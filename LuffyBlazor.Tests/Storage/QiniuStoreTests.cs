@@ -83,8 +83,7 @@ public sealed class QiniuStoreTests : IAsyncLifetime
     {
         await using var app = new LuffyAppFactory(fake.Settings());
         var files = app.Services.GetRequiredService<IFileStore>();
-        var bytes = new byte[70_000];
-        Random.Shared.NextBytes(bytes);
+        var bytes = TestMedia.Png(70_000);
 
         await files.SaveAsync("covers/test/photo.png", new MemoryStream(bytes), "image/png");
         var stat = await files.StatAsync("covers/test/photo.png");

@@ -70,12 +70,12 @@ public sealed class StorageOptionsTests
         {
             ["Storage:Local:SigningKey"] = "",
             ["Storage:SignedUrlLifetime"] = "30.00:00:00",
-            ["Storage:MaxVideoBytes"] = "5000000000",
+            ["Storage:MaxVideoBytes"] = "2000000000000",
         }, environment: "Production");
 
         Assert.Contains("Storage:Local:SigningKey is required outside Development", message);
         Assert.Contains("Storage:SignedUrlLifetime must be between", message);
-        Assert.Contains("Storage:MaxVideoBytes must be positive and at most 1 GB", message);
+        Assert.Contains("Storage:MaxVideoBytes must be positive and at most 1 TB", message);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ public interface IFileStore
     /// <summary>The file's content; <see cref="FileNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct = default);
 
+    /// <summary>
+    /// Part of the file: <paramref name="length"/> bytes from <paramref name="offset"/>, or to its end when null (a
+    /// range request, served without reading the rest); <see cref="FileNotFoundException"/> when there is none.
+    /// </summary>
+    Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default);
+
     /// <summary>Removes the file; deleting a file that is not there is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken ct = default);
 

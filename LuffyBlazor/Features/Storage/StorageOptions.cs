@@ -1,6 +1,7 @@
 using LuffyBlazor.Features.Storage.Local;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Features.Storage.S3;
+using LuffyBlazor.Features.Storage.Uploads;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Storage;
@@ -34,7 +35,8 @@ public sealed class StorageOptions
 /// used is not checked). Every message names the setting.
 /// </summary>
 public sealed class StorageOptionsValidator(
-    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IHostEnvironment environment)
+    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IOptions<UploadOptions> uploads,
+    IHostEnvironment environment)
     : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
@@ -65,6 +67,7 @@ public sealed class StorageOptionsValidator(
             failures.Add("Storage:MaxVideoBytes must be positive and at most 1 TB (1099511627776).");
         }
 
+        failures.AddRange(uploads.Value.Problems());
         failures.AddRange(ProblemsOf(options.Provider));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -35,6 +35,8 @@ public static class StorageSetup
             sp.GetRequiredService<FileStores>().Get(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider),
             sp.GetRequiredService<MediaRules>()));
 
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section);
+        services.AddSingleton<UploadSessions>();
         services.AddSingleton<MediaUploads>();
         services.AddScoped<StorageMigration>();
     }

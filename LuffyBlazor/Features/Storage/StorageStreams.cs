@@ -111,3 +111,56 @@ internal sealed class OwningStream(Stream inner, IDisposable owner) : Stream
         base.Dispose(disposing);
     }
 }
+
+/// <summary>At most <c>length</c> bytes of a stream, from where it stands (a range of a file); disposes the stream.</summary>
+internal sealed class BoundedStream(Stream inner, long length) : Stream
+{
+    private long left = length;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => length - left;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => Count(left <= 0 ? 0 : inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
+        Count(left <= 0 ? 0 : await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, left)], ct));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private int Count(int n)
+    {
+        left -= n;
+        return n;
+    }
+}

@@ -115,6 +115,13 @@ public sealed class LocalFileStore : IFileStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default) =>
         Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
 
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default)
+    {
+        var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        file.Position = Math.Min(offset, file.Length);
+        return Task.FromResult<Stream>(length is { } n ? new BoundedStream(file, n) : file);
+    }
+
     public Task DeleteAsync(string key, CancellationToken ct = default)
     {
         var path = PathOf(key);

@@ -169,21 +169,22 @@ public sealed partial class QiniuClient(
         }
     }
 
-    /// <summary>Streams a download URL (signed when the bucket is private); <see cref="FileNotFoundException"/> for a 404.</summary>
-    public async Task<Stream> DownloadAsync(string url, CancellationToken ct = default)
+    /// <summary>
+    /// Streams a download URL (signed when the bucket is private), all of it or a <paramref name="range"/>;
+    /// <see cref="FileNotFoundException"/> for a 404.
+    /// </summary>
+    public async Task<Stream> DownloadAsync(string url, RangeHeaderValue? range = null, CancellationToken ct = default)
     {
         HttpResponseMessage response;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        try
         {
-            timeout.CancelAfter(Options.Timeout);
-            try
-            {
-                response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                throw new QiniuException(0, ex.Message, null, ex);
-            }
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Range = range;
+            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
+        {
+            throw new QiniuException(0, ex.Message, null, ex);
         }
 
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)

@@ -28,7 +28,10 @@ public sealed class QiniuFileStore(QiniuClient client, IOptions<QiniuOptions> op
             : null;
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default) =>
-        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), ct);
+        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), null, ct);
+
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default) =>
+        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), new System.Net.Http.Headers.RangeHeaderValue(offset, length is { } n ? offset + n - 1 : null), ct);
 
     public Task DeleteAsync(string key, CancellationToken ct = default) => client.DeleteAsync(Locate(key).Bucket, key, ct);
 

@@ -146,6 +146,24 @@ public sealed class S3FileStore : IFileStore, IDisposable
         }
     }
 
+    public async Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default)
+    {
+        try
+        {
+            var response = await client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = options.Bucket,
+                Key = StorageKeys.Require(key),
+                ByteRange = new ByteRange(offset, length is { } n ? offset + n - 1 : long.MaxValue),
+            }, ct);
+            return new OwningStream(response.ResponseStream, response);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object '{key}' in bucket '{options.Bucket}'.", key, ex);
+        }
+    }
+
     public Task DeleteAsync(string key, CancellationToken ct = default) =>
         client.DeleteObjectAsync(options.Bucket, StorageKeys.Require(key), ct);
 

@@ -34,10 +34,11 @@ public sealed record UploadedMedia(string Key, long Size, string ContentType, st
 /// </summary>
 public sealed class MediaUploads(
     IFileStore files, MediaRules rules, QiniuClient qiniu, QiniuFileStore qiniuStore, IOptions<QiniuOptions> qiniuOptions, IOptions<StorageOptions> options,
-    IDataProtectionProvider dataProtection, TimeProvider clock)
+    IDataProtectionProvider dataProtection, UploadSessions sessions, TimeProvider clock)
 {
     public const string AppUploadPath = "/api/v1/storage/uploads/";
     public const string TicketHeader = "X-Upload-Ticket";
+    public const string TicketUsed = "这张上传凭证已经用过了：每张凭证只能上传一次，请重新选择文件。";
 
     /// <summary>
     /// How long after its ticket expires an upload can still be confirmed: a ticket is checked when the upload starts,
@@ -82,13 +83,21 @@ public sealed class MediaUploads(
         return new UploadTicket(key, "app", AppUploadPath, tickets.Protect(issued, lifetime), type.ContentType, max, expiresAt, confirmToken);
     }
 
-    /// <summary>The app's own upload: the ticket names the key; the body is streamed into the store.</summary>
+    /// <summary>
+    /// The app's own upload in one request: the ticket names the key; the body is checked (type, first bytes, size)
+    /// and streamed into the store. A ticket allows one upload: used again, it is refused.
+    /// </summary>
     public async Task<StoredFile> ReceiveAsync(string? ticket, Stream body, long? contentLength, CancellationToken ct)
     {
         var allowed = Read(tickets, ticket);
         if (contentLength > allowed.MaxBytes)
         {
             throw new MediaRejectedException($"文件过大：最大 {MediaRules.FormatSize(allowed.MaxBytes)}。");
+        }
+
+        if (!sessions.TryClaim(ticket!))
+        {
+            throw new MediaRejectedException(TicketUsed);
         }
 
         await using var limited = new SizeLimitedStream(body, allowed.MaxBytes,
@@ -119,6 +128,17 @@ public sealed class MediaUploads(
         {
             await files.DeleteAsync(issued.Key, ct);
             throw new MediaRejectedException(problem);
+        }
+
+        // What arrived straight at the store was never seen by the app: its first bytes must match its type too.
+        try
+        {
+            await MediaContent.RequireAsync(files, issued.Key, MediaRules.RequireType(issued.Key), ct);
+        }
+        catch (MediaRejectedException)
+        {
+            await files.DeleteAsync(issued.Key, ct);
+            throw;
         }
 
         var url = issued.IsPrivate ? files.GetPrivateUrl(issued.Key, options.Value.SignedUrlLifetime) : files.GetPublicUrl(issued.Key);
