@@ -87,22 +87,9 @@ public static partial class MediaContent
     private static partial System.Text.RegularExpressions.Regex SvgStart();
 
     /// <summary>Reads bytes already taken from a stream, then the rest of it.</summary>
-    private sealed class HeadThenRestStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+    private sealed class HeadThenRestStream(ReadOnlyMemory<byte> head, Stream rest) : ReadOnlyForwardStream
     {
         private ReadOnlyMemory<byte> remaining = head;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -129,17 +116,6 @@ public static partial class MediaContent
             remaining = remaining[n..];
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         // The caller owns the wrapped stream.
         protected override void Dispose(bool disposing)
