@@ -117,9 +117,9 @@ public sealed class LocalMediaTests(LuffyAppFactory app) : IClassFixture<LuffyAp
 
         Assert.Equal(first, second);
         Assert.Equal(DateTimeOffset.Parse("2026-11-25T10:15:00Z").ToUnixTimeSeconds(), long.Parse(query["e"]!));
-        Assert.True(store.IsValidSignature("private/videos/a.webm", query["e"], query["token"]));
+        Assert.True(store.Urls.IsValid("private/videos/a.webm", query["e"], query["token"]));
         clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.False(store.IsValidSignature("private/videos/a.webm", query["e"], query["token"]));
+        Assert.False(store.Urls.IsValid("private/videos/a.webm", query["e"], query["token"]));
     }
 
     [Fact]

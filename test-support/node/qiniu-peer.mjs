@@ -9,6 +9,7 @@
 // Commands (field "cmd") and the SDK code each one runs are listed in QINIU-PEER.md.
 
 import { createRequire } from 'node:module';
+import { need, runPeer } from './peer.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +20,6 @@ const util = require('qiniu/qiniu/util.js');
 const getCrc32 = require('crc32'); // the very package the SDK's form uploader checksums with
 const SDK_VERSION = require('qiniu/package.json').version;
 
-class UsageError extends Error {}
-const need = (o, k) => {
-  if (o[k] === undefined || o[k] === null || o[k] === '') throw new UsageError(`missing field "${k}"`);
-  return o[k];
-};
 const mac = (req) => new qiniu.auth.digest.Mac(need(req, 'accessKey'), need(req, 'secretKey'),
   { disableQiniuTimestampSignature: true });
 
@@ -110,18 +106,4 @@ const commands = {
   },
 };
 
-async function main() {
-  let input = '';
-  for await (const chunk of process.stdin) input += chunk;
-  let req;
-  try { req = JSON.parse(input); } catch (e) { throw new UsageError(`stdin is not JSON: ${e.message}`); }
-  const command = commands[req.cmd];
-  if (!command) throw new UsageError(`unknown cmd "${req.cmd}"; known: ${Object.keys(commands).join(', ')}`);
-  const result = await command(req);
-  process.stdout.write(JSON.stringify({ ...result, sdk: SDK_VERSION }) + '\n');
-}
-
-main().catch((e) => {
-  process.stderr.write((e instanceof UsageError ? 'usage: ' : 'error: ') + (e.stack || e.message) + '\n');
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+await runPeer(commands, { sdk: SDK_VERSION });

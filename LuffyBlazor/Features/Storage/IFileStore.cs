@@ -1,13 +1,13 @@
 namespace LuffyBlazor.Features.Storage;
 
 /// <summary>
-/// Where course media (covers, avatars, lesson videos) live: the local disk, Qiniu Kodo or an S3-compatible store,
+/// Where course media (covers, avatars, lesson videos) live: the local disk, Qiniu Kodo, an S3-compatible store or FastDFS,
 /// chosen by <c>Storage:Provider</c>. Keys look like <c>covers/python.svg</c>; keys under <c>private/</c> (lesson
 /// videos) are never reachable by a plain URL, only by <see cref="GetPrivateUrl"/>.
 /// </summary>
 public interface IFileStore
 {
-    /// <summary>Which provider this is (<c>Local</c>, <c>Qiniu</c>, <c>S3</c>), for messages and the uploader.</summary>
+    /// <summary>Which provider this is (<c>Local</c>, <c>Qiniu</c>, <c>S3</c>, <c>FastDfs</c>), for messages and the uploader.</summary>
     StorageProvider Provider { get; }
 
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing what was there.</summary>
@@ -45,6 +45,7 @@ public enum StorageProvider
     Local,
     Qiniu,
     S3,
+    FastDfs,
 }
 
 public static class StorageKeys

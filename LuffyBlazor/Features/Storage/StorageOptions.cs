@@ -1,3 +1,4 @@
+using LuffyBlazor.Features.Storage.FastDfs;
 using LuffyBlazor.Features.Storage.Local;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Features.Storage.S3;
@@ -11,7 +12,7 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary><c>Local</c> (default), <c>Qiniu</c> or <c>S3</c>.</summary>
+    /// <summary><c>Local</c> (default), <c>Qiniu</c>, <c>S3</c> or <c>FastDfs</c>.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Local;
 
     /// <summary>How long a signed URL (a lesson video, a file in a private bucket) keeps working.</summary>
@@ -35,7 +36,7 @@ public sealed class StorageOptions
 /// used is not checked). Every message names the setting.
 /// </summary>
 public sealed class StorageOptionsValidator(
-    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IOptions<UploadOptions> uploads,
+    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IOptions<FastDfsOptions> fastDfs, IOptions<UploadOptions> uploads,
     IHostEnvironment environment)
     : IValidateOptions<StorageOptions>
 {
@@ -44,7 +45,7 @@ public sealed class StorageOptionsValidator(
         var failures = new List<string>();
         if (!Enum.IsDefined(options.Provider))
         {
-            failures.Add($"Storage:Provider must be Local, Qiniu or S3, not '{options.Provider}'.");
+            failures.Add($"Storage:Provider must be Local, Qiniu, S3 or FastDfs, not '{options.Provider}'.");
         }
 
         if (options.SignedUrlLifetime < TimeSpan.FromMinutes(1) || options.SignedUrlLifetime > TimeSpan.FromDays(7))
@@ -78,6 +79,7 @@ public sealed class StorageOptionsValidator(
         StorageProvider.Local => local.Value.Problems(environment),
         StorageProvider.Qiniu => qiniu.Value.Problems(),
         StorageProvider.S3 => s3.Value.Problems(),
+        StorageProvider.FastDfs => fastDfs.Value.Problems(),
         _ => [],
     };
 }
