@@ -1,52 +1,5 @@
 namespace LuffyBlazor.Features.Storage;
 
-/// <summary>
-/// A stream that can be read again from the start, for checksums and retries: the caller's own stream when it can
-/// seek, otherwise a temporary file (deleted on dispose) that the content is copied to once.
-/// </summary>
-internal sealed class ReplayableStream : IAsyncDisposable
-{
-    private readonly Stream stream;
-    private readonly long start;
-    private readonly bool owned;
-
-    private ReplayableStream(Stream stream, long start, bool owned)
-    {
-        this.stream = stream;
-        this.start = start;
-        this.owned = owned;
-    }
-
-    public long Length => stream.Length - start;
-
-    public static async Task<ReplayableStream> FromAsync(Stream content, CancellationToken ct)
-    {
-        if (content.CanSeek)
-        {
-            return new ReplayableStream(content, content.Position, owned: false);
-        }
-
-        var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-        await content.CopyToAsync(temp, ct);
-        return new ReplayableStream(temp, 0, owned: true);
-    }
-
-    public Stream Rewind()
-    {
-        stream.Position = start;
-        return stream;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (owned)
-        {
-            await stream.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>Lets an <see cref="HttpContent"/> read a stream without closing it, so the next attempt can read it again.</summary>
 internal sealed class NonClosingStream(Stream inner) : Stream
 {
