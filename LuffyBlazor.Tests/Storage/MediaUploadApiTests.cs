@@ -115,8 +115,8 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var played = await app.CreateClient().GetByteArrayAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, ticketCode);
-        Assert.Equal("app", ticket.GetProperty("mode").GetString());
-        Assert.Equal("/api/v1/storage/uploads/", ticket.GetProperty("url").GetString());
+        Assert.Equal("tus", ticket.GetProperty("mode").GetString());
+        Assert.Equal("/api/v1/storage/tus/", ticket.GetProperty("url").GetString());
         Assert.Equal("video/webm", ticket.GetProperty("content_type").GetString());
         Assert.Matches(@"^private/videos/\d{6}/[0-9a-f]{24}\.webm$", key);
         Assert.Equal(HttpStatusCode.OK, putCode);

@@ -43,6 +43,7 @@ public static class StorageSetup
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section);
         services.AddSingleton<UploadSessions>();
         services.AddSingleton<MediaUploads>();
+        services.AddSingleton<ChunkedUploads>();
         services.AddScoped<StorageMigration>();
     }
 
@@ -64,7 +65,7 @@ public static class StorageSetup
         }
     }
 
-    public static IEndpointRouteBuilder MapStorage(this IEndpointRouteBuilder app) => app.MapMediaUploadApi();
+    public static IEndpointRouteBuilder MapStorage(this IEndpointRouteBuilder app) => app.MapMediaUploadApi().MapTusUploads();
 }
 
 /// <summary>The stores by name: the app's own (<c>Storage:Provider</c>) and, for migration, any other.</summary>
