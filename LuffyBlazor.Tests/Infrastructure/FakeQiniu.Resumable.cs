@@ -169,7 +169,13 @@ public sealed partial class FakeQiniu
             return;
         }
 
-        var content = named.SelectMany(p => upload.Parts[p.Number].Data).ToArray();
+        using var assembled = new MemoryStream();
+        foreach (var (number, _) in named)
+        {
+            assembled.Write(upload.Parts[number].Data);
+        }
+
+        var content = assembled.ToArray();
         var type = mimeType ?? "application/octet-stream";
         if (policy.FsizeLimit is { } limit && content.Length > limit)
         {

@@ -19,6 +19,25 @@ public static class TestMedia
         _ => throw new ArgumentException($"no test media for {key}", nameof(key)),
     };
 
+    /// <summary>
+    /// A real, playable MP4 (a seeded lesson clip: <c>ftyp</c>, <c>moov</c> first, <c>mdat</c>) grown to
+    /// <paramref name="size"/> bytes by a trailing <c>free</c> box, which players skip: a "large video" that costs a
+    /// sparse file on disk, not a real encode.
+    /// </summary>
+    public static string LargeMp4(string folder, long size)
+    {
+        var clip = File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/vue-reactivity.mp4"));
+        var path = Path.Combine(folder, $"lesson-{size}.mp4");
+        using var file = new FileStream(path, FileMode.Create);
+        file.Write(clip);
+        var free = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(free, checked((uint)(size - clip.Length)));
+        "free"u8.CopyTo(free.AsSpan(4));
+        file.Write(free);
+        file.SetLength(size);
+        return path;
+    }
+
     private static byte[] Padded(byte[] magic, int size)
     {
         var bytes = new byte[Math.Max(size, magic.Length)];

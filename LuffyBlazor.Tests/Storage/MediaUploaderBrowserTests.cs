@@ -12,7 +12,7 @@ namespace LuffyBlazor.Tests.Storage;
 /// really picks the file, sends it (through the app, or across origins to the fake Qiniu) and reports progress, and
 /// /admin/media shows the stored file. <c>./test.sh</c> installs Chromium.
 /// </summary>
-public sealed class MediaUploaderBrowserTests : IAsyncLifetime
+public sealed partial class MediaUploaderBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
     private IPlaywright playwright = null!;
@@ -62,10 +62,15 @@ public sealed class MediaUploaderBrowserTests : IAsyncLifetime
         await page.ClickAsync("#login-submit");
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
         await page.GotoAsync($"{baseUrl}/admin/media");
-        // Ready once the circuit is up and the script listens to both file inputs (prerendered HTML is not enough).
+        await WaitUntilReadyAsync(page);
+        return page;
+    }
+
+    /// <summary>Ready once the circuit is up and the script listens to both file inputs (prerendered HTML is not enough).</summary>
+    private static async Task WaitUntilReadyAsync(IPage page)
+    {
         await page.WaitForSelectorAsync("#upload-image .media-uploader[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await page.WaitForSelectorAsync("#upload-video .media-uploader[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-        return page;
     }
 
     [Fact]
