@@ -33,6 +33,8 @@ public sealed class CheckedFileStore(IFileStore inner, MediaRules rules) : IFile
     public string GetPublicUrl(string key) => inner.GetPublicUrl(key);
 
     public string GetPrivateUrl(string key, TimeSpan lifetime) => inner.GetPrivateUrl(key, lifetime);
+
+    public IReadOnlyList<string> BrowserUploadOrigins => inner.BrowserUploadOrigins;
 }
 
 /// <summary>

@@ -36,6 +36,13 @@ public interface IFileStore
 
     /// <summary>A signed URL that stops working after <paramref name="lifetime"/>: how lesson videos are played.</summary>
     string GetPrivateUrl(string key, TimeSpan lifetime);
+
+    /// <summary>
+    /// The origins an admin's browser sends uploads to, besides the site itself (Qiniu's upload hosts, the S3 bucket's
+    /// endpoint): what a Content-Security-Policy's <c>connect-src</c> must allow. Empty for stores the app receives
+    /// uploads for itself.
+    /// </summary>
+    IReadOnlyList<string> BrowserUploadOrigins => [];
 }
 
 public sealed record StoredFile(string Key, long Length, string ContentType, DateTimeOffset LastModified);

@@ -50,6 +50,14 @@ public sealed class QiniuFileStore(QiniuClient client, IOptions<QiniuOptions> op
         return isPrivate || StorageKeys.IsPrivate(key) ? Sign(url, lifetime) : url;
     }
 
+    /// <summary>
+    /// The region's upload hosts, and every host under <c>qiniup.com</c> (the region query may name others, e.g. an
+    /// accelerated one); <see cref="QiniuOptions.UploadHost"/> alone when it is set.
+    /// </summary>
+    public IReadOnlyList<string> BrowserUploadOrigins =>
+        [.. Options.StaticUploadHosts.Select(h => h.GetLeftPart(UriPartial.Authority)),
+            .. string.IsNullOrWhiteSpace(Options.UploadHost) ? [$"{Options.Scheme}://*.qiniup.com"] : Array.Empty<string>()];
+
     private string Sign(string url, TimeSpan lifetime) =>
         QiniuSignature.PrivateDownloadUrl(Options.AccessKey, Options.SecretKey, url, SignedUrlDeadline.From(clock.GetUtcNow(), lifetime));
 }

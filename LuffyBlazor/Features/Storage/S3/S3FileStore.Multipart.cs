@@ -16,6 +16,10 @@ public sealed partial class S3FileStore
 {
     public int PartSize => options.PartSize;
 
+    /// <summary>Where browsers PUT parts: the origin of the presigned URLs (the endpoint, or the bucket's virtual host).</summary>
+    public IReadOnlyList<string> BrowserUploadOrigins =>
+        [new Uri(PartUrl("origin", "origin", 1, TimeSpan.FromMinutes(1))).GetLeftPart(UriPartial.Authority)];
+
     public async Task<string> StartMultipartAsync(string key, string contentType, CancellationToken ct = default)
     {
         var started = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
