@@ -125,7 +125,7 @@ public sealed class CourseAdminTests(LuffyAppFactory app) : IClassFixture<LuffyA
         await ContentAsync((c, a) => c.AddLessonAsync(chapter.Id, new LessonForm { Title = "课" }, a));
         var lesson = (await app.WithAsync<CourseContentAdmin, IReadOnlyList<ChapterItem>>(c => c.ChaptersAsync(course)))[0].Lessons[0];
         var files = app.Services.GetRequiredService<IFileStore>();
-        var content = Encoding.UTF8.GetBytes(new string('v', 20_000));
+        var content = TestMedia.Webm(20_000);
         const string seed = "private/videos/go-intro.webm";
         var first = $"{CourseMedia.VideoPrefix}/202611/{course}a.webm".Insert(0, StorageKeys.PrivatePrefix);
         var second = $"{CourseMedia.VideoPrefix}/202611/{course}b.webm".Insert(0, StorageKeys.PrivatePrefix);

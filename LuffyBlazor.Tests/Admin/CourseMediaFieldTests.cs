@@ -45,8 +45,7 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
         await SignInAsAdminAsync();
         string? value = null;
         var (field, module) = RenderField(video: false, value: null, key => value = key);
-        var png = new byte[30_000];
-        Random.Shared.NextBytes(png);
+        var png = TestMedia.Png(30_000);
 
         var key = await UploadAsync(field, "封面.PNG", png, module);
 
@@ -64,7 +63,7 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
         string? value = null;
         var (field, module) = RenderField(video: true, value: null, key => value = key);
 
-        var key = await UploadAsync(field, "第一课.webm", new byte[2048], module);
+        var key = await UploadAsync(field, "第一课.webm", TestMedia.Webm(2048), module);
         field.Render(p => p.Add(f => f.Value, value));
 
         Assert.StartsWith("private/courses/videos/", key);

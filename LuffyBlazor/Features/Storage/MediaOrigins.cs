@@ -1,12 +1,9 @@
-using LuffyBlazor.Features.Storage.Qiniu;
-using Microsoft.Extensions.Options;
-
 namespace LuffyBlazor.Features.Storage;
 
 /// <summary>
 /// Where browsers load course media from and upload it to, for the Content-Security-Policy: the origins of the URLs
-/// the configured store itself writes (a cover's public URL, a lesson video's signed URL), and Qiniu's upload host
-/// when browsers upload straight to Qiniu. Asking the store rather than reading its settings again means the policy
+/// the configured store itself writes (a cover's public URL, a lesson video's signed URL), and the hosts the store has
+/// browsers upload straight to (<see cref="IFileStore.BrowserUploadOrigins"/>: Qiniu's upload hosts, S3's endpoint). Asking the store rather than reading its settings again means the policy
 /// names exactly the hosts the pages use (a Qiniu domain, an S3 endpoint or bucket host, a CDN base URL). Local
 /// media is served by the app itself under <c>/media</c> and adds nothing.
 /// </summary>
@@ -15,11 +12,11 @@ public sealed class MediaOrigins
     private const string SomeCover = "covers/origin-probe.png";
     private const string SomeVideo = StorageKeys.PrivatePrefix + "videos/origin-probe.mp4";
 
-    public MediaOrigins(IFileStore files, IOptions<StorageOptions> storage, IOptions<QiniuOptions> qiniu)
+    public MediaOrigins(IFileStore files)
     {
         Downloads = new[] { files.GetPublicUrl(SomeCover), files.GetPrivateUrl(SomeVideo, TimeSpan.FromMinutes(1)) }
             .Select(OriginOf).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        Uploads = storage.Value.Provider == StorageProvider.Qiniu && OriginOf(qiniu.Value.UploadUri.AbsoluteUri) is { } upload ? [upload] : [];
+        Uploads = files.BrowserUploadOrigins;
     }
 
     /// <summary>Origins of images and videos (none for local media).</summary>
