@@ -2,6 +2,7 @@ using System.Text.Json;
 using LuffyBlazor.Common;
 using LuffyBlazor.Components;
 using LuffyBlazor.Components.Layout;
+using LuffyBlazor.Components.Localization;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Admin;
@@ -13,7 +14,6 @@ using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace LuffyBlazor;
@@ -38,7 +38,7 @@ public static class HostingExtensions
         builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServicesInChinese();
         builder.Services.AddSingleton<ThemeStylesheet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ThemeStylesheet>());
         builder.Services.AddControllers();
@@ -59,6 +59,7 @@ public static class HostingExtensions
         app.Services.GetService<IStartupValidator>()?.Validate();
         await app.Services.InitializeDatabaseAsync();
 
+        app.UseChineseCulture();
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment() && app.Configuration.GetValue("Security:HttpsRedirection", true))
         {

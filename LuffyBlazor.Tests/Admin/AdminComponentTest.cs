@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Common;
+using LuffyBlazor.Components.Localization;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Admin.Audit;
@@ -16,7 +17,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -31,7 +31,7 @@ public abstract class AdminComponentTest : BunitTestContext
     {
         App = app;
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddMudServicesInChinese();
         Services.AddAdminServices();
         var appServices = app.Services;
         Services.AddSingleton(appServices.GetRequiredService<IDbContextFactory<LuffyDbContext>>());
