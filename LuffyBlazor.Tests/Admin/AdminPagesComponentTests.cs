@@ -39,6 +39,20 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
     }
 
     [Fact]
+    public void The_notify_log_shows_each_reason_in_chinese_with_the_machine_reason_beneath()
+    {
+        var page = RenderPage<NotifiesPage>("/admin/notifies?verdict=2");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#notifies-grid tbody .notify-reason-machine")), TimeSpan.FromSeconds(5));
+        var reasons = page.FindAll("#notifies-grid tbody tr")
+            .Where(row => row.QuerySelector(".notify-reason-machine") is not null)
+            .Select(row => (Chinese: row.QuerySelector(".notify-reason")!.TextContent, Machine: row.QuerySelector(".notify-reason-machine")!.TextContent))
+            .ToList();
+        Assert.All(reasons, r => Assert.Equal(NotifyReasons.ToChinese(r.Machine), r.Chinese));
+        Assert.Contains(reasons, r => r.Machine.StartsWith("signature does not verify", StringComparison.Ordinal) && r.Chinese.StartsWith("验签失败", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task On_their_own_page_an_admin_cannot_press_lock_or_remove_admin()
     {
         var admin = await SignInAsAdminAsync();
