@@ -7,6 +7,7 @@ using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Admin.Users;
+using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Storage;
@@ -38,6 +39,7 @@ public abstract class AdminComponentTest : BunitTestContext
         // Real time, not the app's fake clock: MudBlazor's debounce timers run on the TimeProvider they are given.
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(appServices.GetRequiredService<IFileStore>());
+        Services.AddSingleton(appServices.GetRequiredService<CourseCatalog>());
         Services.AddSingleton(appServices.GetRequiredService<IOptions<StorageOptions>>());
         Services.AddSingleton(appServices.GetRequiredService<MediaUploads>());
         Services.AddSingleton(appServices.GetRequiredService<IAlipayClient>());

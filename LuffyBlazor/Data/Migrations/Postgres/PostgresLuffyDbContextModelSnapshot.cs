@@ -376,6 +376,11 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .UseCollation("C");
 
+                    b.Property<string>("VideoFileName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
                     b.Property<string>("VideoKey")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")

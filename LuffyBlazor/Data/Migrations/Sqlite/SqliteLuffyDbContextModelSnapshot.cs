@@ -332,6 +332,10 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VideoFileName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VideoKey")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
