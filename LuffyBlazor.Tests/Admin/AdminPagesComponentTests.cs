@@ -96,6 +96,19 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
     }
 
     [Fact]
+    public async Task The_media_page_sends_course_covers_and_videos_to_the_course_page_which_has_no_key_field()
+    {
+        await SignInAsAdminAsync();
+        JSInterop.SetupModule("./js/media-uploader.js").Mode = JSRuntimeMode.Loose;
+
+        var page = RenderPage<Features.Storage.Uploads.MediaAdminPage>("/admin/media");
+
+        var hint = page.Find("#media-hint").TextContent;
+        Assert.Contains("课程封面和课时视频请在课程编辑页上传", hint);
+        Assert.DoesNotContain("填入", hint);
+    }
+
+    [Fact]
     public void The_courses_grid_lists_the_catalogue_in_the_schools_order()
     {
         var page = RenderPage<CoursesPage>("/admin/courses");
