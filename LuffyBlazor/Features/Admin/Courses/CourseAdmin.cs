@@ -11,7 +11,24 @@ public sealed record CourseRow(
     int Id, string Name, string CategoryName, string TeacherName, decimal Price, int StudentsCount, bool IsOnSale, int SortOrder,
     string? CoverUrl);
 
-public sealed record CourseListFilter(string? Search = null, bool? OnSale = null);
+public sealed record CourseListFilter(string? Search = null, bool? OnSale = null)
+{
+    public IEnumerable<KeyValuePair<string, string?>> ToQueryPairs() =>
+        [new("q", Search?.Trim()), new("on_sale", OnSale switch { true => "1", false => "0", null => null })];
+
+    /// <summary>Reads the query-string form (<c>q</c>, <c>on_sale=1|0</c>), naming what it leaves out.</summary>
+    public static (CourseListFilter Filter, IReadOnlyList<string> Problems) Read(IReadOnlyDictionary<string, string> values)
+    {
+        var search = values.GetValueOrDefault("q") is { Length: > 0 } q ? q : null;
+        return values.GetValueOrDefault("on_sale") switch
+        {
+            null or "" => (new CourseListFilter(search), []),
+            "1" or "true" => (new CourseListFilter(search, OnSale: true), []),
+            "0" or "false" => (new CourseListFilter(search, OnSale: false), []),
+            _ => (new CourseListFilter(search), ["on_sale 必须是 1（在售）或 0（已下架）"]),
+        };
+    }
+}
 
 /// <summary>The courses grid's sortable columns (a whitelist; <see cref="CourseRow"/> property names).</summary>
 public enum CourseSortColumn { SortOrder, Name, Price, StudentsCount }
