@@ -595,8 +595,6 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "ExpiresAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
@@ -604,6 +602,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex("UserId", "CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
                         .HasFilter("\"DuplicatePurchase\"");

@@ -528,8 +528,6 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "ExpiresAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
@@ -537,6 +535,8 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex("UserId", "CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
                         .HasFilter("\"DuplicatePurchase\"");
