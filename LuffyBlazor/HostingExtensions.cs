@@ -97,6 +97,7 @@ public static class HostingExtensions
         app.MapAdmin();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.LogWhereToGoOnceStarted();
     }
 
     private static async Task WriteApiStatusAsync(StatusCodeContext context)
