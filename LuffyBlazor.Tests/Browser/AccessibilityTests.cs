@@ -48,7 +48,7 @@ public sealed class AccessibilityTests(BrowserSession session)
     }
 
     [Fact]
-    public async Task The_admin_orders_page_has_no_serious_violations()
+    public async Task The_admin_orders_page_and_the_other_back_office_lists_have_no_serious_violations()
     {
         var page = await session.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1366, Height = 800 } });
         await page.GotoAsync(Base + "/Account/Login");
@@ -57,5 +57,12 @@ public sealed class AccessibilityTests(BrowserSession session)
         await page.OpenAsync(Base + "/admin/orders");
         await Expect(page.Locator("#orders-totals")).ToBeVisibleAsync();
         await page.AssertAccessibleAsync("the admin orders page");
+
+        foreach (var (path, what) in new[] { ("/admin", "the dashboard"), ("/admin/notifies", "the notify log"), ("/admin/courses", "the courses"), ("/admin/users", "the users") })
+        {
+            await page.OpenAsync(Base + path);
+            await Expect(page.Locator(".mud-table-root, #stat-paid").First).ToBeVisibleAsync();
+            await page.AssertAccessibleAsync(what);
+        }
     }
 }
