@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using MudBlazor;
 
 namespace LuffyBlazor.Features.Admin.Shared;
 
@@ -30,9 +31,9 @@ public sealed record GridAddressRules<TFilter>(
 /// <see cref="Problems"/>, never an error page.
 /// <para>
 /// The page binds the grid's <c>RowsPerPage</c> and then <c>CurrentPage</c> (in that order: a new page size starts
-/// again from page 1) to <see cref="Position"/>, takes each
-/// column's <see cref="InitialDirection"/>, keys the grid on <see cref="Version"/> (a view arriving from the address,
-/// by Back or a filter, starts a fresh grid) and calls <see cref="Loaded"/> from its <c>ServerData</c>.
+/// again from page 1) to <see cref="Position"/>, takes each column's <see cref="InitialDirection"/>, keys the grid on
+/// <see cref="Version"/> (a view arriving from the address, by Back or a filter, starts a fresh grid) and calls
+/// <see cref="Loaded"/> from its <c>ServerData</c>.
 /// </para>
 /// </summary>
 public sealed class GridAddress<TFilter> : IDisposable where TFilter : class
@@ -74,9 +75,9 @@ public sealed class GridAddress<TFilter> : IDisposable where TFilter : class
     public IReadOnlyList<string> Problems { get; private set; }
 
     /// <summary>A column's sort when the grid starts: the address's sort, if it names this column.</summary>
-    public MudBlazor.SortDirection InitialDirection(string column) => Position.SortBy == column
-        ? Position.Descending ? MudBlazor.SortDirection.Descending : MudBlazor.SortDirection.Ascending
-        : MudBlazor.SortDirection.None;
+    public SortDirection InitialDirection(string column) => Position.SortBy == column
+        ? Position.Descending ? SortDirection.Descending : SortDirection.Ascending
+        : SortDirection.None;
 
     public void PageChanged(int page) => Position = Position with { Page = page };
 
@@ -89,7 +90,7 @@ public sealed class GridAddress<TFilter> : IDisposable where TFilter : class
     /// Called with each load the grid asks for and the number of items there are: when the admin moved the grid
     /// (page, rows per page, sort), the address follows as a new history entry.
     /// </summary>
-    public void Loaded<T>(MudBlazor.GridState<T> state, int totalItems)
+    public void Loaded<T>(GridState<T> state, int totalItems)
     {
         var moved = PositionOf(state);
         if (moved.Page > 0 && (long)moved.Page * moved.PageSize >= totalItems)
@@ -139,7 +140,7 @@ public sealed class GridAddress<TFilter> : IDisposable where TFilter : class
     }
 
     /// <summary>The grid's state as a position: a sort the grid may not use (or none) is the default sort.</summary>
-    private GridPosition PositionOf<T>(MudBlazor.GridState<T> state)
+    private GridPosition PositionOf<T>(GridState<T> state)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var (sortBy, descending) = sort is not null && rules.SortColumns?.Contains(sort.SortBy) == true
