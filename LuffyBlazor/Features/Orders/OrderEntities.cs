@@ -188,8 +188,9 @@ internal sealed class OrderConfiguration :
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Details).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
-        // My orders, newest first; the live unpaid order for the same courses; the sweeper's due orders.
-        b.HasIndex(x => new { x.UserId, x.CreatedAt });
+        // My orders, newest first; the live unpaid order for the same courses; the sweeper's due orders. It carries
+        // the status and amounts for the admin grid's user filter, whose totals are then read from the index alone.
+        b.HasIndex(x => new { x.UserId, x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount });
         // Every predicate of the live-order lookup (three equalities and the deadline's range): without statistics
         // SQLite's planner otherwise prefers (Status, ExpiresAt) and walks every unpaid order of the school on each Buy.
         b.HasIndex(x => new { x.UserId, x.PurchaseKey, x.Status, x.ExpiresAt });

@@ -339,6 +339,11 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .UseCollation("C");
 
+                    b.Property<string>("VideoFileName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
                     b.Property<string>("VideoKey")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -553,8 +558,6 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "ExpiresAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
@@ -562,6 +565,8 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex("UserId", "CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
                         .HasFilter("\"DuplicatePurchase\"");

@@ -299,6 +299,10 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VideoFileName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VideoKey")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -491,8 +495,6 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "ExpiresAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
@@ -500,6 +502,8 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("Status", "CreatedAt", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
+
+                    b.HasIndex("UserId", "CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
                         .HasFilter("\"DuplicatePurchase\"");

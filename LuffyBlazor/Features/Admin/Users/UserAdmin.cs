@@ -11,7 +11,22 @@ namespace LuffyBlazor.Features.Admin.Users;
 
 public sealed record UserRow(string Id, string UserName, string? Email, DateTime CreatedAt, bool IsAdmin, bool IsLockedOut, int OrderCount);
 
-public sealed record UserFilter(string? Search = null, bool AdminsOnly = false);
+public sealed record UserFilter(string? Search = null, bool AdminsOnly = false)
+{
+    public IEnumerable<KeyValuePair<string, string?>> ToQueryPairs() => [new("q", Search?.Trim()), new("admins", AdminsOnly ? "1" : null)];
+
+    /// <summary>Reads the query-string form (<c>q</c>, <c>admins=1</c>), naming what it leaves out.</summary>
+    public static (UserFilter Filter, IReadOnlyList<string> Problems) Read(IReadOnlyDictionary<string, string> values)
+    {
+        var search = values.GetValueOrDefault("q") is { Length: > 0 } q ? q : null;
+        return values.GetValueOrDefault("admins") switch
+        {
+            null or "" or "0" or "false" => (new UserFilter(search), []),
+            "1" or "true" => (new UserFilter(search, AdminsOnly: true), []),
+            _ => (new UserFilter(search), ["admins 必须是 1（只看管理员）或 0"]),
+        };
+    }
+}
 
 /// <summary>Failed log-ins on the account from all addresses since it last went quiet (see LogInThrottles), and the last one.</summary>
 public sealed record RecentLogInFailures(int Count, DateTimeOffset? LastAt);

@@ -85,6 +85,10 @@ public partial class MediaUploader
     [Parameter]
     public EventCallback<string> Uploaded { get; set; }
 
+    /// <summary>The same, with the name of the file the admin chose (keys are unguessable, not readable).</summary>
+    [Parameter]
+    public EventCallback<UploadedFile> UploadedWithName { get; set; }
+
     [Parameter]
     public string Label { get; set; } = "选择文件上传";
 
@@ -168,6 +172,7 @@ public partial class MediaUploader
             uploadedKey = media.Key;
             status = status with { Percent = 100 };
             await Uploaded.InvokeAsync(media.Key);
+            await UploadedWithName.InvokeAsync(new UploadedFile(media.Key, file.Name));
         }
         catch (MediaRejectedException ex)
         {
@@ -281,6 +286,8 @@ public partial class MediaUploader
     public sealed record ChosenFile(string Name, long Size, string Type, string? ResumeToken = null, string? UploadId = null);
 
     /// <summary>The script's answer: the last HTTP status (0 network failure, <see cref="Cancelled"/>) and body.</summary>
+    public sealed record UploadedFile(string Key, string FileName);
+
     public sealed record UploadOutcome(int Status, string Body)
     {
         public const int Cancelled = -1;
