@@ -155,7 +155,7 @@ public sealed class AdminJourneyTests(BrowserSession session)
         var vue = await session.Shop.App.QueryAsync(db => db.Courses.Where(c => c.Name == "Vue 3 全家桶实战").Select(c => c.Id).SingleAsync());
         var chapter = (await session.Shop.App.WithAsync<CourseContentAdmin, IReadOnlyList<ChapterItem>>(c => c.ChaptersAsync(vue)))[0];
         var uploaded = $"{StorageKeys.PrivatePrefix}{CourseMedia.VideoPrefix}/202612/0a1b2c3d4e5f60718293a4b5.mp4";
-        await session.Shop.App.Services.GetRequiredService<IFileStore>().SaveAsync(uploaded, new MemoryStream(new byte[4096]), "video/mp4");
+        await session.Shop.App.Services.GetRequiredService<IFileStore>().SaveAsync(uploaded, new MemoryStream(TestMedia.Mp4(4096)), "video/mp4");
         var admin = await session.Shop.App.AdminAsync();
         await session.Shop.App.WithAsync<CourseContentAdmin, bool>(async c =>
         {
