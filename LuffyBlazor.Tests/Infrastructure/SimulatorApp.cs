@@ -17,7 +17,7 @@ public sealed class SimulatorApp : IDisposable
     {
     }
 
-    internal SimulatorApp(IDictionary<string, string?> overrides)
+    internal SimulatorApp(IDictionary<string, string?> overrides, Action<IServiceCollection>? testServices = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,7 +32,7 @@ public sealed class SimulatorApp : IDisposable
             settings[key] = value;
         }
 
-        App = new LuffyAppFactory(settings);
+        App = new LuffyAppFactory(settings) { TestServices = testServices };
         BaseUrl = App.StartKestrel();
     }
 
