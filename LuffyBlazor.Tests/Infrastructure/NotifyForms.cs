@@ -32,10 +32,10 @@ public static class NotifyForms
         ["seller_id"] = "2088102177649450",
     };
 
-    /// <summary>Signs the fields (without sign and sign_type) and adds sign and sign_type.</summary>
+    /// <summary>Signs the fields as Alipay does (without sign and sign_type, empty values in) and adds sign and sign_type.</summary>
     public static Dictionary<string, string> Signed(this Dictionary<string, string> fields, RSA? key = null)
     {
-        var content = AlipaySignature.BuildSignContent(fields, keepSignType: false);
+        var content = AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false);
         var signed = new Dictionary<string, string>(fields)
         {
             ["sign_type"] = "RSA2",

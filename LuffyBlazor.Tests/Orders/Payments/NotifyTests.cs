@@ -51,6 +51,20 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         Assert.Contains(form["trade_no"], log.RawParameters);
     }
 
+    [Fact]
+    public async Task A_notify_carrying_an_empty_passback_params_in_its_signature_is_applied()
+    {
+        var order = await NewOrderAsync(3);
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount);
+        form["passback_params"] = "";
+
+        var answer = await alipay.PostNotifyAsync(form.Signed());
+
+        Assert.Equal("success", answer);
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Contains("\"passback_params\":\"\"", Assert.Single(await LogsAsync(order.OutTradeNo)).RawParameters);
+    }
+
     public static TheoryData<string, Func<Order, Dictionary<string, string>>> Rejected => new()
     {
         { "signed by a stranger's key", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed(RSA.Create(2048)) },

@@ -96,6 +96,25 @@ public sealed class AlipayCallbackTests
     }
 
     [Fact]
+    public void A_notify_with_an_empty_parameter_verifies_only_with_that_parameter_in_the_sign_string()
+    {
+        var form = With(With(VectorForm(), "sign", null), "passback_params", "");
+        var keptEmpty = new List<KeyValuePair<string, string>>(form)
+        {
+            KeyValuePair.Create("sign", AlipaySignature.Sign(AlipaySignature.BuildCallbackSignContent(form, false), AlipayTestKeys.AlipayPrivateKey)),
+        };
+        var droppedEmpty = new List<KeyValuePair<string, string>>(form)
+        {
+            KeyValuePair.Create("sign", AlipaySignature.Sign(AlipaySignature.BuildSignContent(form, false), AlipayTestKeys.AlipayPrivateKey)),
+        };
+
+        Assert.True(Callbacks.VerifyNotify(keptEmpty).IsValid, Callbacks.VerifyNotify(keptEmpty).Reason);
+        Assert.False(Callbacks.VerifyNotify(droppedEmpty).IsValid);
+        // Nor can an empty parameter be slipped into a genuine notify.
+        Assert.False(Callbacks.VerifyNotify(With(VectorForm(), "passback_params", "")).IsValid);
+    }
+
+    [Fact]
     public void A_notify_signed_with_sign_type_included_verifies_on_the_second_try()
     {
         var form = With(VectorForm(), "sign", null);
