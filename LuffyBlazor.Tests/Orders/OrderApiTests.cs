@@ -54,6 +54,15 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         var query = HttpUtility.ParseQueryString(new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!).Query);
         Assert.Equal("alipay.trade.wap.pay", query["method"]);
         Assert.Contains("QUICK_WAP_WAY", query["biz_content"]);
+        Assert.Contains("\"quit_url\":\"http://localhost/orders\"", query["biz_content"]);
+    }
+
+    [Theory]
+    [InlineData("https://luffy.example.com/pay/success", "https://luffy.example.com/orders")]
+    [InlineData("https://school.example.com/luffy/pay/success", "https://school.example.com/luffy/orders")]
+    public void A_phone_that_quits_the_cashier_goes_to_my_orders_beside_the_return_page(string returnUrl, string quitUrl)
+    {
+        Assert.Equal(quitUrl, Checkout.MyOrdersBeside(returnUrl));
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed partial class AlipayRequestTests
 
     private static AlipayTradeRequest Request(decimal amount = 0.01m, string subject = "路飞学城-Python 全栈开发") => new(
         OutTradeNo, amount, subject, DateTimeOffset.Parse("2026-11-25T08:45:05Z"),
-        "https://luffy.example.com/api/v1/order/success/", "https://luffy.example.com/pay/success");
+        "https://luffy.example.com/api/v1/order/success/", "https://luffy.example.com/pay/success", "https://luffy.example.com/orders");
 
     private static Dictionary<string, string> QueryOf(string url) =>
         QueryHelpers.ParseQuery(new Uri(url).Query).ToDictionary(q => q.Key, q => q.Value.ToString());
@@ -75,13 +75,21 @@ public sealed partial class AlipayRequestTests
     }
 
     [Fact]
-    public void Wap_pay_uses_its_own_method_and_product()
+    public void Wap_pay_uses_its_own_method_and_product_and_signs_its_quit_url()
     {
         var query = QueryOf(Client().BuildWapPayUrl(Request()));
 
         Assert.Equal("alipay.trade.wap.pay", query["method"]);
         Assert.Contains("\"product_code\":\"QUICK_WAP_WAY\"", query["biz_content"]);
+        Assert.Contains("\"quit_url\":\"https://luffy.example.com/orders\"", query["biz_content"]);
         Assert.True(AlipaySignature.Verify(AlipaySignature.BuildSignContent(query, keepSignType: true), query["sign"], AlipayTestKeys.AppPublicKey));
+    }
+
+    [Fact]
+    public void Page_pay_sends_no_quit_url_and_wap_pay_refuses_to_go_without_one()
+    {
+        Assert.DoesNotContain("quit_url", QueryOf(Client().BuildPagePayUrl(Request()))["biz_content"]);
+        Assert.Throws<ArgumentException>(() => Client().BuildWapPayUrl(Request() with { QuitUrl = null }));
     }
 
     [Fact]

@@ -8,9 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Alipay;
 
-/// <summary>What a cashier page needs to take one payment.</summary>
+/// <summary>
+/// What a cashier page needs to take one payment. <paramref name="QuitUrl"/> is where the phone cashier
+/// (<c>alipay.trade.wap.pay</c>, for which Alipay requires it) sends a buyer who gives up; page pay has none.
+/// </summary>
 public sealed record AlipayTradeRequest(
-    string OutTradeNo, decimal TotalAmount, string Subject, DateTimeOffset TimeExpire, string NotifyUrl, string ReturnUrl);
+    string OutTradeNo, decimal TotalAmount, string Subject, DateTimeOffset TimeExpire, string NotifyUrl, string ReturnUrl, string? QuitUrl = null);
 
 public sealed record AlipayRefundRequest(string OutTradeNo, decimal RefundAmount, string OutRequestNo, string? Reason);
 
@@ -29,9 +32,11 @@ public static class AlipayBizContent
     // Non-ASCII stays readable (as the official Node SDK writes it); the text is URL- or HTML-encoded afterwards.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string PagePay(AlipayTradeRequest request) => Pay(request, PagePayProduct);
+    public static string PagePay(AlipayTradeRequest request) => Pay(request, PagePayProduct, quitUrl: null);
 
-    public static string WapPay(AlipayTradeRequest request) => Pay(request, WapPayProduct);
+    public static string WapPay(AlipayTradeRequest request) => Pay(request, WapPayProduct, string.IsNullOrWhiteSpace(request.QuitUrl)
+        ? throw new ArgumentException("alipay.trade.wap.pay needs quit_url: where the phone cashier sends a buyer who gives up.", nameof(request))
+        : request.QuitUrl);
 
     public static string Query(string outTradeNo) => Write(w => w.WriteString("out_trade_no", RequireTradeNo(outTradeNo)));
 
@@ -125,13 +130,17 @@ public static class AlipayBizContent
     /// <summary>Planes 2 and 3 (U+20000–U+3FFFF) hold only CJK ideographs: Extensions B to H and compatibility supplements.</summary>
     private static bool IsSupplementaryCjkIdeograph(Rune rune) => rune.Value is >= 0x20000 and <= 0x3FFFF;
 
-    private static string Pay(AlipayTradeRequest request, string productCode) => Write(w =>
+    private static string Pay(AlipayTradeRequest request, string productCode, string? quitUrl) => Write(w =>
     {
         w.WriteString("out_trade_no", RequireTradeNo(request.OutTradeNo));
         w.WriteString("total_amount", FormatAmount(request.TotalAmount));
         w.WriteString("subject", CleanSubject(request.Subject));
         w.WriteString("product_code", productCode);
         w.WriteString("time_expire", request.TimeExpire.ToAlipayText());
+        if (quitUrl is not null)
+        {
+            w.WriteString("quit_url", quitUrl);
+        }
     });
 
     private static string RequireTradeNo(string value) =>
