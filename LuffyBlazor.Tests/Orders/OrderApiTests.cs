@@ -83,6 +83,45 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.Contains(expected, body.GetProperty("msg").GetString());
     }
 
+    [Theory]
+    [InlineData("///")]
+    [InlineData("😀🎉")]
+    [InlineData(" / = & ")]
+    [InlineData("👨\u200D👩\u200D👧\uFE0F")]
+    public async Task A_subject_that_cleans_to_nothing_is_a_400_that_stores_no_order_and_buying_again_works(string subject)
+    {
+        var (learner, name) = await app.CreateLearnerAsync("subject");
+        var client = app.CreateClient().WithBearer(await app.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+
+        var (code, body) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject, total_amount = "99.00", pay_type = 1, courses = new[] { 3 } });
+        var orders = await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == learner));
+        var (again, paid) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject = "买 Go 课", total_amount = "99.00", pay_type = 1, courses = new[] { 3 } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(101, body.GetProperty("status").GetInt32());
+        Assert.Contains("订单标题（subject）去掉支付宝不接受的字符", body.GetProperty("msg").GetString());
+        Assert.Equal(0, orders);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal("订单已创建", paid.GetProperty("msg").GetString());
+        Assert.Equal("买 Go 课", (await app.OrderAsync(paid.GetProperty("data").GetProperty("out_trade_no").GetString()!)).Subject);
+    }
+
+    [Fact]
+    public async Task A_subject_longer_than_the_column_is_cut_between_whole_characters_and_the_cashier_gets_it_too()
+    {
+        var client = await LearnerApiAsync();
+        var subject = new string('课', 250) + "é👍🏽路飞𠀀学城"; // é with a combining accent, an emoji with a skin tone, an Extension B ideograph
+        subject = subject.Replace("é", "e\u0301");
+
+        var (code, body) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject, total_amount = "198.00", pay_type = 1, courses = new[] { 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        var stored = (await app.OrderAsync(body.GetProperty("data").GetProperty("out_trade_no").GetString()!)).Subject;
+        Assert.Equal(new string('课', 250) + "e\u0301👍🏽", stored); // 256: the next element would not fit
+        var query = HttpUtility.ParseQueryString(new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!).Query);
+        Assert.Contains($"\"subject\":\"{new string('课', 250)}e\u0301\"", query["biz_content"]);
+    }
+
     [Fact]
     public async Task A_course_the_learner_already_owns_is_refused_with_a_400()
     {

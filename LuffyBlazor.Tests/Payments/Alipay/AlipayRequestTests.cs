@@ -188,6 +188,30 @@ public sealed partial class AlipayRequestTests
         Assert.Throws<ArgumentException>(() => AlipayBizContent.CleanSubject("/ = &"));
     }
 
+    [Fact]
+    public void A_long_subject_is_cut_between_text_elements_never_inside_one()
+    {
+        var accented = new string('a', 255) + "e\u0301" + "xyz"; // é as e + a combining acute: one text element
+        var hangul = new string('가', 255) + "\u1100\u1161\u11A8"; // 각 as three conjoining jamo
+
+        Assert.Equal(new string('a', 255), AlipayBizContent.CleanSubject(accented));
+        Assert.Equal(new string('가', 255), AlipayBizContent.CleanSubject(hangul));
+        Assert.Equal(new string('a', 254) + "e\u0301", AlipayBizContent.CleanSubject(new string('a', 254) + "e\u0301" + "xyz"));
+    }
+
+    [Theory]
+    [InlineData("///")]
+    [InlineData("😀🎉")]
+    [InlineData("👍🏽 👨\u200D👩\u200D👧")]
+    [InlineData("\u200B\u200D\uFE0F")]
+    [InlineData(" \t ")]
+    [InlineData(null)]
+    public void A_subject_of_nothing_alipay_accepts_cleans_to_nothing(string? subject)
+    {
+        Assert.False(AlipayBizContent.TryCleanSubject(subject, out var cleaned));
+        Assert.Equal("", cleaned);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("has space")]

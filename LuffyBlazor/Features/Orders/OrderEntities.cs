@@ -31,6 +31,9 @@ public enum PayType
 /// </summary>
 public sealed class Order : IAuditable
 {
+    /// <summary>The subject column's length, and Alipay's limit for a subject.</summary>
+    public const int MaxSubjectLength = 256;
+
     private Order()
     {
     }
@@ -179,7 +182,7 @@ internal sealed class OrderConfiguration :
     {
         b.Property(x => x.OutTradeNo).HasMaxLength(64);
         b.HasIndex(x => x.OutTradeNo).IsUnique();
-        b.Property(x => x.Subject).HasMaxLength(256);
+        b.Property(x => x.Subject).HasMaxLength(Order.MaxSubjectLength);
         b.Property(x => x.PurchaseKey).HasMaxLength(512);
         b.Property(x => x.TradeNo).HasMaxLength(64);
         b.HasIndex(x => x.TradeNo);

@@ -163,7 +163,7 @@ public sealed class OrderRefunds(
         try
         {
             response = await alipay.RefundAsync(
-                new AlipayRefundRequest(outTradeNo, refund.Amount, refund.OutRequestNo, refund.Reason.Any(char.IsLetterOrDigit) ? refund.Reason : null));
+                new AlipayRefundRequest(outTradeNo, refund.Amount, refund.OutRequestNo, refund.Reason));
         }
         catch (AlipayException ex)
         {
