@@ -7,6 +7,9 @@ namespace LuffyBlazor.Tests.Infrastructure;
 /// <summary>Builds async notifies the way Alipay sends them: form fields signed RSA2 with "Alipay's" key.</summary>
 public static class NotifyForms
 {
+    /// <summary>The merchant PID the notifies say they were paid to.</summary>
+    public const string SellerId = "2088102177649450";
+
     public static Dictionary<string, string> Paid(string outTradeNo, decimal totalAmount, string tradeStatus = "TRADE_SUCCESS") => new()
     {
         ["gmt_create"] = "2026-11-25 10:00:00",
@@ -29,7 +32,7 @@ public static class NotifyForms
         ["point_amount"] = "0.00",
         ["app_id"] = AlipayTestKeys.AppId,
         ["buyer_pay_amount"] = totalAmount.ToString("0.00", CultureInfo.InvariantCulture),
-        ["seller_id"] = "2088102177649450",
+        ["seller_id"] = SellerId,
     };
 
     /// <summary>Signs the fields as Alipay does (without sign and sign_type, empty values in) and adds sign and sign_type.</summary>

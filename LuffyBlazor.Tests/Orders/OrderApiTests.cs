@@ -38,8 +38,8 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.False(string.IsNullOrEmpty(query["sign"]));
         Assert.Contains($"\"out_trade_no\":\"{outTradeNo}\"", query["biz_content"]);
         Assert.Contains("\"total_amount\":\"297.00\"", query["biz_content"]);
-        Assert.Equal("http://localhost/api/v1/order/success/", query["notify_url"]);
-        Assert.Equal("http://localhost/pay/success", query["return_url"]);
+        Assert.Equal(AlipayTestKeys.NotifyUrl, query["notify_url"]);
+        Assert.Equal(AlipayTestKeys.ReturnUrl, query["return_url"]);
         Assert.Equal(297.00m, (await app.OrderAsync(outTradeNo)).TotalAmount);
     }
 
@@ -54,7 +54,7 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         var query = HttpUtility.ParseQueryString(new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!).Query);
         Assert.Equal("alipay.trade.wap.pay", query["method"]);
         Assert.Contains("QUICK_WAP_WAY", query["biz_content"]);
-        Assert.Contains("\"quit_url\":\"http://localhost/orders\"", query["biz_content"]);
+        Assert.Contains("\"quit_url\":\"https://luffy.example.com/orders\"", query["biz_content"]);
     }
 
     [Theory]

@@ -13,7 +13,8 @@ namespace LuffyBlazor.Tests.Orders.Payments;
 /// <summary>The async notify over HTTP, against each of the contract's rules.</summary>
 public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests.App>
 {
-    public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
+    /// <summary>Configured with the merchant PID the test notifies are paid to (<see cref="NotifyForms.Paid"/>'s seller_id).</summary>
+    public sealed class App() : LuffyAppFactory(new Dictionary<string, string?>(AlipayTestKeys.Settings()) { ["Alipay:SellerId"] = NotifyForms.SellerId });
 
     private readonly HttpClient alipay = app.CreateClient();
 
@@ -74,6 +75,8 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         { "another merchant's app_id", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "app_id", "2021009999999999").Signed() },
         { "a signed wrong amount", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "total_amount", "0.01").Signed() },
         { "an unknown trade status", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount, "TRADE_PENDING").Signed() },
+        { "money paid to another merchant", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "seller_id", "2088000000000099").Signed() },
+        { "no seller_id at all", o => Without(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "seller_id").Signed() },
     };
 
     [Theory]
@@ -90,6 +93,18 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         var log = Assert.Single(await LogsAsync(order.OutTradeNo));
         Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
         Assert.False(string.IsNullOrWhiteSpace(log.Reason));
+    }
+
+    [Fact]
+    public async Task A_notify_for_money_paid_to_another_merchant_is_refused_and_logged_with_both_sellers()
+    {
+        var order = await NewOrderAsync(5);
+
+        var answer = await alipay.PostNotifyAsync(With(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount), "seller_id", "2088000000000099").Signed());
+
+        Assert.Equal("failure", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal($"seller_id 2088000000000099 is not ours ({NotifyForms.SellerId})", Assert.Single(await LogsAsync(order.OutTradeNo)).Reason);
     }
 
     [Fact]
@@ -265,6 +280,12 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
     private static Dictionary<string, string> With(Dictionary<string, string> form, string key, string value)
     {
         form[key] = value;
+        return form;
+    }
+
+    private static Dictionary<string, string> Without(Dictionary<string, string> form, string key)
+    {
+        form.Remove(key);
         return form;
     }
 

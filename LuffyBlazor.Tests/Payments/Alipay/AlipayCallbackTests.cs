@@ -48,7 +48,7 @@ public sealed class AlipayCallbackTests
 
         Assert.Equal(new PaymentNotification(
             "2021000000000042", "20261125163005A1B2C3D4E5F60718293A4B5C", "2026112500222163111046870512345678", "TRADE_SUCCESS", TradeState.Paid,
-            "2026112522001446870500012345", 0.01m, DateTimeOffset.Parse("2026-11-25T08:31:10Z"), "2088102177846875", null), payment);
+            "2026112522001446870500012345", 0.01m, DateTimeOffset.Parse("2026-11-25T08:31:10Z"), "2088102177846875", null, "2088102177649450"), payment);
     }
 
     [Theory]

@@ -7,7 +7,8 @@ namespace LuffyBlazor.Features.Orders.Payments;
 
 /// <summary>
 /// The contract's notify rules, in order, whichever provider sent it: the provider's verification (signature), the
-/// app id, a known out_trade_no with the same total, then the trade's state. Only then does the order change, through
+/// app id, the merchant account when one is configured (Alipay's seller_id), a known out_trade_no with the same total,
+/// then the trade's state. Only then does the order change, through
 /// <see cref="OrderTransitions"/> (at most once). Every notify is written to the <see cref="NotifyLog"/> with its
 /// verdict, an error while applying it included.
 /// </summary>
@@ -59,6 +60,12 @@ public sealed class PaymentNotifyHandler(
         if (!string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
         {
             return (NotifyVerdict.Rejected, $"app_id {notify.AppId} is not ours");
+        }
+
+        if (received.ExpectedMerchantId is { } merchant && !string.Equals(notify.MerchantId, merchant, StringComparison.Ordinal))
+        {
+            // Signed by the provider, but the money went to another merchant account: never ours to deliver on.
+            return (NotifyVerdict.Rejected, $"seller_id {notify.MerchantId ?? "(none)"} is not ours ({merchant})");
         }
 
         if (string.IsNullOrEmpty(notify.OutTradeNo))

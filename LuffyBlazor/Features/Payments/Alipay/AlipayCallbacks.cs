@@ -52,7 +52,7 @@ public sealed class AlipayNotification
     /// </summary>
     public PaymentNotification ToPaymentNotification(IReadOnlyList<KeyValuePair<string, string>> form) => new(
         AppId, OutTradeNo ?? Raw(form, "out_trade_no"), NotifyId ?? Raw(form, "notify_id"), TradeStatus ?? Raw(form, "trade_status"),
-        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee);
+        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee, SellerId);
 
     private static string? Raw(IReadOnlyList<KeyValuePair<string, string>> form, string key) =>
         form.FirstOrDefault(p => p.Key == key).Value;

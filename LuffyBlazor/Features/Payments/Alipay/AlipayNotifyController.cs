@@ -51,7 +51,8 @@ public sealed class AlipayNotifyController(
         var verdict = callbacks.VerifyNotify(form);
         var received = new ReceivedNotify(
             Provider, options.Value.AppId, form, verdict.Notification?.ToPaymentNotification(form),
-            verdict.IsValid ? null : verdict.Reason ?? "invalid notify", remoteIp);
+            verdict.IsValid ? null : verdict.Reason ?? "invalid notify", remoteIp,
+            string.IsNullOrWhiteSpace(options.Value.SellerId) ? null : options.Value.SellerId);
         return Answer(await shop.HandleAsync(received, ct));
     }
 
