@@ -108,6 +108,28 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
     }
 
     [Fact]
+    public async Task A_trade_no_that_already_paid_one_order_cannot_pay_another_which_is_flagged_and_refused()
+    {
+        var first = await NewOrderAsync(6);
+        var second = await NewOrderAsync(6);
+        var paid = NotifyForms.Paid(first.OutTradeNo, first.TotalAmount);
+        Assert.Equal("success", await alipay.PostNotifyAsync(paid.Signed()));
+
+        var reused = With(NotifyForms.Paid(second.OutTradeNo, second.TotalAmount), "trade_no", paid["trade_no"]).Signed();
+        var answer = await alipay.PostNotifyAsync(reused);
+        var again = await alipay.PostNotifyAsync(reused);
+
+        Assert.Equal(("failure", "failure"), (answer, again));
+        var flagged = await app.OrderAsync(second.OutTradeNo);
+        Assert.Equal((OrderStatus.Unpaid, true, null), (flagged.Status, flagged.TradeNoConflict, flagged.TradeNo));
+        Assert.Equal(0, await OwnershipsAsync(second));
+        Assert.All(await LogsAsync(second.OutTradeNo), l => Assert.Equal(
+            (NotifyVerdict.Rejected, $"trade_no {paid["trade_no"]} already paid another order: not applied, order flagged for an admin"), (l.Verdict, l.Reason)));
+        var untouched = await app.OrderAsync(first.OutTradeNo);
+        Assert.Equal((OrderStatus.Paid, paid["trade_no"], false), (untouched.Status, untouched.TradeNo, untouched.TradeNoConflict));
+    }
+
+    [Fact]
     public async Task A_notify_for_an_unknown_order_answers_failure()
     {
         var answer = await alipay.PostNotifyAsync(NotifyForms.Paid("20261125000000DEADBEEFDEADBEEFDEADBEEF", 99m).Signed());

@@ -501,6 +501,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .UseCollation("C");
 
+                    b.Property<bool>("TradeNoConflict")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -539,6 +542,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_TradeNoConflict")
+                        .HasFilter("\"TradeNoConflict\"");
 
                     b.ToTable("Orders");
                 });

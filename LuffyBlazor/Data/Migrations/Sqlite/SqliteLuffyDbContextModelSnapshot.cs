@@ -442,6 +442,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("TradeNoConflict")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -479,6 +482,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_TradeNoConflict")
+                        .HasFilter("\"TradeNoConflict\"");
 
                     b.ToTable("Orders");
                 });

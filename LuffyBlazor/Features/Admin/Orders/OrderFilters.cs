@@ -53,6 +53,11 @@ public static class OrderFilters
             orders = orders.Where(o => o.DuplicatePurchase);
         }
 
+        if (filter.TradeNoConflictOnly)
+        {
+            orders = orders.Where(o => o.TradeNoConflict);
+        }
+
         if (!string.IsNullOrWhiteSpace(filter.User))
         {
             var userIds = await UserIdsAsync(db, filter.User.Trim(), ct);

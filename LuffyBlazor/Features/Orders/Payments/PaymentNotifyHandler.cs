@@ -110,6 +110,12 @@ public sealed class PaymentNotifyHandler(
         var outcome = await transitions.ApplyPaymentAsync(
             new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId),
             provider.NotifyActor, ct);
+        if (outcome == PaymentOutcome.TradeNoReused)
+        {
+            // A trade pays one order: a second order paid by it is a forged notify or a bug, never money to deliver on.
+            return (NotifyVerdict.Rejected, $"trade_no {notify.ProviderTradeNo} already paid another order: not applied, order flagged for an admin");
+        }
+
         if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
         {
             // Success only once the order really is paid: otherwise the provider stops sending, and the payment is lost.
