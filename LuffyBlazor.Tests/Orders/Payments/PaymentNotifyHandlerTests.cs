@@ -26,8 +26,11 @@ public sealed class PaymentNotifyHandlerTests(LuffyAppFactory app) : IClassFixtu
         Order order, TradeState state, string? refusal = null, decimal? amount = null, string appId = OurAppId, string? merchant = null, string? ourMerchant = null) => new(
         OtherProvider, OurAppId, [new("out_trade_no", order.OutTradeNo), new("trade_state", state.ToString())],
         new PaymentNotification(appId, order.OutTradeNo, "N-" + Guid.NewGuid().ToString("N")[..8], state.ToString(), state,
-            "4200001234202611250000000001", amount ?? order.TotalAmount, DateTimeOffset.Parse("2026-11-25T02:00:05Z"), "o-buyer", null, merchant),
+            TradeNoOf(order), amount ?? order.TotalAmount, DateTimeOffset.Parse("2026-11-25T02:00:05Z"), "o-buyer", null, merchant),
         refusal, "203.0.113.7", ourMerchant);
+
+    /// <summary>The provider's number for the order's trade: one trade pays one order.</summary>
+    private static string TradeNoOf(Order order) => "4200001234" + order.OutTradeNo[^18..];
 
     private async Task<bool> HandleAsync(ReceivedNotify notify)
     {
@@ -47,7 +50,7 @@ public sealed class PaymentNotifyHandlerTests(LuffyAppFactory app) : IClassFixtu
         Assert.True(await HandleAsync(Received(order, TradeState.Paid)));
 
         var paid = await app.OrderAsync(order.OutTradeNo);
-        Assert.Equal((OrderStatus.Paid, "4200001234202611250000000001", "o-buyer"), (paid.Status, paid.TradeNo, paid.BuyerId));
+        Assert.Equal((OrderStatus.Paid, TradeNoOf(order), "o-buyer"), (paid.Status, paid.TradeNo, paid.BuyerId));
         var change = await app.QueryAsync(db => db.OrderStatusChanges.SingleAsync(c => c.OrderId == order.Id && c.To == OrderStatus.Paid));
         Assert.Equal("wechat-notify", change.Actor);
         var logs = await LogsAsync(order);

@@ -74,6 +74,6 @@ public interface IPaymentNotifyHandler
     /// <summary>True when the provider should be answered with its "received" word (Alipay's <c>success</c>).</summary>
     Task<bool> HandleAsync(ReceivedNotify notify, CancellationToken ct);
 
-    /// <summary>Keeps a record of a body that could not even be read (not a form, too large...).</summary>
+    /// <summary>Keeps a record of a body that could not even be read (not a form, too large...), one by one up to a limit per address, then counted.</summary>
     Task RecordUnreadableAsync(string reason, string? remoteIp);
 }

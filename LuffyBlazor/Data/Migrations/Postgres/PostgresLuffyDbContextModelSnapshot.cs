@@ -630,6 +630,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
                     b.Property<string>("NotifyId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")

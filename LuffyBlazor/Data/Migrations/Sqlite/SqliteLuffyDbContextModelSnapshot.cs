@@ -561,6 +561,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NotifyId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");

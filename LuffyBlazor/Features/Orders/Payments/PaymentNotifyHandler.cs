@@ -13,18 +13,21 @@ namespace LuffyBlazor.Features.Orders.Payments;
 /// verdict, an error while applying it included.
 /// </summary>
 public sealed class PaymentNotifyHandler(
-    OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries, IDbContextFactory<LuffyDbContext> dbFactory,
-    TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
+    OrderTransitions transitions, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
+    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
 {
     public async Task<bool> HandleAsync(ReceivedNotify received, CancellationToken ct)
     {
         var notification = received.Notification;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["OutTradeNo"] = notification?.OutTradeNo });
+        if (!received.IsVerified)
+        {
+            await RecordUnverifiableAsync(received.Provider, received.Parameters, notification, received.Refusal ?? "invalid notify", received.RemoteIp);
+            return false;
+        }
 
-        var (result, reason) = received.IsVerified
-            ? await DecideOrFailAsync(received, notification!, ct)
-            : (NotifyVerdict.Rejected, received.Refusal ?? "invalid notify");
-
+        // Verified: never rate-limited, always logged in full.
+        var (result, reason) = await DecideOrFailAsync(received, notification!, ct);
         if (result == NotifyVerdict.Rejected)
         {
             logger.LogWarning("{Provider} notify rejected for order {OutTradeNo}: {Reason}", received.Provider.Name, notification?.OutTradeNo, reason);
@@ -35,7 +38,22 @@ public sealed class PaymentNotifyHandler(
     }
 
     public Task RecordUnreadableAsync(string reason, string? remoteIp) =>
-        WriteLogAsync([], null, NotifyVerdict.Rejected, reason, remoteIp);
+        RecordUnverifiableAsync(null, [], null, reason, remoteIp);
+
+    /// <summary>What nobody can vouch for is logged one row each up to the address's limit, then counted (<see cref="NotifyFloodGuard"/>).</summary>
+    private async Task RecordUnverifiableAsync(
+        PaymentProvider? provider, IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notification, string reason, string? remoteIp)
+    {
+        if (!flood.Admits(remoteIp))
+        {
+            flood.Count(remoteIp, reason, parameters);
+            return;
+        }
+
+        logger.LogWarning("{Provider} notify from {RemoteIp} refused before it could be verified: {Reason}",
+            provider?.Name ?? "Payment", remoteIp, reason);
+        await WriteLogAsync(parameters, notification, NotifyVerdict.Rejected, reason, remoteIp);
+    }
 
     /// <summary>
     /// Whatever goes wrong while the order changes (a database error, a write-gate timeout, an order that kept
