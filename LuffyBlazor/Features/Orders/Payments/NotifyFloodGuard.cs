@@ -57,6 +57,7 @@ public sealed class NotifyFloodGuard(
 
     private readonly ConcurrentDictionary<Key, Aggregate> aggregates = new();
     private readonly SemaphoreSlim flushing = new(1, 1);
+    private volatile bool disposed;
 
     /// <summary>True when this unverifiable notify may be logged in full; false when it is to be <see cref="Count"/>ed.</summary>
     public bool Admits(string? remoteIp)
@@ -139,13 +140,20 @@ public sealed class NotifyFloodGuard(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (disposed)
+        {
+            return; // a host stopped again after its services were disposed: all was written the first time
+        }
+
         await FlushAsync(CancellationToken.None); // what was counted is written, not dropped
     }
 
+    // The semaphore is left to the collector (it never made a wait handle): a host stopped a second time, after its
+    // services were disposed, calls StopAsync again.
     public override void Dispose()
     {
+        disposed = true;
         limiter.Dispose();
-        flushing.Dispose();
         base.Dispose();
     }
 

@@ -41,7 +41,7 @@ public sealed partial class AlipayLiveSettingsValidator(IHostEnvironment environ
     }
 
     /// <summary>Payments go to the real Alipay (sandbox or live): outside Development, with the simulator off.</summary>
-    public static bool IsLive(IHostEnvironment environment, AlipayOptions options) => !environment.IsDevelopment() && !options.Simulator.Enabled;
+    private static bool IsLive(IHostEnvironment environment, AlipayOptions options) => !environment.IsDevelopment() && !options.Simulator.Enabled;
 
     private static void CheckCallbackUrl(string? value, string setting, string why, List<string> failures)
     {
