@@ -78,7 +78,7 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
         Assert.Equal(2, byNumber.Count);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"点我\"), 第二行\n还有", byNumber[tricky.OutTradeNo][5]);
         Assert.Equal("路飞学城-Python, 全栈", byNumber[plain.OutTradeNo][5]);
-        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
+        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否", "否", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
     }
 
     [Fact]
@@ -86,14 +86,14 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
     {
         var flagged = await OrderWithSubjectAsync("路飞学城-重复购买", 9);
         await app.QueryAsync(db => db.Orders.Where(o => o.Id == flagged.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DuplicatePurchase, true).SetProperty(o => o.PaidAfterClose, true)));
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DuplicatePurchase, true).SetProperty(o => o.PaidAfterClose, true).SetProperty(o => o.TradeNoConflict, true)));
         var browser = await AdminBrowserAsync();
 
         var text = (await browser.GetStringAsync("/api/v1/admin/orders/export.csv?q=" + flagged.OutTradeNo)).TrimStart('\uFEFF');
 
         var row = ParseCsv(text).Single(r => r[0] == flagged.OutTradeNo);
-        Assert.Equal(["超时后付款", "重复购买"], OrderCsvExport.Header[^2..]);
-        Assert.Equal(["是", "是"], row[^2..]);
+        Assert.Equal(["超时后付款", "重复购买", "交易号冲突"], OrderCsvExport.Header[^3..]);
+        Assert.Equal(["是", "是", "是"], row[^3..]);
     }
 
     [Fact]

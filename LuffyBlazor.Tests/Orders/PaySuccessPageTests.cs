@@ -65,7 +65,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
     private async Task PayAsync(Order order)
     {
         var outcome = await AppScope.ServiceProvider.GetRequiredService<OrderTransitions>()
-            .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001446870500099999", order.TotalAmount, null, null), "alipay-notify");
+            .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001" + order.OutTradeNo[^15..], order.TotalAmount, null, null), "alipay-notify");
         Assert.Equal(PaymentOutcome.MarkedPaid, outcome);
     }
 

@@ -31,6 +31,9 @@ public enum PayType
 /// </summary>
 public sealed class Order : IAuditable
 {
+    /// <summary>The subject column's length, and Alipay's limit for a subject.</summary>
+    public const int MaxSubjectLength = 256;
+
     private Order()
     {
     }
@@ -92,6 +95,12 @@ public sealed class Order : IAuditable
     /// was taken twice for one course, and an admin should refund.
     /// </summary>
     public bool DuplicatePurchase { get; private set; }
+
+    /// <summary>
+    /// A payment for this order came with a provider trade number already recorded on another order. One trade pays
+    /// one order, so this is a forged notify or a bug: the payment was not applied, and an admin should look.
+    /// </summary>
+    public bool TradeNoConflict { get; private set; }
 
     public DateTime? ClosedAt { get; private set; }
     public string? CloseReason { get; private set; }
@@ -179,7 +188,7 @@ internal sealed class OrderConfiguration :
     {
         b.Property(x => x.OutTradeNo).HasMaxLength(64);
         b.HasIndex(x => x.OutTradeNo).IsUnique();
-        b.Property(x => x.Subject).HasMaxLength(256);
+        b.Property(x => x.Subject).HasMaxLength(Order.MaxSubjectLength);
         b.Property(x => x.PurchaseKey).HasMaxLength(512);
         b.Property(x => x.TradeNo).HasMaxLength(64);
         b.HasIndex(x => x.TradeNo);
@@ -197,13 +206,15 @@ internal sealed class OrderConfiguration :
         b.HasIndex(x => new { x.Status, x.ExpiresAt });
         // The admin orders grid and dashboard. The orderings the grid filters and sorts by carry the status and
         // amounts, so that counts and totals (of a filtered set, of a day's payments) are read from the index alone;
-        // the rare flagged orders (paid after they were closed, paid twice for a course) have partial indexes; amount
+        // the rare flagged orders (paid after they were closed, paid twice for a course, a trade number reused) have
+        // partial indexes; amount
         // sorting has its own.
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.Status, x.CreatedAt, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.PayTime, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_PaidAfterClose").HasFilter("\"PaidAfterClose\"");
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_DuplicatePurchase").HasFilter("\"DuplicatePurchase\"");
+        b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_TradeNoConflict").HasFilter("\"TradeNoConflict\"");
         b.HasIndex(x => x.TotalAmount);
     }
 

@@ -535,6 +535,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .UseCollation("C");
 
+                    b.Property<bool>("TradeNoConflict")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -573,6 +576,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_TradeNoConflict")
+                        .HasFilter("\"TradeNoConflict\"");
 
                     b.ToTable("Orders");
                 });
@@ -657,6 +663,9 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
 
                     b.Property<string>("NotifyId")
                         .HasMaxLength(128)

@@ -473,6 +473,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("TradeNoConflict")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -510,6 +513,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_TradeNoConflict")
+                        .HasFilter("\"TradeNoConflict\"");
 
                     b.ToTable("Orders");
                 });
@@ -584,6 +590,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NotifyId")

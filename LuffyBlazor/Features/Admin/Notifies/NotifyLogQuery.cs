@@ -6,10 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Notifies;
 
-/// <summary>One received notify, its parameters as <see cref="NotifyParameters.Read"/> shows them (the signature shortened).</summary>
+/// <summary>
+/// One received notify, its parameters as <see cref="NotifyParameters.Read"/> shows them (the signature shortened);
+/// <see cref="Count"/> above 1 for unverifiable ones an address sent beyond the rate limit, counted into one row.
+/// </summary>
 public sealed record NotifyRow(
     long Id, DateTime ReceivedAt, string? OutTradeNo, string? NotifyId, string? TradeStatus, NotifyVerdict Verdict, string Reason,
-    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters);
+    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters, int Count = 1);
 
 /// <summary>Filters of the notify log: a verdict, and the start of an out_trade_no.</summary>
 public sealed record NotifyFilter(NotifyVerdict? Verdict = null, string? OutTradeNo = null)
@@ -86,7 +89,7 @@ public sealed class NotifyLogQuery(IDbContextFactory<LuffyDbContext> dbFactory)
     }
 
     private static IQueryable<NotifyRow> Project(IQueryable<NotifyLog> notifies) => notifies.Select(n => new NotifyRow(
-        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters)));
+        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters), n.Count));
 }
 
 public static class NotifyVerdictText

@@ -54,6 +54,11 @@ public static class OrderFilters
             orders = orders.Where(o => o.DuplicatePurchase);
         }
 
+        if (filter.TradeNoConflictOnly)
+        {
+            orders = orders.Where(o => o.TradeNoConflict);
+        }
+
         var forPaging = orders;
         if (!string.IsNullOrWhiteSpace(filter.User))
         {

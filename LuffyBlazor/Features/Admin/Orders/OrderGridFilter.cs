@@ -30,6 +30,9 @@ public sealed record OrderGridFilter
     /// <summary>Only orders that paid for a course the learner already owned.</summary>
     public bool DuplicatePurchaseOnly { get; init; }
 
+    /// <summary>Only orders a payment reached with a trade number that already paid another order.</summary>
+    public bool TradeNoConflictOnly { get; init; }
+
     public static readonly OrderGridFilter None = new();
 
     /// <summary>
@@ -52,6 +55,7 @@ public sealed record OrderGridFilter
         yield return new("q", Search?.Trim());
         yield return new("paid_after_close", PaidAfterCloseOnly ? "1" : null);
         yield return new("duplicate_purchase", DuplicatePurchaseOnly ? "1" : null);
+        yield return new("trade_no_conflict", TradeNoConflictOnly ? "1" : null);
     }
 
     public string ToQueryString() =>
@@ -133,6 +137,11 @@ public sealed record OrderGridFilter
         if (Get("duplicate_purchase") is { } duplicate)
         {
             filter = filter with { DuplicatePurchaseOnly = duplicate is "1" or "true" };
+        }
+
+        if (Get("trade_no_conflict") is { } conflict)
+        {
+            filter = filter with { TradeNoConflictOnly = conflict is "1" or "true" };
         }
 
         return (filter, problems);

@@ -52,7 +52,7 @@ public sealed class AlipayNotification
     /// </summary>
     public PaymentNotification ToPaymentNotification(IReadOnlyList<KeyValuePair<string, string>> form) => new(
         AppId, OutTradeNo ?? Raw(form, "out_trade_no"), NotifyId ?? Raw(form, "notify_id"), TradeStatus ?? Raw(form, "trade_status"),
-        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee);
+        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee, SellerId);
 
     private static string? Raw(IReadOnlyList<KeyValuePair<string, string>> form, string key) =>
         form.FirstOrDefault(p => p.Key == key).Value;
@@ -78,8 +78,8 @@ public sealed record AlipayVerification<T>(bool IsValid, T? Notification, string
 
 /// <summary>
 /// Parses and verifies what Alipay sends back: the async notify and the return query. The signature covers
-/// every parameter but <c>sign</c> and <c>sign_type</c>; when that fails, once more keeping <c>sign_type</c>, as
-/// the official SDKs do. Never throws for malformed input: that is an invalid verdict with a reason.
+/// every parameter but <c>sign</c> and <c>sign_type</c>, empty values included; when that fails, once more keeping
+/// <c>sign_type</c>, as the official SDKs do. Never throws for malformed input: that is an invalid verdict with a reason.
 /// </summary>
 public sealed class AlipayCallbacks(AlipayCredentials credentials)
 {
@@ -140,9 +140,9 @@ public sealed class AlipayCallbacks(AlipayCredentials credentials)
             }
         }
 
-        if (AlipaySignature.Verify(AlipaySignature.BuildSignContent(fields, keepSignType: false), sign, credentials.AlipayPublicKey, signType)
+        if (AlipaySignature.Verify(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false), sign, credentials.AlipayPublicKey, signType)
             || (signTypeText is not null
-                && AlipaySignature.Verify(AlipaySignature.BuildSignContent(fields, keepSignType: true), sign, credentials.AlipayPublicKey, signType)))
+                && AlipaySignature.Verify(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: true), sign, credentials.AlipayPublicKey, signType)))
         {
             return null;
         }
