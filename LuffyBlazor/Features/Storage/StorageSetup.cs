@@ -44,6 +44,7 @@ public static class StorageSetup
         services.AddSingleton<UploadSessions>();
         services.AddSingleton<MediaUploads>();
         services.AddSingleton<ChunkedUploads>();
+        services.AddHostedService<AbandonedUploadsSweeper>();
         services.AddScoped<StorageMigration>();
     }
 

@@ -21,7 +21,7 @@ public sealed class UploadOffsetConflictException(long expected) : Exception($"T
 /// </summary>
 public sealed class ChunkedUploads(
     IFileStore files, LocalFileStore local, FastDfsFileStore fastDfs, UploadSessions sessions, MediaUploads uploads,
-    IOptions<UploadOptions> options, TimeProvider clock)
+    IOptions<UploadOptions> options, IOptions<StorageOptions> storage, TimeProvider clock)
 {
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new();
 
@@ -100,6 +100,40 @@ public sealed class ChunkedUploads(
         }
 
         sessions.Remove(session);
+        Locks.TryRemove(session.Id, out _);
+    }
+
+    /// <summary>
+    /// Discards every upload nobody can resume any more (older than <see cref="UploadOptions.ResumeWindow"/>) and the
+    /// leftovers beside them: an upload abandoned in the browser is otherwise only cleaned up when someone asks for it
+    /// again, which nobody does. One that cannot be discarded (FastDFS unreachable) is counted and tried next time.
+    /// </summary>
+    public async Task<(int Discarded, int Failed)> DiscardAbandonedAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (discarded, failed) = (0, 0);
+        foreach (var session in await sessions.ListAsync(ct))
+        {
+            if (session.CreatedAt + options.Value.ResumeWindow >= now)
+            {
+                continue;
+            }
+
+            try
+            {
+                await DiscardAsync(session, ct);
+                discarded++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failed++;
+            }
+        }
+
+        // Files carry the real clock's times; a claim only has to outlive its ticket.
+        var realNow = DateTimeOffset.UtcNow;
+        sessions.DeleteLeftovers(realNow - options.Value.ResumeWindow, realNow - storage.Value.UploadTicketLifetime - TimeSpan.FromMinutes(5));
+        return (discarded, failed);
     }
 
     private async Task<UploadSession> AppendToDiskAsync(UploadSession session, Stream body, CancellationToken ct)
@@ -167,5 +201,6 @@ public sealed class ChunkedUploads(
         }
 
         sessions.Remove(session);
+        Locks.TryRemove(session.Id, out _);
     }
 }

@@ -95,6 +95,73 @@ public sealed class UploadSessions
         File.Delete(DataPath(session));
     }
 
+    /// <summary>
+    /// Every session on disk, for the sweep of abandoned ones; a state file another instance is replacing or removing
+    /// at that moment is skipped (the next sweep sees it).
+    /// </summary>
+    public async Task<List<UploadSession>> ListAsync(CancellationToken ct)
+    {
+        var found = new List<UploadSession>();
+        foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            try
+            {
+                if (IsId(id) && await FindAsync(id, ct) is { } session)
+                {
+                    found.Add(session);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or JsonException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Partial data and temporary state files left without a session (an app stopped between two file operations),
+    /// and claim markers of tickets that have expired (a claim only has to outlive its ticket), all older than
+    /// <paramref name="before"/>. Returns how many files went.
+    /// </summary>
+    public int DeleteLeftovers(DateTimeOffset before, DateTimeOffset claimsBefore)
+    {
+        var deleted = 0;
+        foreach (var path in Directory.EnumerateFiles(directory))
+        {
+            var name = Path.GetFileName(path);
+            var orphanPart = name.EndsWith(".part", StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(path, ".json"));
+            if ((orphanPart || name.EndsWith(".tmp", StringComparison.Ordinal)) && File.GetLastWriteTimeUtc(path) < before.UtcDateTime)
+            {
+                deleted += TryDelete(path);
+            }
+        }
+
+        foreach (var path in Directory.EnumerateFiles(claims))
+        {
+            if (File.GetLastWriteTimeUtc(path) < claimsBefore.UtcDateTime)
+            {
+                deleted += TryDelete(path);
+            }
+        }
+
+        return deleted;
+    }
+
+    private static int TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return 1;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private string StatePath(string id) => Path.Combine(directory, id + ".json");
 
     private static bool IsId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
