@@ -49,7 +49,7 @@ public sealed class AbandonedUploadsTests
                 return true;
             }
 
-            clock.Advance(AbandonedUploadsSweeper.Interval);
+            clock.Advance(TimeSpan.FromHours(1));
         }
 
         return !File.Exists(part);

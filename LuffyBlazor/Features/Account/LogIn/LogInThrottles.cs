@@ -1,3 +1,4 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -96,27 +97,10 @@ public sealed class LogInThrottles(IDbContextFactory<LuffyDbContext> dbFactory, 
 }
 
 /// <summary>Clears out old <see cref="LogInThrottle"/> rows every quarter of an hour (on every instance: deleting twice is harmless).</summary>
-public sealed class LogInThrottleCleanup(LogInThrottles throttles, TimeProvider clock, ILogger<LogInThrottleCleanup> logger) : BackgroundService
+public sealed class LogInThrottleCleanup(LogInThrottles throttles, TimeProvider clock, ILogger<LogInThrottleCleanup> logger)
+    : PeriodicJob(TimeSpan.FromMinutes(15), clock, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+    protected override string What => "Clearing out old log-in throttle rows";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-                await throttles.DeleteStaleAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Clearing out old log-in throttle rows failed; trying again in {Interval}", Interval);
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => throttles.DeleteStaleAsync(clock.GetUtcNow(), ct);
 }

@@ -1,3 +1,5 @@
+using LuffyBlazor.Common;
+
 namespace LuffyBlazor.Features.Storage.Uploads;
 
 /// <summary>
@@ -5,31 +7,17 @@ namespace LuffyBlazor.Features.Storage.Uploads;
 /// so a folder of half-sent videos does not fill the disk. Safe on several instances sharing the folder: discarding an
 /// upload twice removes nothing twice.
 /// </summary>
-public sealed class AbandonedUploadsSweeper(ChunkedUploads uploads, TimeProvider clock, ILogger<AbandonedUploadsSweeper> logger) : BackgroundService
+public sealed class AbandonedUploadsSweeper(ChunkedUploads uploads, TimeProvider clock, ILogger<AbandonedUploadsSweeper> logger)
+    : PeriodicJob(TimeSpan.FromHours(1), clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string What => "Sweeping abandoned uploads";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var (discarded, failed) = await uploads.DiscardAbandonedAsync(ct);
+        if (discarded > 0 || failed > 0)
         {
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-                var (discarded, failed) = await uploads.DiscardAbandonedAsync(stoppingToken);
-                if (discarded > 0 || failed > 0)
-                {
-                    logger.LogInformation("Discarded {Discarded} abandoned uploads; {Failed} could not be discarded and are tried again in {Interval}", discarded, failed, Interval);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Sweeping abandoned uploads failed; trying again in {Interval}", Interval);
-            }
+            logger.LogInformation("Discarded {Discarded} abandoned uploads; {Failed} could not be discarded and are tried again in {Interval}", discarded, failed, Interval);
         }
     }
 }
