@@ -152,3 +152,28 @@ public sealed class CircuitRevalidationTests
         Assert.False(after.User.Identity?.IsAuthenticated);
     }
 }
+
+/// <summary>While the app stops, open pages are not signed out by a session check against disposed services.</summary>
+public sealed class CircuitRevalidationAtShutdownTests
+{
+    [Fact]
+    public async Task A_check_while_the_app_stops_keeps_the_page_signed_in_instead_of_failing_on_disposed_services()
+    {
+        var app = new LuffyAppFactory();
+        var (id, _) = await app.CreateLearnerAsync();
+        await using var circuit = app.Services.CreateAsyncScope();
+        var provider = (IdentityRevalidatingAuthenticationStateProvider)circuit.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
+        AuthenticationState state;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>();
+            state = new AuthenticationState(await signIn.CreateUserPrincipalAsync((await signIn.UserManager.FindByIdAsync(id))!));
+        }
+
+        var whileRunning = await provider.IsStillCurrentAsync(state, CancellationToken.None);
+        await app.DisposeAsync(); // stops the host and disposes its singletons, the stamp cache among them
+
+        Assert.True(whileRunning);
+        Assert.True(await provider.IsStillCurrentAsync(state, CancellationToken.None));
+    }
+}
