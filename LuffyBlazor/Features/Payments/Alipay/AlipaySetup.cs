@@ -13,7 +13,8 @@ public static class AlipaySetup
         services.AddSingleton<IValidateOptions<AlipayOptions>, AlipayOptionsValidator>();
 
         var contentRoot = builder.Environment.ContentRootPath;
-        services.AddSingleton(sp => AlipayCredentials.Load(sp.GetRequiredService<IOptions<AlipayOptions>>().Value, contentRoot));
+        services.AddSingleton(sp => AlipayCredentials.Load(
+            sp.GetRequiredService<IOptions<AlipayOptions>>().Value, contentRoot, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlipayRequestSigner>();
         services.AddSingleton<AlipayGateway>();
         services.AddSingleton<AlipayCallbacks>();
