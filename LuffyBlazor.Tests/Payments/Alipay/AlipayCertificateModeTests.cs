@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -210,5 +211,29 @@ public sealed class AlipayCertificateModeTests
         var result = validator.Validate(null, options);
 
         Assert.Contains("Alipay settings missing: Alipay:AlipayPublicCert (or Alipay:AlipayPublicCertPath), Alipay:AlipayRootCert (or Alipay:AlipayRootCertPath).", result.FailureMessage);
+    }
+
+    [Fact]
+    public void An_application_certificate_of_another_key_stops_start_up_before_the_database_is_touched()
+    {
+        var settings = Chain.Settings();
+        settings["Alipay:AppCertPath"] = Chain.NextAlipayPublicCertPath;
+        using var app = new LuffyAppFactory(settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient()).ToString();
+
+        Assert.Contains($"Alipay:AppCertPath ('{Chain.NextAlipayPublicCertPath}') is not the certificate of Alipay:AppPrivateKey", error);
+        Assert.False(File.Exists(app.DatabasePath), "a start that fails validation must not create, migrate or seed the database");
+    }
+
+    [Fact]
+    public void With_the_three_certificates_configured_the_app_starts_in_certificate_mode()
+    {
+        using var app = new LuffyAppFactory(Chain.Settings());
+        app.CreateClient();
+
+        var credentials = app.Services.GetRequiredService<AlipayCredentials>();
+
+        Assert.Equal(Sn(Chain.AppCertPath), credentials.Certificates!.AppCertSn);
     }
 }
