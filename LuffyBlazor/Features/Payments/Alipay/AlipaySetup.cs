@@ -37,7 +37,12 @@ public static class AlipaySetup
                 });
                 pipeline.AddTimeout(alipay.Timeout);
             });
+        AddStatements(services);
     }
+
+    /// <summary>Statements are downloaded from the URL Alipay gives (no signature, no retry: the URL lives 30 seconds).</summary>
+    private static void AddStatements(IServiceCollection services) =>
+        services.AddHttpClient<AlipayStatements>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlipayOptions>>().Value.Timeout * 6);
 
     private static bool IsIdempotent(ResilienceContext context) =>
         context.GetRequestMessage()?.Options.TryGetValue(AlipayClient.Idempotent, out var idempotent) == true && idempotent;

@@ -25,7 +25,7 @@ public sealed partial class GatewayRequest
     public static readonly string[] PayMethods = ["alipay.trade.page.pay", "alipay.trade.wap.pay"];
 
     public static readonly string[] ApiMethods =
-        ["alipay.trade.query", "alipay.trade.close", "alipay.trade.refund", "alipay.trade.fastpay.refund.query"];
+        ["alipay.trade.query", "alipay.trade.close", "alipay.trade.refund", "alipay.trade.fastpay.refund.query", AlipayBillDownloadUrl.Method];
 
     private GatewayRequest(IReadOnlyList<KeyValuePair<string, string>> parameters) => Parameters = parameters;
 

@@ -118,6 +118,7 @@ public static class SimulatorSetup
         services.AddSingleton<SimulatorWakeUp>();
         services.AddScoped<SimulatorCashier>();
         services.AddScoped<SimulatorOpenApi>();
+        services.AddScoped<SimulatorStatements>();
         services.AddScoped<SimulatorNotifications>();
         services.AddHttpClient(SimulatorNotifications.HttpClientName);
         services.AddHostedService<SimulatorNotifier>();
