@@ -115,6 +115,11 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     {
         var billDate = biz.GetProperty("bill_date").GetString()!;
         Calls.Enqueue((AlipayBillDownloadUrl.Method, billDate));
+        if (BeforeAnswer is { } beforeAnswer)
+        {
+            await beforeAnswer(AlipayBillDownloadUrl.Method, billDate);
+        }
+
         var node = Statements.ContainsKey(DateOnly.ParseExact(billDate, "yyyy-MM-dd", CultureInfo.InvariantCulture))
             ? JsonSerializer.Serialize(new { code = "10000", msg = "Success", bill_download_url = $"{gateway.Origin}/files/{billDate}.zip" })
             : JsonSerializer.Serialize(new { code = "40004", msg = "Business Failed", sub_code = AlipayBillDownloadUrl.BillNotExist, sub_msg = "账单不存在" });

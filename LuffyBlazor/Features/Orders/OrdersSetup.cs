@@ -1,4 +1,5 @@
 using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Features.Orders.Reconciliation;
 using LuffyBlazor.Features.Payments;
 
 namespace LuffyBlazor.Features.Orders;
@@ -32,5 +33,6 @@ public static class OrdersSetup
         builder.Services.AddSingleton<NotifyLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyLogWriter>());
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
+        builder.AddStatementReconciliation();
     }
 }

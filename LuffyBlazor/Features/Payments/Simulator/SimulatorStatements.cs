@@ -39,7 +39,7 @@ public sealed class SimulatorStatements(
         }
 
         var now = clock.GetUtcNow();
-        if (day > DateOnly.FromDateTime(now.ToOffset(BeijingTime.Offset).DateTime))
+        if (day > clock.BeijingToday())
         {
             return SimulatorOpenApi.Error(GatewayError.Business(AlipayBillDownloadUrl.BillNotExist, "账单不存在：该日期的账单尚未生成"), null);
         }
@@ -74,8 +74,7 @@ public sealed class SimulatorStatements(
     /// <summary>The app's payments and refunds of the Beijing <paramref name="day"/>, in time order.</summary>
     public async Task<List<StatementLine>> LinesAsync(string appId, DateOnly day, CancellationToken ct)
     {
-        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), BeijingTime.Offset).UtcDateTime;
-        var to = from.AddDays(1);
+        var (from, to) = BeijingTime.UtcBoundsOf(day);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var payments = await db.Trades.AsNoTracking()
             .Where(t => t.AppId == appId && t.PaidAt >= from && t.PaidAt < to).ToListAsync(ct);
