@@ -120,6 +120,25 @@ public sealed class SimulatorCertificateModeTests(SimulatorCertificateModeTests.
     }
 
     [Fact]
+    public void A_first_run_whose_simulator_keys_are_still_to_be_made_says_what_does_not_match_instead_of_crashing()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?>
+        {
+            ["Alipay:Simulator:Enabled"] = "true",
+            ["Alipay:Simulator:CertificateMode"] = "true",
+            ["Alipay:Simulator:AppPublicKeyPath"] = "",
+            ["Alipay:Simulator:AlipayPrivateKeyPath"] = "",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient()).ToString();
+
+        // The simulator issued its certificate for the key it generated, not for the app's test key: said so, by name.
+        Assert.Contains("/keys/app_public_cert.crt') is not the certificate of Alipay:AppPrivateKey", error);
+        Assert.DoesNotContain("FileNotFoundException", error);
+        Assert.True(File.Exists(Path.Combine(app.Root, "keys", SimulatorCertificates.AppCertFile)));
+    }
+
+    [Fact]
     public async Task Instances_racing_on_a_first_run_end_up_with_one_consistent_set_of_certificates()
     {
         for (var round = 0; round < 10; round++)

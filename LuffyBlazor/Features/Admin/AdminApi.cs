@@ -76,7 +76,7 @@ public static class AdminApi
     /// <summary>A reconciled day's differences as CSV; <c>date</c> is a Beijing day, <c>yyyy-MM-dd</c>.</summary>
     private static async Task<IResult> ExportReconciliationAsync(string date, HttpRequest request, AdminReconciliation reconciliation, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!BeijingTime.TryParseDayText(date, out var day))
         {
             return Api.BadRequest("日期须为 yyyy-MM-dd");
         }

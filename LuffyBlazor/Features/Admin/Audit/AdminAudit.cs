@@ -1,3 +1,4 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -59,7 +60,7 @@ public static class AuditTargets
 
     public static string Course(int courseId) => $"course:{courseId}";
 
-    public static string ReconciliationDay(DateOnly day) => $"reconciliation:{day:yyyy-MM-dd}";
+    public static string ReconciliationDay(DateOnly day) => $"reconciliation:{day.ToDayText()}";
 }
 
 public sealed record AuditView(DateTime At, string AdminName, string Action, string? Reason, bool Succeeded, string Outcome);

@@ -18,7 +18,7 @@ public static class ReconciliationCsvExport
         await output.WriteAsync(Csv.Utf8Bom.ToArray(), ct);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024, leaveOpen: true);
         await writer.WriteAsync(Csv.Line(Header));
-        var day = detail.Day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = detail.Day.Date.ToDayText();
         foreach (var m in detail.Mismatches)
         {
             await writer.WriteAsync(Csv.Line(

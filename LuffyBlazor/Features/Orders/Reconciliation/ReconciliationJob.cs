@@ -55,7 +55,8 @@ public static class ReconciliationSchedule
 /// Safe on several instances: each day is claimed before it is run, so only one runs it.
 /// </summary>
 public sealed class ReconciliationJob(
-    IServiceScopeFactory scopes, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<ReconciliationJob> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<ReconciliationOptions> options, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<ReconciliationJob> logger) : BackgroundService
 {
     public const string Actor = "reconciliation-job";
 
@@ -64,6 +65,13 @@ public sealed class ReconciliationJob(
         if (!options.Value.Enabled)
         {
             return;
+        }
+
+        // The first look once the app serves requests: Alipay's gateway may be this app itself (the simulator).
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
         }
 
         using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
@@ -96,11 +104,11 @@ public sealed class ReconciliationJob(
             if (run.Succeeded)
             {
                 succeeded++;
-                logger.LogInformation("Reconciled {Day} with Alipay's statement: {Result}", day, run.Message);
+                logger.LogInformation("Reconciled {Day} with Alipay's statement: {Result}", day.ToDayText(), run.Message);
             }
             else
             {
-                logger.LogWarning("Could not reconcile {Day}: {Reason}", day, run.Message);
+                logger.LogWarning("Could not reconcile {Day}: {Reason}", day.ToDayText(), run.Message);
             }
         }
 

@@ -28,15 +28,15 @@ public sealed class StatementReconciliation(
     {
         if (day > clock.BeijingToday())
         {
-            return new(false, $"{day:yyyy-MM-dd} 还没有到来，无法对账");
+            return new(false, $"{day.ToDayText()} 还没有到来，无法对账");
         }
 
         if (await ClaimAsync(day, actor, ct) is not { } claim)
         {
-            return new(false, $"{day:yyyy-MM-dd} 正在对账（由另一个实例或另一位管理员发起），请稍后刷新");
+            return new(false, $"{day.ToDayText()} 正在对账（由另一个实例或另一位管理员发起），请稍后刷新");
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReconciliationDay"] = day.ToString("yyyy-MM-dd") });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReconciliationDay"] = day.ToDayText() });
         AlipayStatement? statement;
         try
         {
@@ -44,12 +44,12 @@ public sealed class StatementReconciliation(
         }
         catch (AlipayException ex)
         {
-            logger.LogWarning(ex, "The statement of {Day} could not be fetched", day);
+            logger.LogWarning(ex, "The statement of {Day} could not be fetched", day.ToDayText());
             return await FailAsync(claim, $"无法从支付宝取得对账单：{ex.Message}", ct);
         }
         catch (AlipayStatementException ex)
         {
-            logger.LogError("The statement of {Day} is malformed: {Reason}", day, ex.Message);
+            logger.LogError("The statement of {Day} is malformed: {Reason}", day.ToDayText(), ex.Message);
             return await FailAsync(claim, $"对账单格式有误，未做任何更改：{ex.Message}", ct);
         }
 
@@ -83,7 +83,7 @@ public sealed class StatementReconciliation(
                 // Another run created it at the same moment (the unique date): theirs it is; the claim decides below.
                 db.ChangeTracker.Clear();
                 id = await db.ReconciliationDays.Where(d => d.Date == day).Select(d => (int?)d.Id).FirstOrDefaultAsync(ct)
-                    ?? throw new InvalidOperationException($"The reconciliation day {day:yyyy-MM-dd} could not be created.", ex);
+                    ?? throw new InvalidOperationException($"The reconciliation day {day.ToDayText()} could not be created.", ex);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using LuffyBlazor.Common;
@@ -236,5 +235,5 @@ public static class AlipayStatementReader
     }
 
     /// <summary>The statement's day as Alipay writes it in <c>bill_date</c>.</summary>
-    public static string BillDate(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string BillDate(DateOnly day) => day.ToDayText();
 }

@@ -90,6 +90,11 @@ public static class SimulatorSetup
                 return;
             }
 
+            if (NeedsGeneratedKeys(simulator.AppPublicKeyPath, simulator.AlipayPrivateKeyPath))
+            {
+                SimulatorKeys.EnsureCreated(keys); // the certificates are issued for these keys
+            }
+
             SimulatorCertificates.EnsureCreated(keys, Resolve(simulator.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile),
                 Resolve(simulator.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile), simulator.SellerId, clock.GetUtcNow());
             options.AppCertPath = Path.Combine(keys, SimulatorCertificates.AppCertFile);

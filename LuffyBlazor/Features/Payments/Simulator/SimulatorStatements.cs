@@ -33,7 +33,7 @@ public sealed class SimulatorStatements(
             return SimulatorOpenApi.Error(GatewayError.Invalid("isv.invalid-parameter", $"bill_type 只支持 trade（业务账单），不是 {request.BizText("bill_type")}"), null);
         }
 
-        if (!DateOnly.TryParseExact(request.BizText("bill_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!BeijingTime.TryParseDayText(request.BizText("bill_date"), out var day))
         {
             return SimulatorOpenApi.Error(GatewayError.Invalid("isv.invalid-parameter", $"bill_date 须为 yyyy-MM-dd：{request.BizText("bill_date")}"), null);
         }
@@ -59,7 +59,7 @@ public sealed class SimulatorStatements(
     /// <summary>The zip for a download URL, or null when the URL was not made here or has expired.</summary>
     public async Task<(byte[] Zip, string FileName)?> DownloadAsync(string appId, string billDate, string expires, string token, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(billDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+        if (!BeijingTime.TryParseDayText(billDate, out var day)
             || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var until)
             || clock.GetUtcNow().ToUnixTimeSeconds() > until
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token), Encoding.ASCII.GetBytes(Token(appId, day, expires))))
