@@ -100,8 +100,12 @@ public sealed class ReconciliationJob(
         var succeeded = 0;
         foreach (var day in ReconciliationSchedule.DueDays(clock.GetUtcNow(), options.Value, known))
         {
-            var run = await scope.ServiceProvider.GetRequiredService<StatementReconciliation>().RunAsync(day, Actor, ct);
-            if (run.Succeeded)
+            var run = await scope.ServiceProvider.GetRequiredService<StatementReconciliation>().RunIfDueAsync(day, Actor, ct);
+            if (run.Skipped)
+            {
+                logger.LogDebug("Left {Day} alone: {Reason}", day.ToDayText(), run.Message);
+            }
+            else if (run.Succeeded)
             {
                 succeeded++;
                 logger.LogInformation("Reconciled {Day} with Alipay's statement: {Result}", day.ToDayText(), run.Message);

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Orders.Reconciliation;
 
-public sealed record ReconciliationRun(bool Succeeded, string Message);
+/// <summary>What came of a run; <see cref="Skipped"/> when another run had the day, or (for the job) it was no longer due.</summary>
+public sealed record ReconciliationRun(bool Succeeded, string Message, bool Skipped = false);
 
 /// <summary>
 /// Reconciles one Beijing day: claims the day (a compare-and-set on its row, so that two instances, or the job and an
@@ -24,16 +25,27 @@ public sealed class StatementReconciliation(
 
     private sealed record Claim(int DayId, DateTime Until);
 
-    public async Task<ReconciliationRun> RunAsync(DateOnly day, string actor, CancellationToken ct = default)
+    /// <summary>Reconciles the day now, whatever its last result (an admin's run).</summary>
+    public Task<ReconciliationRun> RunAsync(DateOnly day, string actor, CancellationToken ct = default) => RunAsync(day, actor, dueOnly: false, ct);
+
+    /// <summary>
+    /// Reconciles the day if it is still due when claimed: not done, and a failed one past its retry time. Instances
+    /// that found the same due days a moment apart then run each of them once.
+    /// </summary>
+    public Task<ReconciliationRun> RunIfDueAsync(DateOnly day, string actor, CancellationToken ct = default) => RunAsync(day, actor, dueOnly: true, ct);
+
+    private async Task<ReconciliationRun> RunAsync(DateOnly day, string actor, bool dueOnly, CancellationToken ct)
     {
         if (day > clock.BeijingToday())
         {
             return new(false, $"{day.ToDayText()} 还没有到来，无法对账");
         }
 
-        if (await ClaimAsync(day, actor, ct) is not { } claim)
+        if (await ClaimAsync(day, actor, dueOnly, ct) is not { } claim)
         {
-            return new(false, $"{day.ToDayText()} 正在对账（由另一个实例或另一位管理员发起），请稍后刷新");
+            return new(false, dueOnly
+                ? $"{day.ToDayText()} 已由另一个实例对账，或正在对账"
+                : $"{day.ToDayText()} 正在对账（由另一个实例或另一位管理员发起），请稍后刷新", Skipped: true);
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReconciliationDay"] = day.ToDayText() });
@@ -64,8 +76,8 @@ public sealed class StatementReconciliation(
         return await SaveAsync(claim, result, noStatement: statement is null, ct);
     }
 
-    /// <summary>Creates the day's row if needed, then takes it unless another run holds it.</summary>
-    private async Task<Claim?> ClaimAsync(DateOnly day, string actor, CancellationToken ct)
+    /// <summary>Creates the day's row if needed, then takes it unless another run holds it (or, <paramref name="dueOnly"/>, it is not due).</summary>
+    private async Task<Claim?> ClaimAsync(DateOnly day, string actor, bool dueOnly, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var id = await db.ReconciliationDays.Where(d => d.Date == day).Select(d => (int?)d.Id).FirstOrDefaultAsync(ct);
@@ -89,8 +101,13 @@ public sealed class StatementReconciliation(
 
         var now = clock.UtcNowToTheMillisecond();
         var until = now + ClaimLifetime;
-        var won = await db.ReconciliationDays
-            .Where(d => d.Id == id && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+        var claimable = db.ReconciliationDays.Where(d => d.Id == id && (d.ClaimedUntil == null || d.ClaimedUntil < now));
+        if (dueOnly)
+        {
+            claimable = claimable.Where(d => d.Status != ReconciliationStatus.Done && (d.NextAttemptAt == null || d.NextAttemptAt <= now));
+        }
+
+        var won = await claimable
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1)
                 .SetProperty(d => d.LastRunAt, now).SetProperty(d => d.LastRunBy, Truncate(actor, 256)), ct) == 1;
         return won ? new Claim(id.Value, until) : null;
