@@ -2,6 +2,7 @@ using System.Text.Json;
 using LuffyBlazor.Common;
 using LuffyBlazor.Components;
 using LuffyBlazor.Components.Layout;
+using LuffyBlazor.Components.Localization;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Admin;
@@ -13,7 +14,6 @@ using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace LuffyBlazor;
@@ -38,7 +38,7 @@ public static class HostingExtensions
         builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServicesInChinese();
         builder.Services.AddSingleton<ThemeStylesheet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ThemeStylesheet>());
         builder.Services.AddControllers();
@@ -49,6 +49,7 @@ public static class HostingExtensions
         builder.Services.AddHealthChecks().AddDbContextCheck<LuffyDbContext>("database");
         builder.Services.AddOpenApi();
         builder.AddAuthRateLimiting();
+        builder.AddSecurityHeaders();
         return builder;
     }
 
@@ -60,13 +61,8 @@ public static class HostingExtensions
         await app.Services.InitializeDatabaseAsync();
         await app.Services.InitializeAlipaySimulatorAsync();
 
+        app.UseChineseCulture();
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        if (!app.Environment.IsDevelopment() && app.Configuration.GetValue("Security:HttpsRedirection", true))
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
-
         app.UseSecurityHeaders();
         // API calls get the JSON envelope for bare status codes; pages get the friendly status page.
         app.UseWhen(Api.IsApiRequest, api => api.UseStatusCodePages(WriteApiStatusAsync));
@@ -97,6 +93,7 @@ public static class HostingExtensions
         app.MapAdmin();
         app.MapControllers();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.LogWhereToGoOnceStarted();
     }
 
     private static async Task WriteApiStatusAsync(StatusCodeContext context)

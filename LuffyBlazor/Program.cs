@@ -1,5 +1,7 @@
 using LuffyBlazor;
+using LuffyBlazor.Common;
 
+StartupRefusal.ExitCleanlyOnRefusal();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLuffy();
 

@@ -152,10 +152,18 @@ public sealed class AdminAuthorizationTests(LuffyAppFactory app) : IClassFixture
         var api = NewBrowser().WithBearer(token);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/admin/orders/")).StatusCode);
 
-        await app.WithAsync<LuffyBlazor.Features.Admin.Users.UserAdmin, LuffyBlazor.Features.Admin.AdminActionOutcome>(u => u.SetAdminAsync(id, false, "帮完了", admin));
+        // A role taken away without renewing the stamp (straight in the database): the policy's own check still refuses.
+        await app.QueryAsync(db => db.UserRoles.Where(ur => ur.UserId == id).ExecuteDeleteAsync());
+        using (var response = await api.GetAsync("/api/v1/admin/orders/"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal(104, (await ApiClient.ReadJsonAsync(response)).GetProperty("status").GetInt32());
+        }
 
-        using var response = await api.GetAsync("/api/v1/admin/orders/");
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(104, (await ApiClient.ReadJsonAsync(response)).GetProperty("status").GetInt32());
+        // Through the back office the stamp is renewed: the token's session is over.
+        await app.WithAsync<LuffyBlazor.Features.Admin.Users.UserAdmin, LuffyBlazor.Features.Admin.AdminActionOutcome>(u => u.SetLockedAsync(id, true, "帮完了", admin));
+        using var ended = await api.GetAsync("/api/v1/admin/orders/");
+        Assert.Equal(HttpStatusCode.Unauthorized, ended.StatusCode);
+        Assert.Equal(103, (await ApiClient.ReadJsonAsync(ended)).GetProperty("status").GetInt32());
     }
 }

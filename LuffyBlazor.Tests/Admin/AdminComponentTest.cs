@@ -2,10 +2,12 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Common;
+using LuffyBlazor.Components.Localization;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Admin.Users;
+using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Orders.Reconciliation;
@@ -18,7 +20,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -33,13 +34,14 @@ public abstract class AdminComponentTest : BunitTestContext
     {
         App = app;
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddMudServicesInChinese();
         Services.AddAdminServices();
         var appServices = app.Services;
         Services.AddSingleton(appServices.GetRequiredService<IDbContextFactory<LuffyDbContext>>());
         // Real time, not the app's fake clock: MudBlazor's debounce timers run on the TimeProvider they are given.
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(appServices.GetRequiredService<IFileStore>());
+        Services.AddSingleton(appServices.GetRequiredService<CourseCatalog>());
         Services.AddSingleton(appServices.GetRequiredService<IOptions<StorageOptions>>());
         Services.AddSingleton(appServices.GetRequiredService<MediaUploads>());
         Services.AddSingleton(appServices.GetRequiredService<IAlipayClient>());

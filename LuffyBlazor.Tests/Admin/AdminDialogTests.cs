@@ -18,7 +18,7 @@ public sealed class AdminDialogTests : AdminComponentTest, IClassFixture<LuffyAp
     private IRenderedComponent<MudDialogProvider> Provider() => Render<MudDialogProvider>();
 
     [Fact]
-    public async Task The_refund_dialog_holds_the_amount_to_what_is_refundable_needs_a_reason_and_hands_back_a_partial_refund()
+    public async Task The_refund_dialog_states_the_maximum_refuses_more_needs_a_reason_and_hands_back_a_partial_refund()
     {
         var provider = Provider();
         var dialogs = Services.GetRequiredService<IDialogService>();
@@ -29,10 +29,14 @@ public sealed class AdminDialogTests : AdminComponentTest, IClassFixture<LuffyAp
         Assert.Contains("¥99.00", provider.Find("#refund-ok").TextContent); // full refund by default
         Assert.True(provider.Find("#refund-ok").HasAttribute("disabled")); // no reason yet
         await provider.Find("#refund-full").ChangeAsync(new ChangeEventArgs { Value = false });
-        await provider.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "120" });
-        provider.WaitForAssertion(() => Assert.Contains("¥99.00", provider.Find("#refund-ok").TextContent)); // held to the refundable amount
-        Assert.True(provider.Find("#refund-ok").HasAttribute("disabled")); // still no reason
+        Assert.Contains("最多可退 ¥99.00", provider.Find(".mud-dialog").TextContent);
         await provider.Find("#refund-reason").InputAsync(new ChangeEventArgs { Value = "  课程重复购买  " });
+        await provider.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "120" });
+        // Refused with a message, not quietly lowered to the maximum.
+        provider.WaitForAssertion(() => Assert.Contains("超过了最多可退金额 ¥99.00，请改小", provider.Find(".mud-dialog").TextContent));
+        Assert.Equal("120.00", provider.Find("#refund-amount").GetAttribute("value"));
+        Assert.Contains("¥120.00", provider.Find("#refund-ok").TextContent);
+        Assert.True(provider.Find("#refund-ok").HasAttribute("disabled"));
 
         await provider.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "30.5" });
         provider.WaitForAssertion(() => Assert.False(provider.Find("#refund-ok").HasAttribute("disabled")));
@@ -45,7 +49,7 @@ public sealed class AdminDialogTests : AdminComponentTest, IClassFixture<LuffyAp
     [InlineData(null, "请填写退款金额")]
     [InlineData("0", "退款金额必须大于 0")]
     [InlineData("0.001", "金额最多两位小数")]
-    [InlineData("10.01", "不能超过可退金额 ¥10.00")]
+    [InlineData("10.01", "超过了最多可退金额 ¥10.00，请改小")]
     [InlineData("10", null)]
     [InlineData("0.01", null)]
     public void Refund_amounts_are_validated(string? amount, string? error) =>

@@ -47,6 +47,24 @@ public sealed class AdminOrderActionTests(ScriptedAlipayApp fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Sync_of_a_payment_whose_trade_no_already_paid_another_order_is_refused_and_flags_the_order()
+    {
+        var order = await UnpaidOrderAsync(7);
+        alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
+        var other = await UnpaidOrderAsync(7);
+        var tradeNoAtAlipay = "2026112522001" + order.OutTradeNo[^15..]; // what the scripted gateway reports for the order
+        await app.WithAsync<OrderTransitions, PaymentOutcome>(t => t.ApplyPaymentAsync(
+            new PaymentConfirmation(other.OutTradeNo, tradeNoAtAlipay, other.TotalAmount, null, null), "alipay-notify"));
+
+        var outcome = await ActAsync((a, admin) => a.SyncAsync(order.OutTradeNo, "学员说已付款", admin));
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains($"支付宝交易号 {tradeNoAtAlipay} 已用于另一订单", outcome.Message);
+        var flagged = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal((OrderStatus.Unpaid, true), (flagged.Status, flagged.TradeNoConflict));
+    }
+
+    [Fact]
     public async Task Sync_of_a_trade_alipay_never_saw_changes_nothing_and_says_so()
     {
         var order = await UnpaidOrderAsync(6);

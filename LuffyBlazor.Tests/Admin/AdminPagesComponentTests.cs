@@ -6,6 +6,7 @@ using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -36,6 +37,20 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#notifies-grid tbody .notify-verdict")), TimeSpan.FromSeconds(5));
         Assert.All(page.FindAll("#notifies-grid tbody .notify-verdict"), chip => Assert.Equal("已拒绝", chip.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void The_notify_log_shows_each_reason_in_chinese_with_the_machine_reason_beneath()
+    {
+        var page = RenderPage<NotifiesPage>("/admin/notifies?verdict=2");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#notifies-grid tbody .notify-reason-machine")), TimeSpan.FromSeconds(5));
+        var reasons = page.FindAll("#notifies-grid tbody tr")
+            .Where(row => row.QuerySelector(".notify-reason-machine") is not null)
+            .Select(row => (Chinese: row.QuerySelector(".notify-reason")!.TextContent, Machine: row.QuerySelector(".notify-reason-machine")!.TextContent))
+            .ToList();
+        Assert.All(reasons, r => Assert.Equal(NotifyReasons.ToChinese(r.Machine), r.Chinese));
+        Assert.Contains(reasons, r => r.Machine.StartsWith("signature does not verify", StringComparison.Ordinal) && r.Chinese.StartsWith("验签失败", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,11 +97,64 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
     }
 
     [Fact]
+    public async Task The_media_page_sends_course_covers_and_videos_to_the_course_page_which_has_no_key_field()
+    {
+        await SignInAsAdminAsync();
+        JSInterop.SetupModule("./js/media-uploader.js").Mode = JSRuntimeMode.Loose;
+
+        var page = RenderPage<Features.Storage.Uploads.MediaAdminPage>("/admin/media");
+
+        var hint = page.Find("#media-hint").TextContent;
+        Assert.Contains("课程封面和课时视频请在课程编辑页上传", hint);
+        Assert.DoesNotContain("填入", hint);
+    }
+
+    [Fact]
     public void The_courses_grid_lists_the_catalogue_in_the_schools_order()
     {
         var page = RenderPage<CoursesPage>("/admin/courses");
 
         page.WaitForAssertion(() => Assert.Equal(15, page.FindAll("#courses-grid .course-link").Count), TimeSpan.FromSeconds(5));
         Assert.Equal("Python 全栈开发", page.FindAll("#courses-grid .course-link")[0].TextContent);
+    }
+
+    private string Address => Services.GetRequiredService<NavigationManager>().ToBaseRelativePath(Services.GetRequiredService<NavigationManager>().Uri);
+
+    [Fact]
+    public async Task The_users_grid_keeps_its_search_and_page_in_the_address()
+    {
+        var secondPage = await App.QueryAsync(db => db.Users.Where(u => u.NormalizedUserName!.Contains("DEMO"))
+            .OrderByDescending(u => u.CreatedAt).ThenBy(u => u.UserName).Skip(20).Take(20).Select(u => u.UserName!).ToListAsync());
+
+        var page = RenderPage<UsersPage>("/admin/users?q=demo&page=2");
+
+        page.WaitForAssertion(() => Assert.Equal(secondPage, page.FindAll("#users-grid .user-link").Select(a => a.TextContent).ToList()), TimeSpan.FromSeconds(5));
+        await page.FindAll(".mud-table-pagination button").Single(b => b.GetAttribute("aria-label") == "下一页").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&page=3", Address));
+        await page.Find("#user-admins-only").ChangeAsync(new ChangeEventArgs { Value = true });
+        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&admins=1", Address));
+    }
+
+    [Fact]
+    public async Task The_courses_grid_opens_sorted_and_filtered_as_its_address_says()
+    {
+        var dearest = await App.QueryAsync(db => db.Courses.Where(c => c.IsOnSale).OrderByDescending(c => c.Price).ThenByDescending(c => c.Id)
+            .Select(c => c.Name).FirstAsync());
+
+        var page = RenderPage<CoursesPage>("/admin/courses?on_sale=1&sort=Price&desc=true");
+
+        page.WaitForAssertion(() => Assert.Equal(dearest, page.FindAll("#courses-grid .course-link")[0].TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal("admin/courses?on_sale=1&sort=Price&desc=true", Address);
+    }
+
+    [Fact]
+    public void The_notify_log_ignores_a_verdict_it_cannot_read_and_says_so()
+    {
+        var page = RenderPage<NotifiesPage>("/admin/notifies?verdict=rejected&size=1000");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#notifies-grid tbody .notify-verdict")), TimeSpan.FromSeconds(5));
+        var problems = page.FindAll("#address-problems .address-problem").Select(p => p.TextContent).ToList();
+        Assert.Equal(["verdict 必须是 0（已接受）、1（已忽略）或 2（已拒绝）", "size 必须是 20、50、100 之一"], problems);
+        Assert.Contains(page.FindAll("#notifies-grid tbody .notify-verdict"), chip => chip.TextContent.Trim() == "已接受");
     }
 }

@@ -20,8 +20,9 @@ public sealed class AdminRefundTests(ScriptedAlipayApp fixture) : IClassFixture<
 
     private async Task<RefundOutcome> RefundAsync(Order order, decimal amount, string reason = "学员申请退款")
     {
+        var refundedSeen = (await app.OrderAsync(order.OutTradeNo)).RefundedAmount;
         var admin = await app.AdminAsync();
-        return await app.WithAsync<AdminRefunds, RefundOutcome>(r => r.RefundAsync(order.OutTradeNo, amount, reason, admin));
+        return await app.WithAsync<AdminRefunds, RefundOutcome>(r => r.RefundAsync(new RefundAsk(order.OutTradeNo, amount, reason, refundedSeen), admin));
     }
 
     [Fact]

@@ -77,23 +77,44 @@ public sealed class CourseAdminTests(LuffyAppFactory app) : IClassFixture<LuffyA
     }
 
     [Fact]
-    public async Task A_new_course_is_sold_and_a_course_taken_off_sale_cannot_be_bought()
+    public async Task A_new_course_starts_off_sale_after_the_last_course_and_goes_where_its_sort_order_says_once_on_sale()
     {
-        var created = await SaveAsync(NewCourse("Rust 入门", 66.00m));
-        Assert.True(created.Succeeded, string.Join(" ", created.Errors));
-        var (learner, _) = await app.CreateLearnerAsync();
-        Assert.Equal(66.00m, (await app.PlaceOrderAsync(learner, created.CourseId!.Value)).TotalAmount);
-
         var admin = await app.AdminAsync();
-        var changed = await app.WithAsync<CourseAdmin, bool>(c => c.SetOnSaleAsync(created.CourseId.Value, false, "内容更新中", admin));
+        var form = await app.WithAsync<CourseAdmin, CourseForm>(c => c.NewFormAsync());
+        var last = await app.QueryAsync(db => db.Courses.MaxAsync(c => c.SortOrder));
+        Assert.False(form.IsOnSale);
+        Assert.Equal(last + CourseAdmin.SortOrderStep, form.SortOrder);
+        (form.Name, form.Brief, form.Price, form.CategoryId, form.TeacherId) = ("Rust 入门", "一句话", 66.00m, 1, 1);
 
-        Assert.True(changed);
-        var (other, _) = await app.CreateLearnerAsync();
-        var refused = await app.WithAsync<OrderService, PlaceOrderResult>(o => o.PlaceOrderAsync(other, [created.CourseId.Value]));
+        var created = (await SaveAsync(form)).CourseId!.Value;
+
+        var (learner, _) = await app.CreateLearnerAsync();
+        var refused = await app.WithAsync<OrderService, PlaceOrderResult>(o => o.PlaceOrderAsync(learner, [created]));
         Assert.Equal("课程《Rust 入门》已下架，无法购买", refused.Error);
-        var entry = await app.QueryAsync(db => db.AdminAuditEntries.Where(e => e.Target == AuditTargets.Course(created.CourseId.Value)).OrderBy(e => e.Id).LastAsync());
+        Assert.DoesNotContain(created, await CatalogueIdsAsync());
+
+        Assert.True(await app.WithAsync<CourseAdmin, bool>(c => c.SetOnSaleAsync(created, true, "内容已就绪", admin)));
+        Assert.Equal(created, (await CatalogueIdsAsync())[^1]); // at once: the catalogue's cache is dropped
+        Assert.Equal(66.00m, (await app.PlaceOrderAsync(learner, created)).TotalAmount);
+
+        var edit = (await app.WithAsync<CourseAdmin, CourseForm?>(c => c.FormAsync(created)))!;
+        edit.SortOrder = 0;
+        Assert.True((await SaveAsync(edit)).Succeeded);
+        Assert.Equal(created, (await CatalogueIdsAsync())[0]);
+        var (_, api) = await app.CreateClient().GetJsonAsync("/api/v1/course/?size=100");
+        Assert.Equal(created, api.GetProperty("data")[0].GetProperty("id").GetInt32());
+
+        Assert.True(await app.WithAsync<CourseAdmin, bool>(c => c.SetOnSaleAsync(created, false, "内容更新中", admin)));
+        var (other, _) = await app.CreateLearnerAsync();
+        refused = await app.WithAsync<OrderService, PlaceOrderResult>(o => o.PlaceOrderAsync(other, [created]));
+        Assert.Equal("课程《Rust 入门》已下架，无法购买", refused.Error);
+        var entry = await app.QueryAsync(db => db.AdminAuditEntries.Where(e => e.Target == AuditTargets.Course(created)).OrderBy(e => e.Id).LastAsync());
         Assert.Equal((AdminActions.CourseOffSale, "内容更新中"), (entry.Action, entry.Reason));
     }
+
+    /// <summary>The catalogue's on-sale courses, in its order, as the shop reads them (cache included).</summary>
+    private Task<List<int>> CatalogueIdsAsync() => app.WithAsync<CourseCatalog, List<int>>(async c =>
+        (await c.SearchAsync(new CatalogueQuery(Size: CatalogueQuery.MaxSize))).Items.Select(i => i.Id).ToList());
 
     [Fact]
     public async Task Chapters_and_lessons_are_added_reordered_and_renumbered_after_a_delete()
@@ -117,7 +138,7 @@ public sealed class CourseAdminTests(LuffyAppFactory app) : IClassFixture<LuffyA
     }
 
     [Fact]
-    public async Task Replacing_a_lesson_video_deletes_the_old_back_office_upload_but_never_a_seed_file()
+    public async Task Replacing_a_lesson_video_deletes_the_old_back_office_upload_but_never_a_seed_file_and_keeps_the_new_files_name()
     {
         var course = (await SaveAsync(NewCourse("视频测试课", 19.90m))).CourseId!.Value;
         await ContentAsync((c, a) => c.AddChapterAsync(course, new ChapterForm { Title = "章" }, a));
@@ -125,20 +146,21 @@ public sealed class CourseAdminTests(LuffyAppFactory app) : IClassFixture<LuffyA
         await ContentAsync((c, a) => c.AddLessonAsync(chapter.Id, new LessonForm { Title = "课" }, a));
         var lesson = (await app.WithAsync<CourseContentAdmin, IReadOnlyList<ChapterItem>>(c => c.ChaptersAsync(course)))[0].Lessons[0];
         var files = app.Services.GetRequiredService<IFileStore>();
-        var content = Encoding.UTF8.GetBytes(new string('v', 20_000));
+        var content = TestMedia.Webm(20_000);
         const string seed = "private/videos/go-intro.webm";
         var first = $"{CourseMedia.VideoPrefix}/202611/{course}a.webm".Insert(0, StorageKeys.PrivatePrefix);
         var second = $"{CourseMedia.VideoPrefix}/202611/{course}b.webm".Insert(0, StorageKeys.PrivatePrefix);
         await files.SaveAsync(first, new MemoryStream(content), "video/webm");
         await files.SaveAsync(second, new MemoryStream(content), "video/webm");
 
-        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, seed, a));
-        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, first, a));
-        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, second, a));
+        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, seed, null, a));
+        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, first, "旧版.webm", a));
+        await ContentAsync((c, a) => c.SetLessonVideoAsync(lesson.Id, second, @"C:\fakepath\第1课-环境搭建.webm", a));
 
         Assert.NotNull(await files.StatAsync(seed));
         Assert.Null(await files.StatAsync(first));
         Assert.Equal(content.Length, (await files.StatAsync(second))!.Length);
-        Assert.Equal(second, await app.QueryAsync(db => db.CourseLessons.Where(l => l.Id == lesson.Id).Select(l => l.VideoKey).SingleAsync()));
+        var stored = await app.QueryAsync(db => db.CourseLessons.Where(l => l.Id == lesson.Id).Select(l => new { l.VideoKey, l.VideoFileName }).SingleAsync());
+        Assert.Equal((second, "第1课-环境搭建.webm"), (stored.VideoKey, stored.VideoFileName));
     }
 }

@@ -4,6 +4,7 @@ using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Admin;
@@ -28,13 +29,14 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
     }
 
     private (IRenderedComponent<CourseMediaField> Field, BunitJSModuleInterop Module) RenderField(
-        bool video, string? value, Action<string?> changed)
+        bool video, string? value, Action<string?> changed, Action<MediaUploader.UploadedFile?>? fileChanged = null)
     {
         var module = JSInterop.SetupModule("./js/media-uploader.js");
         module.Mode = JSRuntimeMode.Loose;
         var field = Render<CourseMediaField>(p => p
             .Add(f => f.Video, video).Add(f => f.Value, value).Add(f => f.AllowRemove, true).Add(f => f.Label, "封面图")
-            .Add(f => f.ValueChanged, EventCallback.Factory.Create<string?>(this, changed)));
+            .Add(f => f.ValueChanged, EventCallback.Factory.Create<string?>(this, changed))
+            .Add(f => f.FileChanged, EventCallback.Factory.Create<MediaUploader.UploadedFile?>(this, fileChanged ?? (_ => { }))));
         field.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]));
         return (field, module);
     }
@@ -45,8 +47,7 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
         await SignInAsAdminAsync();
         string? value = null;
         var (field, module) = RenderField(video: false, value: null, key => value = key);
-        var png = new byte[30_000];
-        Random.Shared.NextBytes(png);
+        var png = TestMedia.Png(30_000);
 
         var key = await UploadAsync(field, "封面.PNG", png, module);
 
@@ -58,17 +59,20 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
     }
 
     [Fact]
-    public async Task A_lesson_video_is_private_and_linked_through_a_signed_url()
+    public async Task A_lesson_video_is_private_linked_through_a_signed_url_and_named_after_the_file_uploaded()
     {
         await SignInAsAdminAsync();
         string? value = null;
-        var (field, module) = RenderField(video: true, value: null, key => value = key);
+        MediaUploader.UploadedFile? file = null;
+        var (field, module) = RenderField(video: true, value: null, key => value = key, f => file = f);
 
-        var key = await UploadAsync(field, "第一课.webm", new byte[2048], module);
-        field.Render(p => p.Add(f => f.Value, value));
+        var key = await UploadAsync(field, "第一课.webm", TestMedia.Webm(2048), module);
+        field.Render(p => p.Add(f => f.Value, value).Add(f => f.FileName, file?.FileName));
 
         Assert.StartsWith("private/courses/videos/", key);
         Assert.Equal(key, value);
+        Assert.Equal(new MediaUploader.UploadedFile(key!, "第一课.webm"), file);
+        Assert.Equal(("第一课.webm", key), (field.Find("a.media-link").TextContent, field.Find("a.media-link").GetAttribute("title")));
         var href = field.Find("a.media-link").GetAttribute("href")!;
         Assert.StartsWith("/media/" + key + "?e=", href);
         Assert.Contains("&token=", href);
@@ -86,6 +90,28 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
         field.Find(".media-remove").Click();
 
         Assert.Null(value);
+    }
+
+    [Fact]
+    public async Task Lesson_rows_name_each_video_by_its_file_not_by_its_key()
+    {
+        var admin = await SignInAsAdminAsync();
+        var vue = await App.QueryAsync(db => db.Courses.Where(c => c.Name == "Vue 3 全家桶实战").Select(c => c.Id).SingleAsync());
+        var lessons = await App.WithAsync<CourseContentAdmin, IReadOnlyList<ChapterItem>>(c => c.ChaptersAsync(vue));
+        var (seeded, uploaded) = (lessons[0].Lessons[0], lessons[0].Lessons[1]);
+        const string key = "private/courses/videos/202611/0a1b2c3d4e5f60718293a4b5.mp4";
+        await App.WithAsync<CourseContentAdmin, bool>(async c =>
+        {
+            await c.SetLessonVideoAsync(uploaded.Id, key, "第2课-组件通信.mp4", admin);
+            return true;
+        });
+        JSInterop.SetupModule("./js/media-uploader.js").Mode = JSRuntimeMode.Loose;
+
+        var editor = Render<CourseContentEditor>(p => p.Add(e => e.CourseId, vue));
+
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("tr.lesson a.media-link")), TimeSpan.FromSeconds(5));
+        var links = editor.FindAll("tr.lesson a.media-link").Take(2).Select(a => (a.TextContent, a.GetAttribute("title"))).ToList();
+        Assert.Equal([("vue-reactivity.mp4", seeded.VideoKey), ("第2课-组件通信.mp4", key)], links);
     }
 
     [Theory]

@@ -79,7 +79,7 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
         Assert.Equal(2, byNumber.Count);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"点我\"), 第二行\n还有", byNumber[tricky.OutTradeNo][5]);
         Assert.Equal("路飞学城-Python, 全栈", byNumber[plain.OutTradeNo][5]);
-        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
+        Assert.Equal(["Docker 与 Kubernetes 实战", "299.00", "未支付", "支付宝", "", "", "0.00", "否", "否", "否"], byNumber[plain.OutTradeNo][4..]. Where((_, i) => i != 1).ToList());
     }
 
     [Fact]
@@ -87,14 +87,14 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
     {
         var flagged = await OrderWithSubjectAsync("路飞学城-重复购买", 9);
         await app.QueryAsync(db => db.Orders.Where(o => o.Id == flagged.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DuplicatePurchase, true).SetProperty(o => o.PaidAfterClose, true)));
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DuplicatePurchase, true).SetProperty(o => o.PaidAfterClose, true).SetProperty(o => o.TradeNoConflict, true)));
         var browser = await AdminBrowserAsync();
 
         var text = (await browser.GetStringAsync("/api/v1/admin/orders/export.csv?q=" + flagged.OutTradeNo)).TrimStart('\uFEFF');
 
         var row = ParseCsv(text).Single(r => r[0] == flagged.OutTradeNo);
-        Assert.Equal(["超时后付款", "重复购买"], OrderCsvExport.Header[^2..]);
-        Assert.Equal(["是", "是"], row[^2..]);
+        Assert.Equal(["超时后付款", "重复购买", "交易号冲突"], OrderCsvExport.Header[^3..]);
+        Assert.Equal(["是", "是", "是"], row[^3..]);
     }
 
     [Fact]
@@ -154,6 +154,38 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
         Assert.Equal((HttpStatusCode.BadRequest, 102), (badCode, bad.GetProperty("status").GetInt32()));
         var (badSize, _) = await browser.GetJsonAsync("/api/v1/admin/orders/?size=100000");
         Assert.Equal(HttpStatusCode.BadRequest, badSize);
+    }
+
+    [Theory]
+    [InlineData("orders/?to=9999-12-31", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=9999-12-31", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=0001-01-01", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?to=0001-01-01", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/?from=yesterday", "from 必须是 yyyy-MM-dd 格式的日期")]
+    [InlineData("orders/?to=2026-02-30", "to 必须是 yyyy-MM-dd 格式的日期")]
+    [InlineData("orders/?from=2026-11-02&to=2026-11-01", "from 不能晚于 to")]
+    [InlineData("orders/export.csv?to=9999-12-31", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("orders/export.csv?from=0001-01-01", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    public async Task Every_date_bound_out_of_range_malformed_or_reversed_is_a_400_that_says_which(string path, string msg)
+    {
+        var browser = await AdminBrowserAsync();
+
+        var (code, body) = await browser.GetJsonAsync("/api/v1/admin/" + path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(102, body.GetProperty("status").GetInt32());
+        Assert.Equal(msg, body.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task The_first_and_last_allowed_days_are_answered()
+    {
+        var browser = await AdminBrowserAsync();
+
+        var (code, body) = await browser.GetJsonAsync("/api/v1/admin/orders/?from=2000-01-01&to=2099-12-31");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(100, body.GetProperty("status").GetInt32());
     }
 
     [Fact]

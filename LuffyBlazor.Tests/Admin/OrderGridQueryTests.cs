@@ -176,15 +176,44 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
     }
 
     [Fact]
-    public async Task Filtering_by_user_name_or_email_matches_exactly()
+    public async Task Filtering_by_part_of_a_user_name_or_email_in_any_case_or_by_a_user_id_finds_all_their_orders()
     {
         var userId = await app.QueryAsync(db => db.Users.Where(u => u.UserName == "demo-00007").Select(u => u.Id).SingleAsync());
         var theirs = await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == userId));
+        var tenUsers = await app.QueryAsync(db => db.Orders.CountAsync(o => o.User!.UserName!.StartsWith("demo-0001")));
 
         Assert.Equal(theirs, (await PageAsync(new OrderGridFilter { User = "DEMO-00007" })).Totals.Count);
         Assert.Equal(theirs, (await PageAsync(new OrderGridFilter { User = "demo-00007@demo.luffy.test" })).Totals.Count);
         Assert.Equal(theirs, (await PageAsync(new OrderGridFilter { User = userId })).Totals.Count);
-        Assert.Equal(0, (await PageAsync(new OrderGridFilter { User = "demo-0000" })).Totals.Count);
+        Assert.Equal(tenUsers, (await PageAsync(new OrderGridFilter { User = "Demo-0001" })).Totals.Count);
+        Assert.Equal(tenUsers, (await PageAsync(new OrderGridFilter { User = "mo-0001" })).Totals.Count);
+        Assert.Equal(0, (await PageAsync(new OrderGridFilter { User = "nobody-like-this" })).Totals.Count);
+    }
+
+    [Fact]
+    public async Task A_user_text_matching_hundreds_of_users_still_pages_through_every_one_of_their_orders()
+    {
+        var users = await app.QueryAsync(db => db.Users.CountAsync(u => u.UserName!.StartsWith("demo-")));
+        var expected = await app.QueryAsync(db => OrderSort.Default.Apply(db.Orders.Where(o => o.User!.UserName!.StartsWith("demo-")))
+            .Select(o => o.Id).ToListAsync());
+
+        Assert.True(users > 200, $"more users than are looked up one by one ({users})");
+        Assert.Equal(expected.Count, (await PageAsync(new OrderGridFilter { User = "demo" })).Totals.Count);
+        Assert.Equal(expected, await ReadEveryPageAsync(new OrderGridFilter { User = "demo" }, OrderSort.Default, expected.Count));
+    }
+
+    [Fact]
+    public async Task A_broad_user_filters_page_walks_the_sort_index_instead_of_sorting_every_matched_order()
+    {
+        var plan = await app.QueryAsync(async db =>
+        {
+            var orders = await OrderFilters.ApplyAsync(db, new OrderGridFilter { User = "demo" }, default);
+            return await PlanAsync(db, OrderSort.Default.Apply(orders.ForPaging).Take(20).Select(o => o.Id));
+        });
+
+        // Walking newest first and testing each order's user; only orders of the same second are sorted further (by id).
+        Assert.True(plan.Any(step => step.StartsWith("SCAN o USING INDEX IX_Orders_CreatedAt_", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.DoesNotContain(plan, step => step.Contains("USE TEMP B-TREE FOR ORDER BY"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Admin;
 
@@ -56,6 +57,19 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         Assert.True(page.Find("#orders-export").HasAttribute("download"));
     }
 
+    [Theory]
+    [InlineData("/admin/orders?to=9999-12-31", "to 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("/admin/orders?from=0001-01-01", "from 必须在 2000-01-01 到 2099-12-31 之间")]
+    [InlineData("/admin/orders?from=2026-11-02&to=2026-11-01", "from 不能晚于 to")]
+    public void An_unusable_date_in_the_address_is_named_and_every_order_is_shown(string url, string error)
+    {
+        var page = RenderOrders(url);
+
+        Assert.Contains(error, page.Find("#address-problems").TextContent);
+        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent));
+        Assert.Equal("api/v1/admin/orders/export.csv", page.Find("#orders-export").GetAttribute("href"));
+    }
+
     [Fact]
     public async Task Clicking_the_amount_header_sorts_cheapest_first_on_the_server()
     {
@@ -92,5 +106,86 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         Assert.Equal(Math.Min(20, flagged), rows.Count);
         Assert.All(rows, row => Assert.NotNull(row.QuerySelector(".paid-after-close")));
         page.WaitForAssertion(() => Assert.Equal(flagged.ToString("N0"), page.Find("#orders-count").TextContent));
+    }
+
+    private string Address => Services.GetRequiredService<NavigationManager>().ToBaseRelativePath(Services.GetRequiredService<NavigationManager>().Uri);
+
+    private Task<List<string>> ExpectedAsync(Func<IQueryable<Order>, IQueryable<Order>> query) =>
+        App.QueryAsync(db => query(db.Orders).Select(o => o.OutTradeNo).ToListAsync());
+
+    [Fact]
+    public async Task Paging_sorting_and_filtering_write_the_view_into_the_address_and_going_back_restores_it()
+    {
+        var page = RenderOrders();
+        var firstPage = Numbers(page);
+
+        await page.FindAll(".mud-table-pagination button").Single(b => b.GetAttribute("aria-label") == "下一页").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("admin/orders?page=2", Address));
+        var secondPage = Numbers(page);
+        var header = page.FindAll("#orders-grid th").Single(th => th.TextContent.Contains("金额"));
+        await header.QuerySelector(".sortable-column-header")!.ClickAsync(new());
+        page.WaitForAssertion(() => Assert.StartsWith("admin/orders?sort=TotalAmount&desc=false", Address));
+        page.Find("#filter-search").Input("nginx");
+        page.WaitForAssertion(() => Assert.Equal("admin/orders?q=nginx&sort=TotalAmount&desc=false", Address), TimeSpan.FromSeconds(10));
+
+        // Back, twice (what the browser's Back button does: the page is told its address changed).
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("admin/orders?page=2");
+        page.WaitForAssertion(() => Assert.Equal(secondPage, Numbers(page)), TimeSpan.FromSeconds(10));
+        Assert.Equal("", page.Find("#filter-search").GetAttribute("value") ?? "");
+        navigation.NavigateTo("admin/orders");
+        page.WaitForAssertion(() => Assert.Equal(firstPage, Numbers(page)), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_shared_address_opens_the_same_view_filter_sort_rows_per_page_and_page()
+    {
+        var expected = await ExpectedAsync(orders => orders.Where(o => o.Status == OrderStatus.Paid)
+            .OrderByDescending(o => o.TotalAmount).ThenByDescending(o => o.Id).Skip(50).Take(50));
+        var paid = await App.QueryAsync(db => db.Orders.CountAsync(o => o.Status == OrderStatus.Paid));
+
+        var page = RenderOrders("/admin/orders?status=1&sort=TotalAmount&desc=true&size=50&page=2");
+
+        page.WaitForAssertion(() => Assert.Equal(expected, Numbers(page)), TimeSpan.FromSeconds(10));
+        Assert.Contains($"51-100 / {paid:N0}", page.Find(".mud-table-pagination").TextContent);
+        Assert.Equal("admin/orders?status=1&sort=TotalAmount&desc=true&size=50&page=2", Address); // nothing rewritten
+        Assert.Empty(page.FindAll("#address-problems"));
+    }
+
+    [Fact]
+    public async Task Values_in_the_address_that_cannot_be_read_are_ignored_and_named()
+    {
+        var newest = await ExpectedAsync(orders => orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Take(20));
+
+        var page = RenderOrders("/admin/orders?status=abc&from=2026-13-01&sort=Subject;DROP%20TABLE&desc=maybe&size=7&page=-1");
+
+        Assert.Equal(newest, Numbers(page));
+        var problems = page.FindAll("#address-problems .address-problem").Select(p => p.TextContent).ToList();
+        Assert.Equal(6, problems.Count);
+        Assert.Contains("status 必须是 0 到 4", problems);
+        Assert.Contains("from 必须是 yyyy-MM-dd 格式的日期", problems);
+        Assert.Contains(problems, p => p.StartsWith("sort 不能是", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_page_past_the_last_shows_the_first_and_says_so()
+    {
+        var page = RenderOrders("/admin/orders?status=4&page=999");
+
+        Assert.Equal("admin/orders?status=4&page=999", Address);
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("#address-problems .address-problem"), p => p.TextContent.StartsWith("page 超出了范围", StringComparison.Ordinal)));
+        Assert.All(OrderRows(page), row => Assert.Equal("已退款", row.QuerySelector(".order-status")!.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task The_user_filter_finds_the_orders_of_every_user_whose_name_contains_the_text()
+    {
+        var expected = await App.QueryAsync(db => db.Orders.CountAsync(o => o.User!.UserName!.StartsWith("demo-0001")));
+        var page = RenderOrders();
+
+        page.Find("#filter-user").Input("DEMO-0001");
+
+        page.WaitForAssertion(() => Assert.Equal(expected.ToString("N0"), page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("admin/orders?user=DEMO-0001", Address);
     }
 }

@@ -60,8 +60,9 @@ public sealed class UserAdminTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         var locked = await AsAdminAsync((users, me) => users.SetLockedAsync(id, true, "刷单", me));
 
         Assert.True(locked.Succeeded, locked.Message);
-        var (code, _) = await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password = AppScenarios.LearnerPassword });
-        Assert.Equal(HttpStatusCode.TooManyRequests, code);
+        var (code, body) = await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password = AppScenarios.LearnerPassword });
+        Assert.Equal(HttpStatusCode.Forbidden, code);
+        Assert.Contains("该账号已被管理员锁定", body.GetProperty("msg").GetString());
 
         var unlocked = await AsAdminAsync((users, me) => users.SetLockedAsync(id, false, "申诉通过", me));
 
@@ -129,6 +130,21 @@ public sealed class UserAdminTests(LuffyAppFactory app) : IClassFixture<LuffyApp
         Assert.Equal(id, Assert.Single(byName).Id);
         Assert.All(admins, a => Assert.True(a.IsAdmin));
         Assert.Contains(admins, a => a.UserName == LuffyAppFactory.AdminUserName);
+    }
+
+    [Fact]
+    public async Task A_users_page_counts_their_recent_failed_log_ins_from_every_address()
+    {
+        var (id, name) = await app.CreateLearnerAsync("typo");
+        foreach (var password in new[] { "wrong-pass-1", "wrong-pass-2", "wrong-pass-3" })
+        {
+            await app.CreateClient().PostJsonAsync("/api/v1/user/login/", new { username = name, password });
+        }
+
+        var detail = await app.WithAsync<UserAdmin, UserDetail?>(u => u.FindAsync(id));
+
+        Assert.Equal(3, detail!.LogInFailures.Count);
+        Assert.NotNull(detail.LogInFailures.LastAt);
     }
 
     [Fact]

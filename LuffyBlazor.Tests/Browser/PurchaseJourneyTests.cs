@@ -162,5 +162,6 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         var outTradeNo = page.OutTradeNoOfReturn();
         var trade = await session.Shop.App.QuerySimulatorAsync(db => db.Set<SimulatorTrade>().SingleAsync(t => t.OutTradeNo == outTradeNo));
         Assert.Equal("QUICK_WAP_WAY", trade.ProductCode);
+        Assert.Equal(Base + "/orders", trade.QuitUrl);
     }
 }

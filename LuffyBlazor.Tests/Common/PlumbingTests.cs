@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Common;
 
@@ -106,6 +107,23 @@ public sealed class RateLimitTests
         using var refused = await browser.SubmitFormAsync(page, form, fields);
         Assert.Equal("尝试次数过多，请稍后再试", await refused.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(page)).StatusCode);
+    }
+}
+
+public sealed class AuthRateLimitPolicyTests(LuffyAppFactory app) : IClassFixture<LuffyAppFactory>
+{
+    [Fact]
+    public void The_log_in_and_register_pages_and_api_carry_the_named_policy_and_nothing_else_does()
+    {
+        app.CreateClient();
+        var endpoints = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
+
+        var limited = endpoints
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName == LuffyBlazor.Common.AuthRateLimiting.Policy)
+            .Select(e => e.RoutePattern.RawText!.Trim('/'))
+            .Distinct().Order().ToList();
+
+        Assert.Equal(["Account/Login", "Account/Register", "api/v1/user/login", "api/v1/user/register"], limited);
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class ThemeStylesheetTests(LuffyAppFactory app) : IClassFixture<Lu
         var html = await client.GetStringAsync("/");
 
         Assert.NotNull(markup);
-        Assert.Contains("--mud-palette-primary: rgba(212,68,46,1)", markup); // LuffyTheme's primary, #d4442e
+        Assert.Contains("--mud-palette-primary: rgba(192,57,43,1)", markup); // LuffyTheme's primary, #c0392b
         Assert.Contains(markup, html);
     }
 

@@ -143,6 +143,24 @@ public sealed class PostgresTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_subject_longer_than_the_column_is_cut_to_fit_it_on_postgres_between_whole_characters()
+    {
+        using var app = new LuffyAppFactory(Settings(NewDatabase()));
+        var (learner, _) = await app.CreateLearnerAsync();
+        var subject = new string('课', 254) + "𠀀𠀁" + "👍🏽" + new string('x', 40); // surrogate pairs across the limit
+
+        PlaceOrderResult placed;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            placed = await scope.ServiceProvider.GetRequiredService<OrderService>().PlaceOrderAsync(learner, [4], subject: subject);
+        }
+
+        Assert.True(placed.Succeeded, placed.Error);
+        var stored = (await app.OrderAsync(placed.Order!.OutTradeNo)).Subject;
+        Assert.Equal(new string('课', 254) + "𠀀", stored);
+    }
+
+    [Fact]
     public async Task Two_instances_on_one_database_pay_each_order_exactly_once_and_accept_each_others_cookies()
     {
         var database = NewDatabase();

@@ -24,13 +24,21 @@ public static class AlipayTestKeys
     /// <summary>Sign strings and signatures computed with openssl, independently of our code.</summary>
     public static JsonElement Vectors { get; } = JsonDocument.Parse(File.ReadAllText(Path("alipay_vectors.json"))).RootElement;
 
-    /// <summary>App settings pointing the app at the test keys, with the simulator off.</summary>
+    public const string NotifyUrl = "https://luffy.example.com/api/v1/order/success/";
+    public const string ReturnUrl = "https://luffy.example.com/pay/success";
+
+    /// <summary>
+    /// App settings pointing the app at the test keys, with the simulator off: what a live deployment sets (outside
+    /// Development the gateway and public https callback URLs are required).
+    /// </summary>
     public static Dictionary<string, string?> Settings() => new()
     {
         ["Alipay:AppId"] = AppId,
         ["Alipay:AppPrivateKeyPath"] = AppPrivateKeyPath,
         ["Alipay:AlipayPublicKeyPath"] = AlipayPublicKeyPath,
         ["Alipay:Gateway"] = AlipayOptions.SandboxGateway,
+        ["Alipay:NotifyUrl"] = NotifyUrl,
+        ["Alipay:ReturnUrl"] = ReturnUrl,
         ["Alipay:Simulator:Enabled"] = "false",
     };
 

@@ -79,4 +79,15 @@ public static class AppScenarios
         await client.LoginThroughPageAsync(userName, LearnerPassword);
         return client;
     }
+
+    /// <summary>
+    /// A client (not following redirects) whose requests come from <paramref name="address"/>, as nginx reports it in
+    /// <c>X-Forwarded-For</c>: the app must have <c>ForwardedHeaders_Enabled</c> set.
+    /// </summary>
+    public static HttpClient ClientFrom(this LuffyAppFactory app, string address)
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
 }

@@ -106,7 +106,7 @@ public sealed partial class FakeQiniu
             return;
         }
 
-        context.Response.ContentType = stored.MimeType;
-        await context.Response.Body.WriteAsync(stored.Content);
+        // Range requests, as a CDN answers them: a <video> seeks and reads its metadata with them.
+        await Results.Bytes(stored.Content, stored.MimeType, enableRangeProcessing: true).ExecuteAsync(context);
     }
 }

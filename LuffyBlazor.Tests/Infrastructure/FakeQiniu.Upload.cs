@@ -91,7 +91,7 @@ public sealed partial class FakeQiniu
     {
         var headers = context.Response.Headers;
         headers.AccessControlAllowOrigin = "*";
-        headers.AccessControlAllowMethods = "POST, OPTIONS";
+        headers.AccessControlAllowMethods = "GET, POST, PUT, DELETE, OPTIONS";
         headers.AccessControlAllowHeaders = context.Request.Headers.AccessControlRequestHeaders.ToString();
         headers.AccessControlMaxAge = "86400";
         context.Response.StatusCode = StatusCodes.Status204NoContent;

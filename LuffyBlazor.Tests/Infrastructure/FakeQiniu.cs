@@ -16,7 +16,8 @@ namespace LuffyBlazor.Tests.Infrastructure;
 
 /// <summary>
 /// A real HTTP server on a free loopback port playing Qiniu Kodo as its documentation describes it: the upload host
-/// (<c>POST /</c>, multipart), the management host (<c>/stat/</c>, <c>/delete/</c>, QBox or Qiniu authorization) and
+/// (<c>POST /</c>, multipart, and the resumable upload v2 in <c>FakeQiniu.Resumable.cs</c>), the region query
+/// (<c>/v4/query</c>), the management host (<c>/stat/</c>, <c>/delete/</c>, QBox or Qiniu authorization) and
 /// the download domains (<c>GET /key</c>, signed URLs for private buckets). It checks what the real service checks —
 /// the token's signature, deadline and scope, the size and type limits, the CRC32, the multipart shape (file last) —
 /// and answers with Qiniu's codes, so the client is tested against the protocol, not against itself. Requests to
@@ -40,6 +41,7 @@ public sealed partial class FakeQiniu : IAsyncDisposable
         app.MapMethods("/", ["OPTIONS"], Preflight);
         app.MapGet("/stat/{entry}", context => ManageAsync(context, isDelete: false));
         app.MapPost("/delete/{entry}", context => ManageAsync(context, isDelete: true));
+        MapResumable();
         app.MapGet("/{**key}", DownloadAsync);
     }
 
@@ -114,4 +116,32 @@ public sealed partial class FakeQiniu : IAsyncDisposable
     public static string EtagOf(byte[] content) => QiniuSignature.UrlSafeBase64(SHA1.HashData(content));
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+
+/// <summary>The app's Qiniu client pointed at a <see cref="FakeQiniu"/>, wired as the app wires it (its resilience pipeline, the region lookup).</summary>
+public static class FakeQiniuClients
+{
+    public static ServiceProvider ClientServices(this FakeQiniu fake, Action<QiniuOptions>? tweak = null, TimeProvider? clock = null)
+    {
+        var options = new QiniuOptions
+        {
+            AccessKey = FakeQiniu.AccessKey,
+            SecretKey = FakeQiniu.SecretKey,
+            Bucket = FakeQiniu.Bucket,
+            Domain = fake.Url,
+            Private = true,
+            UploadHost = fake.Url,
+            ManagementHost = fake.Url,
+            UseHttps = false,
+        };
+        tweak?.Invoke(options);
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(clock ?? TimeProvider.System)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton<QiniuRegions>()
+            .AddSingleton<QiniuClient>();
+        QiniuClient.AddQiniuHttpClient(services);
+        return services.BuildServiceProvider();
+    }
 }

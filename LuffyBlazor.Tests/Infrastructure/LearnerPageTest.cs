@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using LuffyBlazor.Components.Localization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace LuffyBlazor.Tests.Infrastructure;
 
@@ -20,7 +20,7 @@ public abstract class LearnerPageTest : BunitTestContext
         Fixture = fixture;
         AppScope = fixture.App.Services.CreateAsyncScope();
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddMudServicesInChinese();
         AddPageServices();
         // Last: bUnit takes no more services once authorization is set up.
         auth = AddAuthorization();

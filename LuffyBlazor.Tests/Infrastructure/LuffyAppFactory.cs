@@ -53,6 +53,19 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
         {
             settings[key] = value;
         }
+
+        // A simulated Alipay calls the app back on its own address: unless a test says otherwise, the public URLs a
+        // live deployment configures are left out, and derived from the app's address as in Development.
+        if (settings.GetValueOrDefault("Alipay:Simulator:Enabled") == "true")
+        {
+            foreach (var callback in new[] { "Alipay:NotifyUrl", "Alipay:ReturnUrl" })
+            {
+                if (!overrides.ContainsKey(callback))
+                {
+                    settings.Remove(callback);
+                }
+            }
+        }
     }
 
     /// <summary>The hosting environment; "Testing" unless a test is about another one.</summary>

@@ -7,6 +7,9 @@ namespace LuffyBlazor.Tests.Infrastructure;
 /// <summary>Builds async notifies the way Alipay sends them: form fields signed RSA2 with "Alipay's" key.</summary>
 public static class NotifyForms
 {
+    /// <summary>The merchant PID the notifies say they were paid to.</summary>
+    public const string SellerId = "2088102177649450";
+
     public static Dictionary<string, string> Paid(string outTradeNo, decimal totalAmount, string tradeStatus = "TRADE_SUCCESS") => new()
     {
         ["gmt_create"] = "2026-11-25 10:00:00",
@@ -29,13 +32,13 @@ public static class NotifyForms
         ["point_amount"] = "0.00",
         ["app_id"] = AlipayTestKeys.AppId,
         ["buyer_pay_amount"] = totalAmount.ToString("0.00", CultureInfo.InvariantCulture),
-        ["seller_id"] = "2088102177649450",
+        ["seller_id"] = SellerId,
     };
 
-    /// <summary>Signs the fields (without sign and sign_type) and adds sign and sign_type.</summary>
+    /// <summary>Signs the fields as Alipay does (without sign and sign_type, empty values in) and adds sign and sign_type.</summary>
     public static Dictionary<string, string> Signed(this Dictionary<string, string> fields, RSA? key = null)
     {
-        var content = AlipaySignature.BuildSignContent(fields, keepSignType: false);
+        var content = AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false);
         var signed = new Dictionary<string, string>(fields)
         {
             ["sign_type"] = "RSA2",

@@ -34,6 +34,15 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     /// </summary>
     public ConcurrentDictionary<string, int> RefundAnswersToLose { get; } = new();
 
+    /// <summary>
+    /// Per trade, answers the next refund calls get instead of the usual one, in order: a signed error (e.g. 20000
+    /// <c>isp.unknow-error</c>), given after the refund was made or without making it.
+    /// </summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<ScriptedRefundAnswer>> RefundAnswers { get; } = new();
+
+    public void ScriptRefundAnswer(string outTradeNo, ScriptedRefundAnswer answer) =>
+        RefundAnswers.GetOrAdd(outTradeNo, _ => new()).Enqueue(answer);
+
     /// <summary>Runs before each call (method, out_trade_no) is answered: a test makes Alipay slow on a fake clock, or acts meanwhile.</summary>
     public Func<string, string, Task>? BeforeAnswer { get; set; }
 
@@ -83,6 +92,22 @@ public sealed class ScriptedAlipay : IAsyncDisposable
         if (trade.Status == Unreachable)
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        if (method == "alipay.trade.refund" && RefundAnswers.TryGetValue(outTradeNo, out var scripted) && scripted.TryDequeue(out var answer))
+        {
+            if (answer.RefundMade)
+            {
+                Refund(outTradeNo, biz.GetProperty("out_request_no").GetString()!,
+                    decimal.Parse(biz.GetProperty("refund_amount").GetString()!, CultureInfo.InvariantCulture), trade);
+            }
+
+            await FakeAlipayGateway.SignedAsync(context, method, JsonSerializer.Serialize(new
+            {
+                code = answer.Code, msg = answer.Code == "20000" ? "Service Currently Unavailable" : "Business Failed",
+                sub_code = answer.SubCode, sub_msg = "系统繁忙", out_trade_no = outTradeNo,
+            }));
             return;
         }
 
@@ -202,3 +227,6 @@ public sealed class ScriptedAlipay : IAsyncDisposable
 
     public ValueTask DisposeAsync() => gateway.DisposeAsync();
 }
+
+/// <summary>A refund answer a test scripts: Alipay's error <paramref name="Code"/>/<paramref name="SubCode"/>, after refunding or not.</summary>
+public sealed record ScriptedRefundAnswer(string Code, string SubCode, bool RefundMade);

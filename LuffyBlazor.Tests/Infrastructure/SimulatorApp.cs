@@ -17,7 +17,7 @@ public sealed class SimulatorApp : IDisposable
     {
     }
 
-    internal SimulatorApp(IDictionary<string, string?> overrides)
+    internal SimulatorApp(IDictionary<string, string?> overrides, Action<IServiceCollection>? testServices = null, string environmentName = "Testing")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,7 +32,7 @@ public sealed class SimulatorApp : IDisposable
             settings[key] = value;
         }
 
-        App = new LuffyAppFactory(settings);
+        App = new LuffyAppFactory(settings) { TestServices = testServices, EnvironmentName = environmentName };
         BaseUrl = App.StartKestrel();
     }
 
@@ -47,12 +47,12 @@ public sealed class SimulatorApp : IDisposable
         BaseAddress = new Uri(BaseUrl + "/"),
     };
 
-    /// <summary>The app's own signed page-pay URL for an order, as the Buy button builds it.</summary>
-    public string PayUrl(Features.Orders.Order order)
+    /// <summary>The app's own signed page-pay URL (wap pay for a phone) for an order, as the Buy button builds it.</summary>
+    public string PayUrl(Features.Orders.Order order, bool mobile = false)
     {
         using var scope = App.Services.CreateScope();
         var checkout = scope.ServiceProvider.GetRequiredService<Features.Orders.Checkout>();
-        return checkout.PaymentUrl(Features.Orders.OrderView.Of(order), new Uri(BaseUrl + "/"), mobile: false)
+        return checkout.PaymentUrl(Features.Orders.OrderView.Of(order), new Uri(BaseUrl + "/"), mobile)
             ?? throw new InvalidOperationException($"Order {order.OutTradeNo} can no longer be paid.");
     }
 

@@ -35,6 +35,9 @@ public sealed class TestCertificateChain
             "0x2025031283469ac845ad500a5b420d2c", "leaf.ext", key: AlipayTestKeys.AlipayPrivateKeyPath);
         Issued("alipay-next", "class2", "/C=CN/O=路飞学城测试/OU=Alipay/CN=支付宝(中国)网络技术有限公司-2088000000000001",
             "0x2026031283469ac845ad500a5b420d2d", "leaf.ext", newKey: true);
+        NewRsaKey("alipay-short", bits: 1024);
+        Issued("alipay-short", "class2", "/C=CN/O=路飞学城测试/OU=Alipay/CN=支付宝(中国)网络技术有限公司-2088000000000001",
+            "0x2024031283469ac845ad500a5b420d2e", "leaf.ext");
         SelfSigned("odd-ca", "/C=CN/ST=北京/O=路飞学城/OU=Payments+OU=Billing/CN=Luffy Odd CA/emailAddress=ca@luffy.test", "-sha256", "0x7f", newKey: true);
         Issued("odd", "odd-ca", "/C=CN/CN=odd leaf", "0x80", "leaf.ext", newKey: true);
 
@@ -61,6 +64,9 @@ public sealed class TestCertificateChain
 
     /// <summary>The root bundle (支付宝根证书): ECDSA, sha256WithRSA and sha1WithRSA roots, in that order.</summary>
     public string AlipayRootCertPath { get; }
+
+    /// <summary>"Alipay's" certificate on a 1024-bit key, which is refused like a short public key.</summary>
+    public string ShortKeyAlipayCertPath => PathOf("alipay-short.crt");
 
     /// <summary>A leaf whose issuer has a state, an e-mail address, a two-valued OU and Chinese.</summary>
     public string OddCertPath => PathOf("odd.crt");
@@ -138,8 +144,8 @@ public sealed class TestCertificateChain
             "-set_serial", serial, "-days", "1825", "-sha256", "-extfile", PathOf(extensions), "-out", PathOf(name + ".crt"));
     }
 
-    private void NewRsaKey(string name) =>
-        Openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", PathOf(name + ".key"));
+    private void NewRsaKey(string name, int bits = 2048) =>
+        Openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", $"rsa_keygen_bits:{bits}", "-out", PathOf(name + ".key"));
 
     private string Concat(string name, params string[] parts)
     {

@@ -38,8 +38,8 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.False(string.IsNullOrEmpty(query["sign"]));
         Assert.Contains($"\"out_trade_no\":\"{outTradeNo}\"", query["biz_content"]);
         Assert.Contains("\"total_amount\":\"297.00\"", query["biz_content"]);
-        Assert.Equal("http://localhost/api/v1/order/success/", query["notify_url"]);
-        Assert.Equal("http://localhost/pay/success", query["return_url"]);
+        Assert.Equal(AlipayTestKeys.NotifyUrl, query["notify_url"]);
+        Assert.Equal(AlipayTestKeys.ReturnUrl, query["return_url"]);
         Assert.Equal(297.00m, (await app.OrderAsync(outTradeNo)).TotalAmount);
     }
 
@@ -54,6 +54,15 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         var query = HttpUtility.ParseQueryString(new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!).Query);
         Assert.Equal("alipay.trade.wap.pay", query["method"]);
         Assert.Contains("QUICK_WAP_WAY", query["biz_content"]);
+        Assert.Contains("\"quit_url\":\"https://luffy.example.com/orders\"", query["biz_content"]);
+    }
+
+    [Theory]
+    [InlineData("https://luffy.example.com/pay/success", "https://luffy.example.com/orders")]
+    [InlineData("https://school.example.com/luffy/pay/success", "https://school.example.com/luffy/orders")]
+    public void A_phone_that_quits_the_cashier_goes_to_my_orders_beside_the_return_page(string returnUrl, string quitUrl)
+    {
+        Assert.Equal(quitUrl, Checkout.MyOrdersBeside(returnUrl));
     }
 
     [Theory]
@@ -72,6 +81,45 @@ public sealed class OrderApiTests(OrderApiTests.App app) : IClassFixture<OrderAp
         Assert.Equal(HttpStatusCode.BadRequest, code);
         Assert.NotEqual(100, body.GetProperty("status").GetInt32());
         Assert.Contains(expected, body.GetProperty("msg").GetString());
+    }
+
+    [Theory]
+    [InlineData("///")]
+    [InlineData("😀🎉")]
+    [InlineData(" / = & ")]
+    [InlineData("👨\u200D👩\u200D👧\uFE0F")]
+    public async Task A_subject_that_cleans_to_nothing_is_a_400_that_stores_no_order_and_buying_again_works(string subject)
+    {
+        var (learner, name) = await app.CreateLearnerAsync("subject");
+        var client = app.CreateClient().WithBearer(await app.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword));
+
+        var (code, body) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject, total_amount = "99.00", pay_type = 1, courses = new[] { 3 } });
+        var orders = await app.QueryAsync(db => db.Orders.CountAsync(o => o.UserId == learner));
+        var (again, paid) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject = "买 Go 课", total_amount = "99.00", pay_type = 1, courses = new[] { 3 } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal(101, body.GetProperty("status").GetInt32());
+        Assert.Contains("订单标题（subject）去掉支付宝不接受的字符", body.GetProperty("msg").GetString());
+        Assert.Equal(0, orders);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal("订单已创建", paid.GetProperty("msg").GetString());
+        Assert.Equal("买 Go 课", (await app.OrderAsync(paid.GetProperty("data").GetProperty("out_trade_no").GetString()!)).Subject);
+    }
+
+    [Fact]
+    public async Task A_subject_longer_than_the_column_is_cut_between_whole_characters_and_the_cashier_gets_it_too()
+    {
+        var client = await LearnerApiAsync();
+        var subject = new string('课', 250) + "é👍🏽路飞𠀀学城"; // é with a combining accent, an emoji with a skin tone, an Extension B ideograph
+        subject = subject.Replace("é", "e\u0301");
+
+        var (code, body) = await client.PostJsonAsync("/api/v1/order/pay/", new { subject, total_amount = "198.00", pay_type = 1, courses = new[] { 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        var stored = (await app.OrderAsync(body.GetProperty("data").GetProperty("out_trade_no").GetString()!)).Subject;
+        Assert.Equal(new string('课', 250) + "e\u0301👍🏽", stored); // 256: the next element would not fit
+        var query = HttpUtility.ParseQueryString(new Uri(body.GetProperty("data").GetProperty("pay_url").GetString()!).Query);
+        Assert.Contains($"\"subject\":\"{new string('课', 250)}e\u0301\"", query["biz_content"]);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class OrderServiceTests : IClassFixture<OrderServiceTests.App>
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var outcome = await scope.ServiceProvider.GetRequiredService<OrderTransitions>()
-                .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "T1", order.TotalAmount, null, null), "test");
+                .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "T" + order.OutTradeNo, order.TotalAmount, null, null), "test");
             Assert.Equal(PaymentOutcome.MarkedPaid, outcome);
         }
 

@@ -169,7 +169,7 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
             var other = await app.PlaceOrderAsync(userId, courseId);
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<OrderTransitions>().ApplyPaymentAsync(
-                new PaymentConfirmation(other.OutTradeNo, "2026112522001400000000000011", other.TotalAmount, null, null), "test");
+                new PaymentConfirmation(other.OutTradeNo, "2026112522001" + other.OutTradeNo[^15..], other.TotalAmount, null, null), "test");
             return;
         }
 

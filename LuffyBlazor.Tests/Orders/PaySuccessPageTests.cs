@@ -65,7 +65,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
     private async Task PayAsync(Order order)
     {
         var outcome = await AppScope.ServiceProvider.GetRequiredService<OrderTransitions>()
-            .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001446870500099999", order.TotalAmount, null, null), "alipay-notify");
+            .ApplyPaymentAsync(new PaymentConfirmation(order.OutTradeNo, "2026112522001" + order.OutTradeNo[^15..], order.TotalAmount, null, null), "alipay-notify");
         Assert.Equal(PaymentOutcome.MarkedPaid, outcome);
     }
 
@@ -199,6 +199,8 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
     {
         private int uses;
 
+        public int Uses => Volatile.Read(ref uses);
+
         public LuffyBlazor.Data.LuffyDbContext CreateDbContext() =>
             Interlocked.Increment(ref uses) <= 2 ? inner.CreateDbContext() : throw new InvalidOperationException("database gone");
     }
@@ -212,14 +214,27 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
         Services.GetRequiredService<NavigationManager>().NavigateTo($"/pay/success?out_trade_no={order.OutTradeNo}");
         var page = Render<PaySuccessPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#pay-status")), TimeSpan.FromSeconds(5));
-        pageClock.Advance(TimeSpan.FromSeconds(2)); // the first re-check reads the order: still unpaid, still watching
+        // The page's re-check waits on the clock: time moves on (in its 2 s steps) only once the page waits, so a busy
+        // machine cannot make the test advance the clock before the page's timer exists.
+        await AdvanceUntilAsync(() => database.Uses >= 2); // the first re-check reads the order: still unpaid, still watching
         page.WaitForAssertion(() => Assert.Contains("正在自动刷新", page.Markup), TimeSpan.FromSeconds(5));
 
-        pageClock.Advance(TimeSpan.FromSeconds(2)); // the second one fails
+        await AdvanceUntilAsync(() => database.Uses >= 3); // the second one fails
 
         page.WaitForAssertion(() => Assert.Contains("如果您已付款，请向支付宝查询。", page.Markup), TimeSpan.FromSeconds(5));
         page.WaitForAssertion(() => Assert.Contains(logs.Errors,
             e => e.Message == $"Watching order {order.OutTradeNo} for its payment failed" && e.Exception?.Message == "database gone"), TimeSpan.FromSeconds(5));
         Assert.False(page.Find("#recheck").HasAttribute("disabled"));
+    }
+
+    private async Task AdvanceUntilAsync(Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the page did not re-check the order");
+            pageClock.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(20);
+        }
     }
 }

@@ -117,9 +117,9 @@ public sealed class LocalMediaTests(LuffyAppFactory app) : IClassFixture<LuffyAp
 
         Assert.Equal(first, second);
         Assert.Equal(DateTimeOffset.Parse("2026-11-25T10:15:00Z").ToUnixTimeSeconds(), long.Parse(query["e"]!));
-        Assert.True(store.IsValidSignature("private/videos/a.webm", query["e"], query["token"]));
+        Assert.True(store.Urls.IsValid("private/videos/a.webm", query["e"], query["token"]));
         clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.False(store.IsValidSignature("private/videos/a.webm", query["e"], query["token"]));
+        Assert.False(store.Urls.IsValid("private/videos/a.webm", query["e"], query["token"]));
     }
 
     [Fact]
@@ -176,9 +176,9 @@ public sealed class LocalMediaTests(LuffyAppFactory app) : IClassFixture<LuffyAp
         using var limited = new LuffyAppFactory(new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "1000" });
         var files = limited.Services.GetRequiredService<IFileStore>();
 
-        var known = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new MemoryStream(new byte[1001]), "image/png"));
-        var unknown = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new UnseekableStream(new byte[5000]), "image/png"));
-        await files.SaveAsync("covers/small.png", new UnseekableStream(new byte[1000]), "image/png");
+        var known = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new MemoryStream(TestMedia.Png(1001)), "image/png"));
+        var unknown = await Assert.ThrowsAsync<MediaRejectedException>(() => files.SaveAsync("covers/big.png", new UnseekableStream(TestMedia.Png(5000)), "image/png"));
+        await files.SaveAsync("covers/small.png", new UnseekableStream(TestMedia.Png(1000)), "image/png");
 
         Assert.Contains("文件过大", known.Message);
         Assert.Contains("1000 B", known.Message);

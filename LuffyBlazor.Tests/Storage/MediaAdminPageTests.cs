@@ -35,7 +35,7 @@ public sealed class MediaAdminPageTests(LuffyAppFactory app) : IClassFixture<Luf
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("本地磁盘", html);
-        Assert.Contains("图片最大 5 MB，视频最大 500 MB", html);
+        Assert.Contains("图片最大 5 MB，视频最大 10 GB", html);
         Assert.Contains("上传图片", html);
         Assert.Contains("上传视频", html);
     }

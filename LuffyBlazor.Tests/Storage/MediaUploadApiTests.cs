@@ -71,7 +71,7 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
     [Theory]
     [InlineData("demoted")]
     [InlineData("locked")]
-    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_403_on_every_upload_endpoint(string change)
+    public async Task A_token_issued_to_an_admin_who_was_then_demoted_or_locked_gets_401_on_every_upload_endpoint(string change)
     {
         await using var app = new LuffyAppFactory();
         var (id, name) = await app.CreateLearnerAsync("helper");
@@ -92,10 +92,11 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var (putCode, _) = await PutAsync(helper, ticket.GetProperty("token").GetString(), [1]);
         var (confirmCode, _) = await ConfirmAsync(helper, ticket);
 
-        Assert.Equal(HttpStatusCode.Forbidden, ticketCode);
-        Assert.Equal(104, ticketRefusal.GetProperty("status").GetInt32());
-        Assert.Equal(HttpStatusCode.Forbidden, putCode);
-        Assert.Equal(HttpStatusCode.Forbidden, confirmCode);
+        // Demoting or locking renews the security stamp: the token's session is over (AccountSessions).
+        Assert.Equal(HttpStatusCode.Unauthorized, ticketCode);
+        Assert.Equal(103, ticketRefusal.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, putCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, confirmCode);
         Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!));
     }
 
@@ -115,8 +116,8 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         var played = await app.CreateClient().GetByteArrayAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, ticketCode);
-        Assert.Equal("app", ticket.GetProperty("mode").GetString());
-        Assert.Equal("/api/v1/storage/uploads/", ticket.GetProperty("url").GetString());
+        Assert.Equal("tus", ticket.GetProperty("mode").GetString());
+        Assert.Equal("/api/v1/storage/tus/", ticket.GetProperty("url").GetString());
         Assert.Equal("video/webm", ticket.GetProperty("content_type").GetString());
         Assert.Matches(@"^private/videos/\d{6}/[0-9a-f]{24}\.webm$", key);
         Assert.Equal(HttpStatusCode.OK, putCode);
@@ -159,7 +160,7 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
 
         var (missingCode, missingBody) = await PutAsync(admin, null, [1]);
         var (forgedCode, _) = await PutAsync(admin, ticket.GetProperty("token").GetString() + "x", [1]);
-        var (bigCode, bigBody) = await PutAsync(admin, ticket.GetProperty("token").GetString(), new byte[101]);
+        var (bigCode, bigBody) = await PutAsync(admin, ticket.GetProperty("token").GetString(), TestMedia.Png(101));
         var (confirmCode, confirmBody) = await ConfirmAsync(admin, ticket);
 
         Assert.Equal(HttpStatusCode.BadRequest, missingCode);
@@ -170,6 +171,63 @@ public sealed class MediaUploadApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, confirmCode);
         Assert.Contains("没有找到上传的文件", confirmBody.GetProperty("msg").GetString());
         Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(key));
+    }
+
+    [Fact]
+    public async Task Content_that_is_not_what_its_name_says_is_refused_through_the_app_and_nothing_is_stored()
+    {
+        await using var app = new LuffyAppFactory();
+        var admin = await AdminAsync(app);
+        var page = "<html><script>alert(1)</script></html>"u8.ToArray();
+        var (_, ticketBody) = await TicketAsync(admin, "cover.png", page.Length, prefix: "covers", isPrivate: false);
+        var ticket = ticketBody.GetProperty("data");
+
+        var (code, body) = await PutAsync(admin, ticket.GetProperty("token").GetString(), page);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("文件内容与类型不符", body.GetProperty("msg").GetString());
+        Assert.Null(await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_ticket_allows_one_upload_and_a_second_one_with_it_is_refused()
+    {
+        await using var app = new LuffyAppFactory();
+        var admin = await AdminAsync(app);
+        var first = TestMedia.Png(500);
+        var (_, ticketBody) = await TicketAsync(admin, "cover.png", first.Length, prefix: "covers", isPrivate: false);
+        var ticket = ticketBody.GetProperty("data");
+        var token = ticket.GetProperty("token").GetString();
+
+        var (firstCode, _) = await PutAsync(admin, token, first);
+        var (secondCode, secondBody) = await PutAsync(admin, token, TestMedia.Png(400));
+
+        Assert.Equal(HttpStatusCode.OK, firstCode);
+        Assert.Equal(HttpStatusCode.BadRequest, secondCode);
+        Assert.Contains("只能上传一次", secondBody.GetProperty("msg").GetString());
+        Assert.Equal(500, (await app.Services.GetRequiredService<IFileStore>().StatAsync(ticket.GetProperty("key").GetString()!))!.Length);
+    }
+
+    [Theory]
+    [InlineData("cover.png", "covers", "<html><body>not an image</body></html>")]
+    [InlineData("intro.webm", "videos", "#!/bin/sh\nrm -rf /\n")]
+    public async Task Confirmation_reads_the_first_bytes_of_what_reached_the_store_and_removes_a_file_that_is_not_what_it_claims(
+        string fileName, string prefix, string content)
+    {
+        await using var app = new LuffyAppFactory(fake.Settings());
+        var admin = await AdminAsync(app);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        var (_, ticketBody) = await TicketAsync(admin, fileName, bytes.Length, prefix: prefix, isPrivate: prefix == "videos");
+        var ticket = ticketBody.GetProperty("data");
+        var key = ticket.GetProperty("key").GetString()!;
+        var bucket = prefix == "videos" ? FakeQiniu.PrivateBucket : FakeQiniu.Bucket;
+        fake.Put(bucket, key, bytes, ticket.GetProperty("content_type").GetString()!);
+
+        var (code, body) = await ConfirmAsync(admin, ticket);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("文件内容与类型不符", body.GetProperty("msg").GetString());
+        Assert.False(fake.Objects.ContainsKey((bucket, key)));
     }
 
     [Fact]

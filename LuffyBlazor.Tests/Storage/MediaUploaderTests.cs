@@ -95,16 +95,19 @@ public sealed class MediaUploaderTests : BunitTestContext
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("第 1 课.webm", bytes.Length, "video/webm")));
         cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
-        await cut.InvokeAsync(() => cut.Instance.OnProgress(42));
+        await cut.InvokeAsync(() => cut.Instance.OnStatus(new(42, 2, 5, 1_500_000, null)));
         cut.WaitForAssertion(() => Assert.Contains("42%", cut.Find(".media-uploader-status").TextContent));
+        Assert.Contains("第 3 / 5 片", cut.Find(".media-uploader-parts").TextContent);
+        Assert.Contains("1.4 MB/s", cut.Find(".media-uploader-speed").TextContent);
         Assert.Empty(uploaded);
         // The browser's PUT, as the script sends it:
         await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(bytes), bytes.Length, default);
         upload.SetResult(new MediaUploader.UploadOutcome(200, "{\"status\":100}"));
         await choosing;
 
-        Assert.Equal("app", ticket.Mode);
-        Assert.Equal(MediaUploads.AppUploadPath, ticket.Url);
+        Assert.Equal("tus", ticket.Mode);
+        Assert.Equal(MediaUploads.TusPath, ticket.Url);
+        Assert.Equal(8 * 1024 * 1024, ticket.PartSize);
         Assert.StartsWith("private/videos/", ticket.Key);
         Assert.Equal([ticket.Key], uploaded);
         cut.WaitForAssertion(() => Assert.Contains("已上传 第 1 课.webm", cut.Markup));
@@ -128,6 +131,9 @@ public sealed class MediaUploaderTests : BunitTestContext
 
         Assert.Equal("qiniu", ticket.Mode);
         Assert.Equal(fake.Url + "/", ticket.Url);
+        Assert.Equal([fake.Url + "/"], ticket.Hosts);
+        Assert.Equal(FakeQiniu.Bucket, ticket.Bucket);
+        Assert.Equal(4 * 1024 * 1024, ticket.PartSize);
         Assert.StartsWith("covers/", ticket.Key);
         Assert.Empty(uploaded);
         Assert.Contains("类型不允许", cut.Find(".media-uploader-error").TextContent);
@@ -142,13 +148,13 @@ public sealed class MediaUploaderTests : BunitTestContext
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
-        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
         cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         using (var browser = new HttpClient())
         using (var form = new MultipartFormDataContent { { new StringContent(ticket.Key), "key" }, { new StringContent(ticket.Token), "token" } })
         {
-            var file = new ByteArrayContent([1, 2, 3]);
+            var file = new ByteArrayContent(TestMedia.Png(3));
             file.Headers.ContentType = new MediaTypeHeaderValue(ticket.ContentType);
             form.Add(file, "file", "cover.png");
             (await browser.PostAsync(ticket.Url, form)).EnsureSuccessStatusCode();
@@ -173,6 +179,67 @@ public sealed class MediaUploaderTests : BunitTestContext
 
         Assert.Empty(uploaded);
         Assert.Contains("没有找到上传的文件", cut.Find(".media-uploader-error").TextContent);
+    }
+
+    [Fact]
+    public async Task A_failed_part_shows_its_retry_and_a_cancelled_upload_says_so_without_a_key()
+    {
+        UseApp();
+        await SignInAsAdminAsync();
+        var (cut, uploaded, module) = Render();
+        var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 50_000_000, "video/webm")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        await cut.InvokeAsync(() => cut.Instance.OnStatus(new(30, 2, 6, 0, "第 3 片上传失败（503），2 秒后第 2 次重试…")));
+        var retry = cut.Find(".media-uploader-retry").TextContent;
+        cut.Find(".media-uploader-cancel").Click();
+        upload.SetResult(new MediaUploader.UploadOutcome(MediaUploader.UploadOutcome.Cancelled, "cancelled"));
+        await choosing;
+
+        Assert.Contains("第 3 片上传失败（503），2 秒后第 2 次重试", retry);
+        Assert.Contains("已取消上传", cut.Find(".media-uploader-notice").TextContent);
+        Assert.Single(module.Invocations["cancel"]);
+        Assert.Empty(cut.FindAll(".media-uploader-error"));
+        Assert.Empty(uploaded);
+    }
+
+    [Fact]
+    public async Task After_a_reload_the_unfinished_upload_is_offered_and_the_same_file_continues_it_under_the_same_key()
+    {
+        var app = UseApp();
+        await SignInAsAdminAsync();
+        var (cut, uploaded, module) = Render();
+        var first = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+        var bytes = TestMedia.Webm(5000);
+        var started = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("lesson.webm", bytes.Length, "video/webm")));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        var original = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
+        first.SetResult(new MediaUploader.UploadOutcome(0, ""));
+        await started;
+
+        // The page is reloaded: a new component, and the script remembers the upload.
+        var (again, uploadedAgain, moduleAgain) = Render();
+        await again.InvokeAsync(() => again.Instance.OnPendingUpload(new("lesson.webm", bytes.Length, 45)));
+        var offer = again.Find(".media-uploader-pending").TextContent;
+        var second = moduleAgain.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
+        var resumed = again.InvokeAsync(() => again.Instance.OnFileChosen(new("lesson.webm", bytes.Length, "video/webm", original.ConfirmToken)));
+        again.WaitForAssertion(() => Assert.Single(moduleAgain.Invocations["upload"]));
+        var ticket = Assert.IsType<UploadTicket>(moduleAgain.Invocations["upload"][0].Arguments[1]);
+        var status = again.Find(".media-uploader-status").TextContent;
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(bytes), bytes.Length, default);
+        second.SetResult(new MediaUploader.UploadOutcome(200, ""));
+        await resumed;
+
+        Assert.Contains("网络错误", cut.Find(".media-uploader-error").TextContent);
+        Assert.Contains("lesson.webm", offer);
+        Assert.Contains("已传 45%", offer);
+        Assert.Contains("继续上传", status);
+        Assert.Equal(original.Key, ticket.Key);
+        Assert.Equal(original.ConfirmToken, ticket.ConfirmToken);
+        Assert.NotEqual(original.Token, ticket.Token);
+        Assert.Equal([original.Key], uploadedAgain);
+        Assert.Empty(uploaded);
     }
 
     [Fact]
@@ -241,10 +308,10 @@ public sealed class MediaUploaderTests : BunitTestContext
         var (cut, uploaded, module) = Render(prefix: "covers", isPrivate: false);
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
-        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 3, "image/png")));
+        var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
         cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
-        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream([1, 2, 3]), 3, default);
+        await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(TestMedia.Png(8)), 8, default);
         Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(helper.UserId, true, "离职", boss))).Succeeded);
         upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
         await choosing;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LuffyBlazor.Tests.Storage;
 
@@ -129,4 +130,40 @@ public sealed class QiniuInteropTests
         Assert.Equal("bad token", refused.GetProperty("body").GetProperty("error").GetString());
         Assert.False(fake.Objects.ContainsKey((FakeQiniu.Bucket, "covers/forged.png")));
     }
+
+    [Fact]
+    public async Task The_SDK_resume_uploader_v2_finds_the_fake_by_region_query_and_its_parts_and_completion_match_ours()
+    {
+        await using var fake = await FakeQiniu.StartAsync();
+        const int partSize = 1024 * 1024;
+        var data = new byte[partSize * 2 + 12345];
+        new Random(19).NextBytes(data);
+        var token = QiniuSignature.UploadToken(FakeQiniu.AccessKey, FakeQiniu.SecretKey,
+            QiniuPutPolicy.ForKey(FakeQiniu.Bucket, "private/videos/sdk.mp4", DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds()));
+
+        var sdk = await Peer(new { cmd = "resume-upload", ucUrl = fake.Url, token, key = "private/videos/sdk.mp4", base64 = Convert.ToBase64String(data), partSize, mimeType = "video/mp4", fileName = "sdk.mp4" });
+        var sdkParts = fake.PartUploads.ToList();
+        var sdkCompletion = JsonDocument.Parse(fake.Completions.Single()).RootElement;
+        await using var provider = fake.ClientServices(o => { o.UploadHost = ""; o.UcHost = fake.Url; o.PartSize = partSize; });
+        var ours = await provider.GetRequiredService<QiniuClient>().UploadAsync(FakeQiniu.Bucket, "private/videos/ours.mp4", new MemoryStream(data), "video/mp4");
+        var ourParts = fake.PartUploads.Skip(sdkParts.Count).ToList();
+        var ourCompletion = JsonDocument.Parse(fake.Completions.Last()).RootElement;
+
+        Assert.Equal(200, sdk.GetProperty("status").GetInt32());
+        Assert.Equal(FakeQiniu.EtagOf(data), sdk.GetProperty("body").GetProperty("hash").GetString());
+        Assert.Equal(data, fake.Objects[(FakeQiniu.Bucket, "private/videos/sdk.mp4")].Content);
+        Assert.Equal(data, fake.Objects[(FakeQiniu.Bucket, "private/videos/ours.mp4")].Content);
+        Assert.Equal(FakeQiniu.EtagOf(data), ours.Hash);
+        Assert.All(sdkParts.Concat(ourParts), p => Assert.Null(p.Refusal));
+        Assert.Equal(sdkParts.Select(p => (p.PartNumber, p.Size)), ourParts.Select(p => (p.PartNumber, p.Size)));
+        Assert.Equal(Names(sdkCompletion.GetProperty("parts")[0]), Names(ourCompletion.GetProperty("parts")[0]));
+        Assert.Equal(Parts(sdkCompletion), Parts(ourCompletion));
+        Assert.Equal(sdkCompletion.GetProperty("mimeType").GetString(), ourCompletion.GetProperty("mimeType").GetString());
+        Assert.True(fake.RegionQueries >= 2);
+    }
+
+    private static IEnumerable<string> Names(JsonElement element) => element.EnumerateObject().Select(p => p.Name).Order();
+
+    private static IEnumerable<(int, string?)> Parts(JsonElement completion) =>
+        completion.GetProperty("parts").EnumerateArray().Select(p => (p.GetProperty("partNumber").GetInt32(), p.GetProperty("etag").GetString()));
 }

@@ -22,6 +22,11 @@ public sealed class QiniuStoreTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var provider in providers)
+        {
+            await provider.DisposeAsync();
+        }
+
         await http.DisposeAsync();
         await fake.DisposeAsync();
     }
@@ -78,8 +83,7 @@ public sealed class QiniuStoreTests : IAsyncLifetime
     {
         await using var app = new LuffyAppFactory(fake.Settings());
         var files = app.Services.GetRequiredService<IFileStore>();
-        var bytes = new byte[70_000];
-        Random.Shared.NextBytes(bytes);
+        var bytes = TestMedia.Png(70_000);
 
         await files.SaveAsync("covers/test/photo.png", new MemoryStream(bytes), "image/png");
         var stat = await files.StatAsync("covers/test/photo.png");
@@ -147,7 +151,7 @@ public sealed class QiniuStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stream_that_cannot_seek_is_buffered_so_a_retry_sends_it_whole()
+    public async Task A_small_stream_that_cannot_seek_is_buffered_so_a_retry_sends_it_whole()
     {
         fake.FailNextUploads((502, "bad gateway"));
         var bytes = new byte[200_000];
@@ -238,23 +242,16 @@ public sealed class QiniuStoreTests : IAsyncLifetime
         Assert.Empty(fake.Objects);
     }
 
-    private QiniuClient Client(Action<QiniuOptions>? tweak = null, TimeProvider? clock = null)
+    private QiniuClient Client(Action<QiniuOptions>? tweak = null, TimeProvider? clock = null) => Services(tweak, clock).GetRequiredService<QiniuClient>();
+
+    private ServiceProvider Services(Action<QiniuOptions>? tweak = null, TimeProvider? clock = null)
     {
-        var options = new QiniuOptions
-        {
-            AccessKey = FakeQiniu.AccessKey,
-            SecretKey = FakeQiniu.SecretKey,
-            Bucket = FakeQiniu.Bucket,
-            Domain = fake.Url,
-            Private = true,
-            UploadHost = fake.Url,
-            ManagementHost = fake.Url,
-            UseHttps = false,
-        };
-        tweak?.Invoke(options);
-        return new QiniuClient(http.GetRequiredService<IHttpClientFactory>(), Microsoft.Extensions.Options.Options.Create(options),
-            clock ?? TimeProvider.System, NullLogger<QiniuClient>.Instance);
+        var provider = fake.ClientServices(tweak, clock);
+        providers.Add(provider);
+        return provider;
     }
+
+    private readonly List<ServiceProvider> providers = [];
 
     private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
     {

@@ -26,8 +26,7 @@ public sealed class S3StoreTests : IAsyncLifetime
     {
         await using var app = new LuffyAppFactory(s3.Settings());
         var files = app.Services.GetRequiredService<IFileStore>();
-        var bytes = new byte[300_000];
-        Random.Shared.NextBytes(bytes);
+        var bytes = TestMedia.Png(300_000);
 
         var seeded = await files.StatAsync("private/videos/go-intro.webm");
         await files.SaveAsync("covers/test/s3.png", new MemoryStream(bytes), "image/png");
@@ -56,8 +55,7 @@ public sealed class S3StoreTests : IAsyncLifetime
     {
         await using var app = new LuffyAppFactory(s3.Settings());
         var files = app.Services.GetRequiredService<IFileStore>();
-        var bytes = new byte[150_000];
-        Random.Shared.NextBytes(bytes);
+        var bytes = TestMedia.Webm(150_000);
 
         await files.SaveAsync("private/videos/unseekable.webm", new ForwardOnlyStream(bytes), "video/webm");
 

@@ -151,6 +151,84 @@ public sealed class StorageMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_named_by_any_media_key_source_are_copied_not_only_the_catalogues()
+    {
+        await using var withSource = new LuffyAppFactory(s3.Settings(asProvider: false))
+        {
+            TestServices = services => services.AddScoped<IMediaKeySource>(_ => new FixedKeys("covers/elsewhere.svg")),
+        };
+        await withSource.Services.GetRequiredService<FileStores>().Get(StorageProvider.Local)
+            .SaveAsync("covers/elsewhere.svg", new MemoryStream("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray()), "image/svg+xml");
+
+        var (code, output) = await RunAsync(withSource, "migrate", "--to", "S3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("covers/elsewhere.svg: copied", output);
+        Assert.NotNull(await withSource.Services.GetRequiredService<FileStores>().Get(StorageProvider.S3).StatAsync("covers/elsewhere.svg"));
+    }
+
+    [Fact]
+    public async Task A_large_lesson_video_travels_through_every_store_in_parts_and_arrives_byte_for_byte()
+    {
+        await using var fastDfs = FakeFastDfs.Start();
+        var settings = s3.Settings(asProvider: false);
+        foreach (var (key, value) in qiniu.Settings().Concat(fastDfs.Settings(asProvider: false)))
+        {
+            settings[key] = value;
+        }
+
+        settings["Storage:Provider"] = "Local";
+        settings["Storage:S3:PartSize"] = (5 * 1024 * 1024).ToString();
+        settings["Storage:Qiniu:PartSize"] = (1024 * 1024).ToString();
+        settings["Storage:FastDfs:ChunkSize"] = (1024 * 1024).ToString();
+        await using var all = new LuffyAppFactory(settings)
+        {
+            TestServices = services => services.AddScoped<IMediaKeySource>(_ => new FixedKeys("private/videos/large-lesson.mp4")),
+        };
+        var stores = all.Services.GetRequiredService<FileStores>();
+        var video = TestMedia.Mp4(12 * 1024 * 1024 + 321);
+        await stores.Get(StorageProvider.Local).SaveAsync("private/videos/large-lesson.mp4", new MemoryStream(video), "video/mp4");
+
+        var hops = new[] { ("Local", "FastDfs"), ("FastDfs", "S3"), ("S3", "Qiniu"), ("Qiniu", "FastDfs") };
+        var outputs = new List<string>();
+        foreach (var (from, to) in hops)
+        {
+            await stores.Get(Enum.Parse<StorageProvider>(to)).DeleteAsync("private/videos/large-lesson.mp4");
+            var (code, output) = await RunAsync(all, "migrate", "--from", from, "--to", to);
+            Assert.True(code == 0, output);
+            outputs.Add(output);
+        }
+
+        foreach (var provider in Enum.GetValues<StorageProvider>())
+        {
+            await using var read = await stores.Get(provider).OpenReadAsync("private/videos/large-lesson.mp4");
+            Assert.Equal(video, await FakeFastDfs.ReadAllAsync(read));
+        }
+
+        Assert.All(outputs, o => Assert.Contains("private/videos/large-lesson.mp4: copied (12 MB)", o));
+        Assert.Contains(qiniu.PartUploads, p => p.PartNumber == 13);
+        Assert.Contains(("storage", (byte)24), fastDfs.Requests);
+    }
+
+    [Fact]
+    public void The_storage_feature_knows_no_other_feature_nor_the_database()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "LuffyBlazor", "Features", "Storage");
+        var offending = Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("LuffyBlazor.Data") || text.Contains("LuffyBlazor.Features.Courses")))
+            .Select(f => Path.GetRelativePath(folder, f))
+            .ToList();
+
+        Assert.Empty(offending);
+    }
+
+    private sealed class FixedKeys(params string[] keys) : IMediaKeySource
+    {
+        public Task<IReadOnlyCollection<string>> MediaKeysAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyCollection<string>>(keys);
+    }
+
+    [Fact]
     public async Task Invalid_settings_of_the_current_store_are_listed_not_thrown()
     {
         // The command runs before the app serves, so it meets broken settings before start-up validation would.

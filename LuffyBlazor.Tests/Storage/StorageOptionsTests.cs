@@ -54,6 +54,28 @@ public sealed class StorageOptionsTests
     }
 
     [Fact]
+    public void FastDfs_needs_its_trackers_as_host_and_port_and_a_signing_key_outside_development()
+    {
+        var missing = StartupError(new Dictionary<string, string?> { ["Storage:Provider"] = "FastDfs" });
+        var malformed = StartupError(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "FastDfs",
+            ["Storage:FastDfs:Trackers"] = "10.0.0.5:22122,tracker-b",
+            ["Storage:FastDfs:Group"] = "a-group-name-longer-than-16",
+            ["Storage:FastDfs:SigningKey"] = "short",
+            ["Storage:FastDfs:ChunkSize"] = "10",
+        });
+
+        Assert.Contains("Storage:FastDfs:Trackers is required when Storage:Provider is FastDfs", missing);
+        Assert.Contains("Storage:FastDfs:SigningKey is required outside Development", missing);
+        Assert.Contains("Storage:FastDfs:Trackers: 'tracker-b' is not host:port", malformed);
+        Assert.Contains("Storage:FastDfs:Group 'a-group-name-longer-than-16' is longer than FastDFS's 16 bytes", malformed);
+        Assert.Contains("Storage:FastDfs:SigningKey must be at least 32 bytes long", malformed);
+        Assert.Contains("Storage:FastDfs:ChunkSize must be between", malformed);
+        Assert.DoesNotContain("'10.0.0.5", malformed);
+    }
+
+    [Fact]
     public void S3_needs_its_bucket_and_keys()
     {
         var message = StartupError(new Dictionary<string, string?> { ["Storage:Provider"] = "S3", ["Storage:S3:ServiceUrl"] = "minio:9000" });
@@ -70,12 +92,12 @@ public sealed class StorageOptionsTests
         {
             ["Storage:Local:SigningKey"] = "",
             ["Storage:SignedUrlLifetime"] = "30.00:00:00",
-            ["Storage:MaxVideoBytes"] = "5000000000",
+            ["Storage:MaxVideoBytes"] = "2000000000000",
         }, environment: "Production");
 
         Assert.Contains("Storage:Local:SigningKey is required outside Development", message);
         Assert.Contains("Storage:SignedUrlLifetime must be between", message);
-        Assert.Contains("Storage:MaxVideoBytes must be positive and at most 1 GB", message);
+        Assert.Contains("Storage:MaxVideoBytes must be positive and at most 1 TB", message);
     }
 
     [Fact]

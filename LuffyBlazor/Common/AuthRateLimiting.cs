@@ -16,12 +16,14 @@ public sealed class AuthRateLimitOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
+/// <summary>
+/// The <see cref="Policy"/> rate limit: POSTs per client address per window, shared by every endpoint and page that
+/// carries it (<c>RequireRateLimiting(AuthRateLimiting.Policy)</c>, <c>[EnableRateLimiting(AuthRateLimiting.Policy)]</c>):
+/// the log-in and register forms and API. Reading those pages is never limited.
+/// </summary>
 public static class AuthRateLimiting
 {
-    private static readonly string[] LimitedPaths =
-    [
-        "/Account/Login", "/Account/Register", "/api/v1/user/login", "/api/v1/user/register",
-    ];
+    public const string Policy = "auth";
 
     public static void AddAuthRateLimiting(this IHostApplicationBuilder builder)
     {
@@ -34,21 +36,14 @@ public static class AuthRateLimiting
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<AuthRateLimitOptions>>((options, auth) =>
         {
             var limits = auth.Value;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (!HttpMethods.IsPost(context.Request.Method) || !IsAuthPath(context.Request.Path))
-                {
-                    return RateLimitPartition.GetNoLimiter("");
-                }
-
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+            options.AddPolicy(Policy, context => !HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("")
+                : RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limits.PermitLimit,
                     Window = limits.Window,
                     QueueLimit = 0,
-                });
-            });
+                }));
             options.OnRejected = async (rejected, ct) =>
             {
                 var context = rejected.HttpContext;
@@ -70,18 +65,5 @@ public static class AuthRateLimiting
                 }
             };
         });
-    }
-
-    private static bool IsAuthPath(PathString path)
-    {
-        foreach (var limited in LimitedPaths)
-        {
-            if (path.StartsWithSegments(limited, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

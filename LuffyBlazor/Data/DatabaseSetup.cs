@@ -64,6 +64,7 @@ public static class DatabaseSetup
 
         // Endpoints, Identity and services take a scoped context; components use the factory (one per operation).
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContext());
+        services.AddSingleton<Features.Storage.FastDfs.IFastDfsFileIndex, EfFastDfsFileIndex>();
 
         // Cookies and antiforgery tokens one instance issues must be readable by the others: one key ring, in the database.
         services.AddDataProtection().PersistKeysToDbContext<LuffyDbContext>().SetApplicationName("LuffyBlazor");

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Account.LogIn;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
@@ -32,6 +33,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
     public DbSet<ReconciliationDay> ReconciliationDays => Set<ReconciliationDay>();
     public DbSet<ReconciliationMismatch> ReconciliationMismatches => Set<ReconciliationMismatch>();
+    public DbSet<LogInThrottle> LogInThrottles => Set<LogInThrottle>();
 
     /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

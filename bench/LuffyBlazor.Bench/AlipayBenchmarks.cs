@@ -47,7 +47,7 @@ public class AlipayBenchmarks
         var alipayKey = RSA.Create();
         alipayKey.ImportFromPem(alipay.ExportPkcs8PrivateKeyPem());
         notify = SampleNotify();
-        var content = AlipaySignature.BuildSignContent(notify, keepSignType: false);
+        var content = AlipaySignature.BuildCallbackSignContent(notify, keepSignType: false);
         notify.Add(new("sign", AlipaySignature.Sign(content, alipayKey)));
         notifyContent = Encoding.UTF8.GetBytes(content);
         notifySignature = Convert.FromBase64String(notify[^1].Value);

@@ -56,7 +56,7 @@ public static class OrdersGridReport
         }
     }
 
-    private static ServiceProvider Services(string path)
+    internal static ServiceProvider Services(string path)
     {
         var root = Path.Combine(Path.GetTempPath(), "luffy-bench-media");
         var services = new ServiceCollection();
@@ -110,6 +110,8 @@ public static class OrdersGridReport
         await GridAsync(services, runs, "filtered: paid, last 30 days", new() { Status = OrderStatus.Paid, From = today.AddDays(-29), To = today }, OrderSort.Default, 0);
         await GridAsync(services, runs, "filtered: refunded, sorted by amount", new() { Status = OrderStatus.Refunded }, new(OrderSortColumn.TotalAmount, true), 0);
         await GridAsync(services, runs, "filtered: one learner", new() { User = someUser }, OrderSort.Default, 0);
+        await GridAsync(services, runs, "filtered: part of a learner's name (\"demo-0004\", 10 learners)", new() { User = someUser[..^1] }, OrderSort.Default, 0);
+        await GridAsync(services, runs, "filtered: part of every learner's name (\"demo\", 25,000 learners)", new() { User = "demo" }, OrderSort.Default, 0);
         await GridAsync(services, runs, "search: a course name (\"Go 语言\", 1 course)", new() { Search = "Go 语言" }, OrderSort.Default, 0);
         await GridAsync(services, runs, "search: a course name (\"Python\", 4 courses, a third of all orders)", new() { Search = "Python" }, OrderSort.Default, 0);
         await GridAsync(services, runs, "search: out_trade_no prefix", new() { Search = someNumber[..20] }, OrderSort.Default, 0);
@@ -165,7 +167,7 @@ public static class OrdersGridReport
         return await query(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;

@@ -42,22 +42,7 @@ public sealed class AppUnderTest : IAsyncDisposable
     public static async Task<AppUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> settings)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.Combine(repositoryRoot, "LuffyBlazor"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LuffyBlazor.dll"));
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(Path.Combine(repositoryRoot, "LuffyBlazor"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUrl);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__")] = value;
-        }
+        var start = StartInfo(repositoryRoot, settings, "--urls", baseUrl);
 
         var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -103,6 +88,34 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    /// <summary>The app (Release, Production settings from <paramref name="settings"/>) with <paramref name="arguments"/>: a server, or a command.</summary>
+    public static ProcessStartInfo StartInfo(string repositoryRoot, IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(repositoryRoot, "LuffyBlazor"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LuffyBlazor.dll"));
+        // A command (storage migrate …) must come first: later words are options.
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(Path.Combine(repositoryRoot, "LuffyBlazor"));
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+
+        return start;
     }
 
     private static int FreePort()

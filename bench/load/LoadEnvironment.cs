@@ -31,11 +31,15 @@ public sealed class LoadEnvironment : IAsyncDisposable
     public IReadOnlyList<AppUnderTest> Instances => instances;
     public List<HttpClient> Clients { get; } = [];
 
+    /// <summary>The settings the instances run with (commands run against the same environment take them too).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; private set; } = new Dictionary<string, string>();
+
     public TimeSpan CpuTime => instances.Aggregate(TimeSpan.Zero, (sum, i) => sum + i.CpuTime);
 
     public long WorkingSetBytes => instances.Sum(i => i.WorkingSetBytes);
 
-    public static async Task<LoadEnvironment> StartAsync(string repositoryRoot, bool onPostgres, int instanceCount, int concurrency)
+    public static async Task<LoadEnvironment> StartAsync(
+        string repositoryRoot, bool onPostgres, int instanceCount, int concurrency, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "luffy-load", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -72,6 +76,12 @@ public sealed class LoadEnvironment : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        environment.Settings = settings;
         // One after the other: the first migrates and seeds, the others find the database ready.
         for (var i = 0; i < instanceCount; i++)
         {

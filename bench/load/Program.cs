@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak] [--orders 2000] [--copies 5]
+// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak|storage] [--orders 2000] [--copies 5]
 //     [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20] [--provider sqlite|postgres] [--instances 1]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
@@ -14,13 +14,19 @@ var (orders, copies, learners, concurrency, seconds, instances) =
 // --warmup 0 measures a cold start instead.
 var warmup = TimeSpan.FromSeconds(Option("warmup", 20));
 var onPostgres = Array.IndexOf(args, "--provider") is var p and >= 0 && p + 1 < args.Length && args[p + 1].Equals("postgres", StringComparison.OrdinalIgnoreCase);
-if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak"))
+if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak" or "storage"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak.");
+    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak, storage.");
     return 2;
 }
 
 var root = FindRepositoryRoot();
+if (scenario == "storage")
+{
+    // dotnet run -c Release --project bench/load -- storage [--mb 2048]: memory while a large video is uploaded and migrated.
+    return await StorageMemory.RunAsync(root, Option("mb", 2048) * 1024L * 1024);
+}
+
 Console.WriteLine($"Starting {instances} instance(s) of the app (Release, Production settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
 await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency);
 var scenarios = new Scenarios(app, concurrency);

@@ -81,7 +81,7 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
     {
         var courses = await Seeder.CoursesAsync(app);
         var users = await Seeder.LearnersAsync(app, learners, "buyer");
-        var tokens = new JwtTokenService(Options.Create(new JwtOptions { SigningKey = app.JwtSigningKey }), TimeProvider.System);
+        var tokens = new JwtTokenService(Options.Create(new JwtOptions { SigningKey = app.JwtSigningKey }), Options.Create(new Microsoft.AspNetCore.Identity.IdentityOptions()), TimeProvider.System);
         var requests = users.SelectMany(u =>
         {
             var token = tokens.CreateToken(u, []);
@@ -151,7 +151,7 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
             new("gmt_create", "2026-11-25 16:30:40"), new("gmt_payment", "2026-11-25 16:31:10"),
             new("fund_bill_list", $"[{{\"amount\":\"{amountText}\",\"fundChannel\":\"ALIPAYACCOUNT\"}}]"),
         };
-        fields.Add(new("sign", AlipaySignature.Sign(AlipaySignature.BuildSignContent(fields, keepSignType: false), key)));
+        fields.Add(new("sign", AlipaySignature.Sign(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false), key)));
         fields.Add(new("sign_type", "RSA2"));
         return fields;
     }

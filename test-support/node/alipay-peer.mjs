@@ -240,18 +240,26 @@ const commands = {
     }
   },
 
-  // Play Alipay for a notify: sign a notify's fields the way Alipay does (every field but
-  // sign and sign_type, empty values dropped, sorted, "k=v&...") with the SDK's RSA-SHA256
+  // Play Alipay for a notify: sign a notify's fields the way the SDK's checkNotifySign
+  // verifies them (every field but sign and sign_type, sorted, "k=v&...", EMPTY VALUES KEPT
+  // as "k=", exactly its notifyRSACheck string with raw=true) with the SDK's RSA-SHA256
   // primitive util.signatureV3(). The SDK has no Alipay-side signer, so the content is
-  // built here; checkNotifySign in this same SDK accepts what this returns.
+  // built here. `alipayPublicKey` (optional) makes the peer also report the SDK's own
+  // verdict (`sdkValid`: checkNotifySign on the signed params). `dropEmpty: true` leaves
+  // empty values out of the signed string instead (what the SDK does NOT accept).
   'sign-notify'(req) {
     const params = { ...need(req, 'params') };
     const key = privatePem(need(req, 'privateKey'));
     delete params.sign;
     const signContent = Object.keys(params).sort()
-      .filter(k => k !== 'sign_type' && params[k] !== '' && params[k] != null)
+      .filter(k => k !== 'sign_type' && params[k] != null && !(req.dropEmpty && params[k] === ''))
       .map(k => `${k}=${params[k]}`).join('&');
-    return { params: { ...params, sign_type: 'RSA2', sign: sdkRsaSha256(signContent, key) }, signContent };
+    const signed = { ...params, sign_type: 'RSA2', sign: sdkRsaSha256(signContent, key) };
+    const reply = { params: signed, signContent };
+    if (req.alipayPublicKey) {
+      reply.sdkValid = makeSdk({ alipayPublicKey: req.alipayPublicKey }).checkNotifySign({ ...signed }, true);
+    }
+    return reply;
   },
 
   // Build a raw response text {"<method>_response":<payload JSON>,"sign":"..."} signed

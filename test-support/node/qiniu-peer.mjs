@@ -9,6 +9,10 @@
 // Commands (field "cmd") and the SDK code each one runs are listed in QINIU-PEER.md.
 
 import { createRequire } from 'node:module';
+import { need, runPeer } from './peer.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const qiniu = require('qiniu');
@@ -16,11 +20,6 @@ const util = require('qiniu/qiniu/util.js');
 const getCrc32 = require('crc32'); // the very package the SDK's form uploader checksums with
 const SDK_VERSION = require('qiniu/package.json').version;
 
-class UsageError extends Error {}
-const need = (o, k) => {
-  if (o[k] === undefined || o[k] === null || o[k] === '') throw new UsageError(`missing field "${k}"`);
-  return o[k];
-};
 const mac = (req) => new qiniu.auth.digest.Mac(need(req, 'accessKey'), need(req, 'secretKey'),
   { disableQiniuTimestampSignature: true });
 
@@ -84,20 +83,27 @@ const commands = {
     const result = await uploader.put(need(req, 'token'), need(req, 'key'), Buffer.from(need(req, 'base64'), 'base64'), putExtra);
     return { status: result.resp.statusCode, body: result.data };
   },
+  // The SDK's ResumeUploader.putFileV2 (resumable upload v2) with the upload hosts it finds by itself through the
+  // region query (/v4/query) on the host we name (our fake Qiniu server in the tests).
+  'resume-upload': async (req) => {
+    const uc = new URL(need(req, 'ucUrl'));
+    qiniu.conf.QUERY_REGION_HOST = uc.host;
+    qiniu.conf.QUERY_REGION_BACKUP_HOSTS = [];
+    const config = new qiniu.conf.Config({ useHttpsDomain: uc.protocol === 'https:' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiniu-peer-'));
+    const file = path.join(dir, req.fileName || 'file.bin');
+    fs.writeFileSync(file, Buffer.from(need(req, 'base64'), 'base64'));
+    try {
+      // PutExtra.create(fname, params, mimeType, resumeRecordFile, progressCallback, partSize, version)
+      const putExtra = qiniu.resume_up.PutExtra.create(
+        req.fileName || 'file.bin', {}, req.mimeType || null, null, null, need(req, 'partSize'), 'v2');
+      const uploader = new qiniu.resume_up.ResumeUploader(config);
+      const result = await uploader.putFileV2(need(req, 'token'), need(req, 'key'), file, putExtra);
+      return { status: result.resp.statusCode, body: result.data };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
 };
 
-async function main() {
-  let input = '';
-  for await (const chunk of process.stdin) input += chunk;
-  let req;
-  try { req = JSON.parse(input); } catch (e) { throw new UsageError(`stdin is not JSON: ${e.message}`); }
-  const command = commands[req.cmd];
-  if (!command) throw new UsageError(`unknown cmd "${req.cmd}"; known: ${Object.keys(commands).join(', ')}`);
-  const result = await command(req);
-  process.stdout.write(JSON.stringify({ ...result, sdk: SDK_VERSION }) + '\n');
-}
-
-main().catch((e) => {
-  process.stderr.write((e instanceof UsageError ? 'usage: ' : 'error: ') + (e.stack || e.message) + '\n');
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+await runPeer(commands, { sdk: SDK_VERSION });

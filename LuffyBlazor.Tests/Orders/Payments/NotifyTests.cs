@@ -13,7 +13,8 @@ namespace LuffyBlazor.Tests.Orders.Payments;
 /// <summary>The async notify over HTTP, against each of the contract's rules.</summary>
 public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests.App>
 {
-    public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
+    /// <summary>Configured with the merchant PID the test notifies are paid to (<see cref="NotifyForms.Paid"/>'s seller_id).</summary>
+    public sealed class App() : LuffyAppFactory(new Dictionary<string, string?>(AlipayTestKeys.Settings()) { ["Alipay:SellerId"] = NotifyForms.SellerId });
 
     private readonly HttpClient alipay = app.CreateClient();
 
@@ -51,6 +52,20 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         Assert.Contains(form["trade_no"], log.RawParameters);
     }
 
+    [Fact]
+    public async Task A_notify_carrying_an_empty_passback_params_in_its_signature_is_applied()
+    {
+        var order = await NewOrderAsync(3);
+        var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount);
+        form["passback_params"] = "";
+
+        var answer = await alipay.PostNotifyAsync(form.Signed());
+
+        Assert.Equal("success", answer);
+        Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Contains("\"passback_params\":\"\"", Assert.Single(await LogsAsync(order.OutTradeNo)).RawParameters);
+    }
+
     public static TheoryData<string, Func<Order, Dictionary<string, string>>> Rejected => new()
     {
         { "signed by a stranger's key", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount).Signed(RSA.Create(2048)) },
@@ -60,6 +75,8 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         { "another merchant's app_id", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "app_id", "2021009999999999").Signed() },
         { "a signed wrong amount", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "total_amount", "0.01").Signed() },
         { "an unknown trade status", o => NotifyForms.Paid(o.OutTradeNo, o.TotalAmount, "TRADE_PENDING").Signed() },
+        { "money paid to another merchant", o => With(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "seller_id", "2088000000000099").Signed() },
+        { "no seller_id at all", o => Without(NotifyForms.Paid(o.OutTradeNo, o.TotalAmount), "seller_id").Signed() },
     };
 
     [Theory]
@@ -76,6 +93,40 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         var log = Assert.Single(await LogsAsync(order.OutTradeNo));
         Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
         Assert.False(string.IsNullOrWhiteSpace(log.Reason));
+    }
+
+    [Fact]
+    public async Task A_notify_for_money_paid_to_another_merchant_is_refused_and_logged_with_both_sellers()
+    {
+        var order = await NewOrderAsync(5);
+
+        var answer = await alipay.PostNotifyAsync(With(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount), "seller_id", "2088000000000099").Signed());
+
+        Assert.Equal("failure", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.Equal($"seller_id 2088000000000099 is not ours ({NotifyForms.SellerId})", Assert.Single(await LogsAsync(order.OutTradeNo)).Reason);
+    }
+
+    [Fact]
+    public async Task A_trade_no_that_already_paid_one_order_cannot_pay_another_which_is_flagged_and_refused()
+    {
+        var first = await NewOrderAsync(6);
+        var second = await NewOrderAsync(6);
+        var paid = NotifyForms.Paid(first.OutTradeNo, first.TotalAmount);
+        Assert.Equal("success", await alipay.PostNotifyAsync(paid.Signed()));
+
+        var reused = With(NotifyForms.Paid(second.OutTradeNo, second.TotalAmount), "trade_no", paid["trade_no"]).Signed();
+        var answer = await alipay.PostNotifyAsync(reused);
+        var again = await alipay.PostNotifyAsync(reused);
+
+        Assert.Equal(("failure", "failure"), (answer, again));
+        var flagged = await app.OrderAsync(second.OutTradeNo);
+        Assert.Equal((OrderStatus.Unpaid, true, null), (flagged.Status, flagged.TradeNoConflict, flagged.TradeNo));
+        Assert.Equal(0, await OwnershipsAsync(second));
+        Assert.All(await LogsAsync(second.OutTradeNo), l => Assert.Equal(
+            (NotifyVerdict.Rejected, $"trade_no {paid["trade_no"]} already paid another order: not applied, order flagged for an admin"), (l.Verdict, l.Reason)));
+        var untouched = await app.OrderAsync(first.OutTradeNo);
+        Assert.Equal((OrderStatus.Paid, paid["trade_no"], false), (untouched.Status, untouched.TradeNo, untouched.TradeNoConflict));
     }
 
     [Fact]
@@ -251,6 +302,12 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
     private static Dictionary<string, string> With(Dictionary<string, string> form, string key, string value)
     {
         form[key] = value;
+        return form;
+    }
+
+    private static Dictionary<string, string> Without(Dictionary<string, string> form, string key)
+    {
+        form.Remove(key);
         return form;
     }
 

@@ -22,11 +22,15 @@ public sealed class PaymentNotifyHandlerTests(LuffyAppFactory app) : IClassFixtu
         return await app.PlaceOrderAsync(learner, course);
     }
 
-    private static ReceivedNotify Received(Order order, TradeState state, string? refusal = null, decimal? amount = null, string appId = OurAppId) => new(
+    private static ReceivedNotify Received(
+        Order order, TradeState state, string? refusal = null, decimal? amount = null, string appId = OurAppId, string? merchant = null, string? ourMerchant = null) => new(
         OtherProvider, OurAppId, [new("out_trade_no", order.OutTradeNo), new("trade_state", state.ToString())],
         new PaymentNotification(appId, order.OutTradeNo, "N-" + Guid.NewGuid().ToString("N")[..8], state.ToString(), state,
-            "4200001234202611250000000001", amount ?? order.TotalAmount, DateTimeOffset.Parse("2026-11-25T02:00:05Z"), "o-buyer", null),
-        refusal, "203.0.113.7");
+            TradeNoOf(order), amount ?? order.TotalAmount, DateTimeOffset.Parse("2026-11-25T02:00:05Z"), "o-buyer", null, merchant),
+        refusal, "203.0.113.7", ourMerchant);
+
+    /// <summary>The provider's number for the order's trade: one trade pays one order.</summary>
+    private static string TradeNoOf(Order order) => "4200001234" + order.OutTradeNo[^18..];
 
     private async Task<bool> HandleAsync(ReceivedNotify notify)
     {
@@ -46,7 +50,7 @@ public sealed class PaymentNotifyHandlerTests(LuffyAppFactory app) : IClassFixtu
         Assert.True(await HandleAsync(Received(order, TradeState.Paid)));
 
         var paid = await app.OrderAsync(order.OutTradeNo);
-        Assert.Equal((OrderStatus.Paid, "4200001234202611250000000001", "o-buyer"), (paid.Status, paid.TradeNo, paid.BuyerId));
+        Assert.Equal((OrderStatus.Paid, TradeNoOf(order), "o-buyer"), (paid.Status, paid.TradeNo, paid.BuyerId));
         var change = await app.QueryAsync(db => db.OrderStatusChanges.SingleAsync(c => c.OrderId == order.Id && c.To == OrderStatus.Paid));
         Assert.Equal("wechat-notify", change.Actor);
         var logs = await LogsAsync(order);
@@ -65,6 +69,21 @@ public sealed class PaymentNotifyHandlerTests(LuffyAppFactory app) : IClassFixtu
         Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
         var log = Assert.Single(await LogsAsync(order));
         Assert.Equal((NotifyVerdict.Rejected, "signature does not verify with the platform certificate"), (log.Verdict, log.Reason));
+    }
+
+    [Fact]
+    public async Task A_configured_merchant_account_is_checked_and_an_unconfigured_one_is_not()
+    {
+        var order = await NewOrderAsync(6);
+
+        Assert.False(await HandleAsync(Received(order, TradeState.Paid, merchant: "1900000109", ourMerchant: "1900000001")));
+        Assert.False(await HandleAsync(Received(order, TradeState.Paid, merchant: null, ourMerchant: "1900000001")));
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        Assert.True(await HandleAsync(Received(order, TradeState.Paid, merchant: "1900000109")));
+
+        Assert.Equal(
+            ["seller_id 1900000109 is not ours (1900000001)", "seller_id (none) is not ours (1900000001)", "marked paid"],
+            (await LogsAsync(order)).Select(l => l.Reason));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class SimulatorReconciliationTests(SimulatorApp sim) : IClassFixtu
     }
 
     private Task<RefundOutcome> RefundHereAsync(Order order, decimal amount) =>
-        sim.App.WithAsync<OrderRefunds, RefundOutcome>(r => r.RefundAsync(order.OutTradeNo, amount, "测试退款", new RefundRequester("test", "admin:test")));
+        sim.App.WithAsync<OrderRefunds, RefundOutcome>(r => r.RefundAsync(new RefundAsk(order.OutTradeNo, amount, "测试退款", RefundedSeen: 0m), new RefundRequester("test", "admin:test")));
 
     private Task<ReconciliationRun> ReconcileAsync(DateOnly day) =>
         sim.App.WithAsync<StatementReconciliation, ReconciliationRun>(r => r.RunAsync(day, "admin:test"));

@@ -48,7 +48,7 @@ public sealed class AlipayCallbackTests
 
         Assert.Equal(new PaymentNotification(
             "2021000000000042", "20261125163005A1B2C3D4E5F60718293A4B5C", "2026112500222163111046870512345678", "TRADE_SUCCESS", TradeState.Paid,
-            "2026112522001446870500012345", 0.01m, DateTimeOffset.Parse("2026-11-25T08:31:10Z"), "2088102177846875", null), payment);
+            "2026112522001446870500012345", 0.01m, DateTimeOffset.Parse("2026-11-25T08:31:10Z"), "2088102177846875", null, "2088102177649450"), payment);
     }
 
     [Theory]
@@ -93,6 +93,25 @@ public sealed class AlipayCallbackTests
         Assert.False(verdict.IsValid, why);
         Assert.Contains(reason, verdict.Reason);
         Assert.Equal("20261125163005A1B2C3D4E5F60718293A4B5C", verdict.Notification!.OutTradeNo); // still there for the log
+    }
+
+    [Fact]
+    public void A_notify_with_an_empty_parameter_verifies_only_with_that_parameter_in_the_sign_string()
+    {
+        var form = With(With(VectorForm(), "sign", null), "passback_params", "");
+        var keptEmpty = new List<KeyValuePair<string, string>>(form)
+        {
+            KeyValuePair.Create("sign", AlipaySignature.Sign(AlipaySignature.BuildCallbackSignContent(form, false), AlipayTestKeys.AlipayPrivateKey)),
+        };
+        var droppedEmpty = new List<KeyValuePair<string, string>>(form)
+        {
+            KeyValuePair.Create("sign", AlipaySignature.Sign(AlipaySignature.BuildSignContent(form, false), AlipayTestKeys.AlipayPrivateKey)),
+        };
+
+        Assert.True(Callbacks.VerifyNotify(keptEmpty).IsValid, Callbacks.VerifyNotify(keptEmpty).Reason);
+        Assert.False(Callbacks.VerifyNotify(droppedEmpty).IsValid);
+        // Nor can an empty parameter be slipped into a genuine notify.
+        Assert.False(Callbacks.VerifyNotify(With(VectorForm(), "passback_params", "")).IsValid);
     }
 
     [Fact]

@@ -156,6 +156,15 @@ public sealed class AlipayCertificateModeTests
     }
 
     [Fact]
+    public void An_alipay_certificate_on_a_key_under_2048_bits_is_refused_as_a_short_public_key_is()
+    {
+        var message = Error(Chain.Options(Chain.ShortKeyAlipayCertPath));
+
+        Assert.StartsWith($"Alipay:AlipayPublicCertPath ('{Chain.ShortKeyAlipayCertPath}') holds a certificate on a 1024-bit key", message);
+        Assert.Contains("under 2048 bits are refused", message);
+    }
+
+    [Fact]
     public void A_key_file_given_as_a_certificate_is_refused_without_echoing_the_key()
     {
         var options = Chain.Options();

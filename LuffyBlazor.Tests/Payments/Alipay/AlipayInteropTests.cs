@@ -96,6 +96,36 @@ public sealed class AlipayInteropTests
     }
 
     [Fact]
+    public async Task A_notify_with_an_empty_value_signed_as_the_official_sdk_verifies_it_is_valid_here_and_there()
+    {
+        var fields = NotifyForms.Paid("20261125163005A1B2C3D4E5F60718293A4B5C", 198.00m);
+        fields["passback_params"] = "";
+        fields["body"] = "";
+
+        var result = await NodePeer.AlipayAsync(new { cmd = "sign-notify", @params = fields, privateKey = AlipayPrivatePem, alipayPublicKey = AlipayPublicPem });
+        var form = result.GetProperty("params").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)).ToList();
+        var verdict = new AlipayCallbacks(Credentials).VerifyNotify(form);
+
+        Assert.Contains("&passback_params=&", result.GetProperty("signContent").GetString());
+        Assert.True(result.GetProperty("sdkValid").GetBoolean(), result.ToString());
+        Assert.True(verdict.IsValid, verdict.Reason);
+        Assert.Equal(AlipaySignature.BuildCallbackSignContent(form, keepSignType: false), result.GetProperty("signContent").GetString());
+    }
+
+    [Fact]
+    public async Task A_notify_signed_without_its_empty_values_is_refused_here_as_by_the_official_sdk()
+    {
+        var fields = NotifyForms.Paid("20261125163005A1B2C3D4E5F60718293A4B5C", 198.00m);
+        fields["passback_params"] = "";
+
+        var result = await NodePeer.AlipayAsync(new { cmd = "sign-notify", @params = fields, privateKey = AlipayPrivatePem, alipayPublicKey = AlipayPublicPem, dropEmpty = true });
+        var form = result.GetProperty("params").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)).ToList();
+
+        Assert.False(result.GetProperty("sdkValid").GetBoolean());
+        Assert.False(new AlipayCallbacks(Credentials).VerifyNotify(form).IsValid);
+    }
+
+    [Fact]
     public async Task A_notify_we_sign_as_alipay_verifies_in_the_official_sdks_check_notify_sign()
     {
         var form = NotifyForms.Paid("20261125163005A1B2C3D4E5F60718293A4B5C", 0.01m).Signed();

@@ -56,6 +56,8 @@ public sealed class AlipayKeysTests
         { "not base64", "this is not a key", "neither PEM nor base64" },
         { "base64 of something else", Convert.ToBase64String("hello world, no key here"u8.ToArray()), "not an RSA private key" },
         { "a 512-bit key", RSA.Create(512).ExportPkcs8PrivateKeyPem(), "512-bit" },
+        { "a 1024-bit key", RSA.Create(1024).ExportPkcs8PrivateKeyPem(), "is a 1024-bit key; RSA keys under 2048 bits are refused" },
+        { "a 1024-bit key in base64", Convert.ToBase64String(RSA.Create(1024).ExportRSAPrivateKey()), "is a 1024-bit key; RSA keys under 2048 bits are refused" },
         { "an EC key", ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem(), "not a readable RSA private key" },
         { "whitespace", "   ", "is empty" },
     };
@@ -88,6 +90,17 @@ public sealed class AlipayKeysTests
 
         Assert.Contains(expected, error.Message);
         Assert.StartsWith("Alipay:AlipayPublicKey", error.Message);
+    }
+
+    [Fact]
+    public void A_1024_bit_alipay_public_key_is_refused_in_either_form()
+    {
+        using var weak = RSA.Create(1024);
+
+        var pem = Assert.Throws<AlipayKeyException>(() => AlipayKeys.ImportPublicKey(weak.ExportSubjectPublicKeyInfoPem(), "Alipay:AlipayPublicKey"));
+        var bare = Assert.Throws<AlipayKeyException>(() => AlipayKeys.ImportPublicKey(Convert.ToBase64String(weak.ExportSubjectPublicKeyInfo()), "Alipay:AlipayPublicKey"));
+
+        Assert.All([pem, bare], e => Assert.StartsWith("Alipay:AlipayPublicKey is a 1024-bit key; RSA keys under 2048 bits are refused", e.Message));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed partial class AlipayRequestTests
 
     private static AlipayTradeRequest Request(decimal amount = 0.01m, string subject = "路飞学城-Python 全栈开发") => new(
         OutTradeNo, amount, subject, DateTimeOffset.Parse("2026-11-25T08:45:05Z"),
-        "https://luffy.example.com/api/v1/order/success/", "https://luffy.example.com/pay/success");
+        "https://luffy.example.com/api/v1/order/success/", "https://luffy.example.com/pay/success", "https://luffy.example.com/orders");
 
     private static Dictionary<string, string> QueryOf(string url) =>
         QueryHelpers.ParseQuery(new Uri(url).Query).ToDictionary(q => q.Key, q => q.Value.ToString());
@@ -75,13 +75,21 @@ public sealed partial class AlipayRequestTests
     }
 
     [Fact]
-    public void Wap_pay_uses_its_own_method_and_product()
+    public void Wap_pay_uses_its_own_method_and_product_and_signs_its_quit_url()
     {
         var query = QueryOf(Client().BuildWapPayUrl(Request()));
 
         Assert.Equal("alipay.trade.wap.pay", query["method"]);
         Assert.Contains("\"product_code\":\"QUICK_WAP_WAY\"", query["biz_content"]);
+        Assert.Contains("\"quit_url\":\"https://luffy.example.com/orders\"", query["biz_content"]);
         Assert.True(AlipaySignature.Verify(AlipaySignature.BuildSignContent(query, keepSignType: true), query["sign"], AlipayTestKeys.AppPublicKey));
+    }
+
+    [Fact]
+    public void Page_pay_sends_no_quit_url_and_wap_pay_refuses_to_go_without_one()
+    {
+        Assert.DoesNotContain("quit_url", QueryOf(Client().BuildPagePayUrl(Request()))["biz_content"]);
+        Assert.Throws<ArgumentException>(() => Client().BuildWapPayUrl(Request() with { QuitUrl = null }));
     }
 
     [Fact]
@@ -178,6 +186,30 @@ public sealed partial class AlipayRequestTests
         Assert.Equal(256, AlipayBizContent.CleanSubject(new string('课', 300)).Length);
         Assert.Equal(new string('课', 255), AlipayBizContent.CleanSubject(new string('课', 255) + "𠀀")); // never half a pair
         Assert.Throws<ArgumentException>(() => AlipayBizContent.CleanSubject("/ = &"));
+    }
+
+    [Fact]
+    public void A_long_subject_is_cut_between_text_elements_never_inside_one()
+    {
+        var accented = new string('a', 255) + "e\u0301" + "xyz"; // é as e + a combining acute: one text element
+        var hangul = new string('가', 255) + "\u1100\u1161\u11A8"; // 각 as three conjoining jamo
+
+        Assert.Equal(new string('a', 255), AlipayBizContent.CleanSubject(accented));
+        Assert.Equal(new string('가', 255), AlipayBizContent.CleanSubject(hangul));
+        Assert.Equal(new string('a', 254) + "e\u0301", AlipayBizContent.CleanSubject(new string('a', 254) + "e\u0301" + "xyz"));
+    }
+
+    [Theory]
+    [InlineData("///")]
+    [InlineData("😀🎉")]
+    [InlineData("👍🏽 👨\u200D👩\u200D👧")]
+    [InlineData("\u200B\u200D\uFE0F")]
+    [InlineData(" \t ")]
+    [InlineData(null)]
+    public void A_subject_of_nothing_alipay_accepts_cleans_to_nothing(string? subject)
+    {
+        Assert.False(AlipayBizContent.TryCleanSubject(subject, out var cleaned));
+        Assert.Equal("", cleaned);
     }
 
     [Theory]

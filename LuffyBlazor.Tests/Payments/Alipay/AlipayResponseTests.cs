@@ -59,6 +59,28 @@ public sealed class AlipayResponseTests
     }
 
     [Theory]
+    [InlineData("20000", "Service Currently Unavailable", "isp.unknow-error", true)]
+    [InlineData("20000", "Service Currently Unavailable", "ISP.UNKNOW-ERROR", true)]
+    [InlineData("20000", "Service Currently Unavailable", "aop.unknow-error", true)]
+    [InlineData("20000", "Service Currently Unavailable", "aop.ACQ.SYSTEM_ERROR", true)]
+    [InlineData("20000", "Service Currently Unavailable", "isv.anything-else", true)]
+    [InlineData("40004", "Business Failed", "ACQ.SYSTEM_ERROR", true)]
+    [InlineData("40004", "Business Failed", "acq.system_error", true)]
+    [InlineData("40004", "Business Failed", "ACQ.TRADE_STATUS_ERROR", false)]
+    [InlineData("40004", "Business Failed", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", false)]
+    [InlineData("40002", "Invalid Arguments", "isv.invalid-signature", false)]
+    public void Alipays_result_unknown_answers_are_told_apart_from_refusals(string code, string msg, string subCode, bool unknown)
+    {
+        var node = $"{{\"code\":\"{code}\",\"msg\":\"{msg}\",\"sub_code\":\"{subCode}\",\"sub_msg\":\"系统繁忙\"}}";
+        var body = $"{{\"alipay_trade_refund_response\":{node},\"sign\":\"{AlipaySignature.Sign(node, AlipayTestKeys.AlipayPrivateKey)}\"}}";
+
+        var response = AlipayResponseReader.Read<AlipayTradeRefund>("alipay.trade.refund", Encoding.UTF8.GetBytes(body), Credentials);
+
+        Assert.True(response.IsSigned);
+        Assert.Equal(unknown, response.Error!.IsResultUnknown);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("[]")]
     [InlineData("{\"alipay_trade_query_response\":")]

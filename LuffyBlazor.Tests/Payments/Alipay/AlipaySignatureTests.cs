@@ -29,6 +29,16 @@ public sealed class AlipaySignatureTests
     }
 
     [Fact]
+    public void The_callback_sign_string_keeps_empty_values_as_the_official_sdks_verify_them()
+    {
+        KeyValuePair<string, string>[] form = [P("b", "2"), P("passback_params", ""), P("a", "1"), P("sign", "s"), P("sign_type", "RSA2"), P("", "x")];
+
+        Assert.Equal("a=1&b=2&passback_params=", AlipaySignature.BuildCallbackSignContent(form, keepSignType: false));
+        Assert.Equal("a=1&b=2&passback_params=&sign_type=RSA2", AlipaySignature.BuildCallbackSignContent(form, keepSignType: true));
+        Assert.Equal("a=1&b=2", AlipaySignature.BuildSignContent(form, keepSignType: false));
+    }
+
+    [Fact]
     public void Nothing_to_sign_gives_an_empty_string()
     {
         Assert.Equal("", AlipaySignature.BuildSignContent([P("sign", "s"), P("x", "")], keepSignType: false));

@@ -185,6 +185,35 @@ public sealed class SimulatorGatewayTests(SimulatorApp sim) : IClassFixture<Simu
     }
 
     [Fact]
+    public async Task Cancelling_at_the_phone_cashier_goes_back_to_the_quit_url_my_orders()
+    {
+        var (learner, _) = await sim.App.CreateLearnerAsync();
+        var order = await sim.App.PlaceOrderAsync(learner, 4);
+        var browser = sim.Browser();
+        var (_, cashierUrl, html) = await Cashier.OpenAsync(browser, sim.PayUrl(order, mobile: true));
+
+        using var cancelled = await Cashier.SubmitAsync(browser, cashierUrl + "/cancel", html);
+
+        Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
+        Assert.Equal($"{sim.BaseUrl}/orders", cancelled.Headers.Location!.OriginalString);
+        Assert.Equal(OrderStatus.Unpaid, (await sim.App.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    [Fact]
+    public async Task A_wap_pay_without_an_absolute_quit_url_is_refused_as_alipay_requires_one()
+    {
+        var (learner, _) = await sim.App.CreateLearnerAsync();
+        var order = await sim.App.PlaceOrderAsync(learner, 4);
+        var url = sim.Alipay.BuildWapPayUrl(new AlipayTradeRequest(order.OutTradeNo, order.TotalAmount, order.Subject,
+            new DateTimeOffset(order.ExpiresAt, TimeSpan.Zero), sim.BaseUrl + "/api/v1/order/success/", sim.BaseUrl + "/pay/success", QuitUrl: "orders"));
+
+        var (status, _, html) = await Cashier.OpenAsync(sim.Browser(), url);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "ACQ.INVALID_PARAMETER"), (status, Cashier.ErrorCode(html)));
+        Assert.Contains("quit_url", html);
+    }
+
+    [Fact]
     public async Task Trade_query_tells_not_opened_waiting_and_closed_apart_and_close_works_once()
     {
         var (learner, _) = await sim.App.CreateLearnerAsync();

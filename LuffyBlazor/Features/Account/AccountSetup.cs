@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Account.LogIn;
 using LuffyBlazor.Features.Admin;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -15,6 +16,14 @@ public static class AccountSetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<AccountSessions>();
+        services.AddOptions<LogInLockoutOptions>().BindConfiguration(LogInLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LogInThrottles>();
+        services.AddSingleton<UnknownUserPassword>();
+        services.AddScoped<LogInGuard>();
+        services.AddHostedService<LogInThrottleCleanup>();
 
         var auth = services.AddAuthentication(options =>
         {
@@ -38,9 +47,8 @@ public static class AccountSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 4;
+                // Identity's lock-out holds only an administrator's lock; failed log-ins are LogInGuard's (per address).
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<LuffyDbContext>()
@@ -56,6 +64,8 @@ public static class AccountSetup
             options.AccessDeniedPath = "/Account/AccessDenied";
             options.Cookie.Name = "luffy.auth";
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Every request, not Identity's every 30 minutes: a lock or a password change ends the session at once.
+            options.Events.OnValidatePrincipal = AccountSessions.ValidateCookieAsync;
             options.Events.OnRedirectToLogin = context =>
             {
                 if (Api.IsApiRequest(context.HttpContext))

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LuffyBlazor.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -23,8 +24,8 @@ public sealed class JwtOptions
     public SymmetricSecurityKey CreateSecurityKey() => new(Encoding.UTF8.GetBytes(SigningKey));
 }
 
-/// <summary>Issues the REST API's bearer tokens.</summary>
-public sealed class JwtTokenService(IOptions<JwtOptions> options, TimeProvider clock)
+/// <summary>Issues the REST API's bearer tokens, which carry the user's security stamp.</summary>
+public sealed class JwtTokenService(IOptions<JwtOptions> options, IOptions<IdentityOptions> identity, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler handler = new();
     private readonly SigningCredentials credentials = new(options.Value.CreateSecurityKey(), SecurityAlgorithms.HmacSha256);
@@ -37,6 +38,8 @@ public sealed class JwtTokenService(IOptions<JwtOptions> options, TimeProvider c
         {
             new(ClaimTypes.NameIdentifier, user.Id),
             new(ClaimTypes.Name, user.UserName ?? ""),
+            // Checked on every call (AccountSessions): locking the user or changing the password ends the token.
+            new(identity.Value.ClaimsIdentity.SecurityStampClaimType, user.SecurityStamp ?? ""),
         };
         claims.AddRange(roles.Select(role => new Claim(ClaimTypes.Role, role)));
         return handler.CreateToken(new SecurityTokenDescriptor
@@ -92,6 +95,7 @@ public static class JwtSetup
                     RoleClaimType = ClaimTypes.Role,
                     ClockSkew = TimeSpan.FromMinutes(1),
                 };
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = AccountSessions.ValidateTokenAsync };
             });
     }
 }

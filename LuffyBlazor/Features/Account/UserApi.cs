@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using LuffyBlazor.Common;
+using LuffyBlazor.Features.Account.LogIn;
 using Microsoft.AspNetCore.Identity;
 
 namespace LuffyBlazor.Features.Account;
@@ -20,8 +22,8 @@ public static class UserApi
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/user").WithTags("User");
-        group.MapPost("/register/", RegisterAsync).WithName("Register");
-        group.MapPost("/login/", LoginAsync).WithName("Login");
+        group.MapPost("/register/", RegisterAsync).WithName("Register").RequireRateLimiting(AuthRateLimiting.Policy);
+        group.MapPost("/login/", LoginAsync).WithName("Login").RequireRateLimiting(AuthRateLimiting.Policy);
         group.MapGet("/me/", MeAsync).WithName("Me").RequireAuthorization(Policies.ApiUser);
         return app;
     }
@@ -51,37 +53,30 @@ public static class UserApi
     }
 
     private static async Task<IResult> LoginAsync(
-        LoginRequest request, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn,
-        JwtTokenService tokens, ILoggerFactory loggers)
+        LoginRequest request, HttpContext http, LogInGuard guard, UserManager<ApplicationUser> users, JwtTokenService tokens,
+        ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
         {
             return Api.BadRequest("用户名和密码不能为空");
         }
 
-        var logger = loggers.CreateLogger(typeof(UserApi));
-        var user = await users.FindByNameOrEmailAsync(request.Username);
-        if (user is null)
+        var outcome = await guard.CheckAsync(request.Username, request.Password, ClientAddress.Of(http), http.RequestAborted);
+        switch (outcome.Result)
         {
-            return Api.BadRequest("用户名或密码错误", ApiStatus.BusinessFailure);
+            case LogInResult.Succeeded:
+                var user = outcome.User!;
+                var roles = await users.GetRolesAsync(user);
+                loggers.CreateLogger(typeof(UserApi)).LogInformation("User {UserName} logged in through the API", user.UserName);
+                return Api.Ok(new LoginResult(tokens.CreateToken(user, roles), user.UserName!), "登录成功");
+            case LogInResult.LockedOut or LogInResult.SlowedDown:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(outcome.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Api.Fail(StatusCodes.Status429TooManyRequests, ApiStatus.TooManyRequests, outcome.Message);
+            case LogInResult.LockedByAdmin:
+                return Api.Fail(StatusCodes.Status403Forbidden, ApiStatus.Forbidden, outcome.Message);
+            default:
+                return Api.BadRequest(outcome.Message, ApiStatus.BusinessFailure);
         }
-
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (result.IsLockedOut)
-        {
-            logger.LogWarning("API log-in refused: account {UserName} is locked out", user.UserName);
-            var minutes = (int)Math.Ceiling(users.Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes);
-            return Api.Fail(StatusCodes.Status429TooManyRequests, ApiStatus.TooManyRequests, $"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试");
-        }
-
-        if (!result.Succeeded)
-        {
-            return Api.BadRequest("用户名或密码错误", ApiStatus.BusinessFailure);
-        }
-
-        var roles = await users.GetRolesAsync(user);
-        logger.LogInformation("User {UserName} logged in through the API", user.UserName);
-        return Api.Ok(new LoginResult(tokens.CreateToken(user, roles), user.UserName!), "登录成功");
     }
 
     private static async Task<IResult> MeAsync(ClaimsPrincipal principal, UserManager<ApplicationUser> users)

@@ -17,9 +17,9 @@ public sealed record AdminActor(string UserId, string UserName)
 public sealed record AdminActionOutcome(bool Succeeded, string Message);
 
 /// <summary>
-/// The signed-in admin, checked against the database at the moment of an action. A circuit keeps the
-/// authentication state it started with for up to half an hour, and a bearer token its roles for a day, so an admin
-/// whose role was removed meanwhile must not be able to keep refunding from a page left open, or reading the admin API.
+/// The signed-in admin, checked against the database at the moment of an action. A circuit re-checks its session only
+/// every few seconds (<c>Security:Sessions:CircuitRevalidationInterval</c>), so an admin whose role was removed
+/// meanwhile must not be able to refund from a page left open in between: the action itself asks the database.
 /// </summary>
 public sealed class AdminActors(
     AuthenticationStateProvider authentication, IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock)

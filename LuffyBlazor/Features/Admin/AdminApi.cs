@@ -102,15 +102,14 @@ public static class AdminApi
         NotifyLogQuery notifies, [FromQuery] string? verdict, [FromQuery(Name = "out_trade_no")] string? outTradeNo,
         [FromQuery] int? page, [FromQuery] int? size, CancellationToken ct)
     {
-        NotifyVerdict? wanted = null;
-        if (!string.IsNullOrEmpty(verdict))
+        var (filter, problems) = NotifyFilter.Read(new Dictionary<string, string>
         {
-            if (!int.TryParse(verdict, CultureInfo.InvariantCulture, out var number) || !Enum.IsDefined((NotifyVerdict)number))
-            {
-                return Api.BadRequest("verdict 必须是 0（已接受）、1（已忽略）或 2（已拒绝）");
-            }
-
-            wanted = (NotifyVerdict)number;
+            ["verdict"] = verdict ?? "",
+            ["out_trade_no"] = outTradeNo ?? "",
+        });
+        if (problems.Count > 0)
+        {
+            return Api.BadRequest(problems[0]);
         }
 
         if (page is < 1 || size is < 1 or > NotifyLogQuery.MaxPageSize)
@@ -118,7 +117,7 @@ public static class AdminApi
             return Api.BadRequest($"page 从 1 开始，size 为 1 到 {NotifyLogQuery.MaxPageSize}");
         }
 
-        var (rows, total) = await notifies.PageAsync(new NotifyFilter(wanted, outTradeNo), (page ?? 1) - 1, size ?? 20, ct);
+        var (rows, total) = await notifies.PageAsync(filter, (page ?? 1) - 1, size ?? 20, ct);
         return Ok(new NotifyList(rows, total));
     }
 

@@ -77,6 +77,9 @@ public sealed class CourseLesson
     public bool IsFreePreview { get; set; }
     /// <summary>Storage key of the lesson video.</summary>
     public string? VideoKey { get; set; }
+
+    /// <summary>The uploaded video's own file name ("第1课-环境搭建.mp4"), for the back office; null for seed videos.</summary>
+    public string? VideoFileName { get; set; }
 }
 
 internal sealed class CourseConfiguration :
@@ -125,6 +128,7 @@ internal sealed class CourseConfiguration :
     {
         b.Property(x => x.Title).HasMaxLength(128);
         b.Property(x => x.VideoKey).HasMaxLength(256);
+        b.Property(x => x.VideoFileName).HasMaxLength(256);
         b.HasIndex(x => new { x.ChapterId, x.Number });
     }
 }

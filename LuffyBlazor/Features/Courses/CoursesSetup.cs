@@ -1,4 +1,5 @@
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Storage.Migration;
 
 namespace LuffyBlazor.Features.Courses;
 
@@ -11,5 +12,6 @@ public static class CoursesSetup
         builder.Services.AddSingleton<CourseCatalog>();
         builder.Services.AddSingleton<LessonVideos>();
         builder.Services.AddScoped<IDataSeeder, CatalogueSeeder>();
+        builder.Services.AddScoped<IMediaKeySource, CourseMediaKeys>();
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class Checkout(IAlipayClient alipay, IOptions<AlipayOption
     /// The page-pay URL (wap pay for phones) with <c>time_expire</c> = the order's deadline, so a second visit pays
     /// the same <c>out_trade_no</c> within what is left of it; null when the order can no longer be paid (paid,
     /// closed, or less than <see cref="MinimumTimeToPay"/> left). Notify and return URLs come from configuration or,
-    /// when not configured, from the app's own address.
+    /// when not configured, from the app's own address; a phone that quits the cashier goes to 我的订单.
     /// </summary>
     public string? PaymentUrl(OrderView order, Uri appBaseUri, bool mobile)
     {
@@ -30,12 +30,20 @@ public sealed partial class Checkout(IAlipayClient alipay, IOptions<AlipayOption
         }
 
         var options = alipayOptions.Value;
+        var returnUrl = NonEmpty(options.ReturnUrl) ?? new Uri(appBaseUri, "pay/success").AbsoluteUri;
         var request = new AlipayTradeRequest(
             order.OutTradeNo, order.TotalAmount, order.Subject, new DateTimeOffset(order.ExpiresAt, TimeSpan.Zero),
             NotifyUrl: NonEmpty(options.NotifyUrl) ?? new Uri(appBaseUri, "api/v1/order/success/").AbsoluteUri,
-            ReturnUrl: NonEmpty(options.ReturnUrl) ?? new Uri(appBaseUri, "pay/success").AbsoluteUri);
+            ReturnUrl: returnUrl,
+            QuitUrl: MyOrdersBeside(returnUrl));
         return mobile ? alipay.BuildWapPayUrl(request) : alipay.BuildPagePayUrl(request);
     }
+
+    /// <summary>
+    /// The phone cashier's quit_url: 我的订单 (/orders, where the order can be paid again or cancelled) on the site of
+    /// the return page, under the same path base (<c>https://x/luffy/pay/success</c> → <c>https://x/luffy/orders</c>).
+    /// </summary>
+    public static string MyOrdersBeside(string returnUrl) => new Uri(new Uri(returnUrl), "../orders").AbsoluteUri;
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

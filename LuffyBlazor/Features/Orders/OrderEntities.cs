@@ -31,6 +31,9 @@ public enum PayType
 /// </summary>
 public sealed class Order : IAuditable
 {
+    /// <summary>The subject column's length, and Alipay's limit for a subject.</summary>
+    public const int MaxSubjectLength = 256;
+
     private Order()
     {
     }
@@ -92,6 +95,12 @@ public sealed class Order : IAuditable
     /// was taken twice for one course, and an admin should refund.
     /// </summary>
     public bool DuplicatePurchase { get; private set; }
+
+    /// <summary>
+    /// A payment for this order came with a provider trade number already recorded on another order. One trade pays
+    /// one order, so this is a forged notify or a bug: the payment was not applied, and an admin should look.
+    /// </summary>
+    public bool TradeNoConflict { get; private set; }
 
     public DateTime? ClosedAt { get; private set; }
     public string? CloseReason { get; private set; }
@@ -179,7 +188,7 @@ internal sealed class OrderConfiguration :
     {
         b.Property(x => x.OutTradeNo).HasMaxLength(64);
         b.HasIndex(x => x.OutTradeNo).IsUnique();
-        b.Property(x => x.Subject).HasMaxLength(256);
+        b.Property(x => x.Subject).HasMaxLength(Order.MaxSubjectLength);
         b.Property(x => x.PurchaseKey).HasMaxLength(512);
         b.Property(x => x.TradeNo).HasMaxLength(64);
         b.HasIndex(x => x.TradeNo);
@@ -188,21 +197,24 @@ internal sealed class OrderConfiguration :
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Details).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
-        // My orders, newest first; the live unpaid order for the same courses; the sweeper's due orders.
-        b.HasIndex(x => new { x.UserId, x.CreatedAt });
+        // My orders, newest first; the live unpaid order for the same courses; the sweeper's due orders. It carries
+        // the status and amounts for the admin grid's user filter, whose totals are then read from the index alone.
+        b.HasIndex(x => new { x.UserId, x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount });
         // Every predicate of the live-order lookup (three equalities and the deadline's range): without statistics
         // SQLite's planner otherwise prefers (Status, ExpiresAt) and walks every unpaid order of the school on each Buy.
         b.HasIndex(x => new { x.UserId, x.PurchaseKey, x.Status, x.ExpiresAt });
         b.HasIndex(x => new { x.Status, x.ExpiresAt });
         // The admin orders grid and dashboard. The orderings the grid filters and sorts by carry the status and
         // amounts, so that counts and totals (of a filtered set, of a day's payments) are read from the index alone;
-        // the rare flagged orders (paid after they were closed, paid twice for a course) have partial indexes; amount
+        // the rare flagged orders (paid after they were closed, paid twice for a course, a trade number reused) have
+        // partial indexes; amount
         // sorting has its own.
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.Status, x.CreatedAt, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.PayTime, x.Status, x.TotalAmount, x.RefundedAmount });
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_PaidAfterClose").HasFilter("\"PaidAfterClose\"");
         b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_DuplicatePurchase").HasFilter("\"DuplicatePurchase\"");
+        b.HasIndex(x => new { x.CreatedAt, x.Status, x.TotalAmount, x.RefundedAmount }, "IX_Orders_TradeNoConflict").HasFilter("\"TradeNoConflict\"");
         b.HasIndex(x => x.TotalAmount);
     }
 

@@ -1,3 +1,5 @@
+using LuffyBlazor.Common;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Orders;
@@ -35,6 +37,18 @@ public sealed class OrderService(OrderWriter writer, IOptions<OrderOptions> opti
         if (payType != PayType.Alipay)
         {
             return PlaceOrderResult.Fail("暂不支持该支付方式，请使用支付宝");
+        }
+
+        if (!string.IsNullOrWhiteSpace(subject))
+        {
+            // Refused before anything is stored: an order whose subject Alipay cannot take could never be paid, and
+            // as the learner's live unpaid order it would be handed back on every later Buy.
+            if (!AlipayBizContent.TryCleanSubject(subject, out _))
+            {
+                return PlaceOrderResult.Fail("订单标题（subject）去掉支付宝不接受的字符（/ = &、控制字符、表情符号）后为空，请填写文字标题，或不传 subject 使用课程名");
+            }
+
+            subject = TextElements.Fit(subject.Trim(), Order.MaxSubjectLength);
         }
 
         return await writer.WriteAsync(new OrderRequest(userId, ids, clientTotal, subject, payType), ct);

@@ -14,6 +14,8 @@ public enum PaymentOutcome
     AlreadyPaid,
     UnknownOrder,
     AmountMismatch,
+    /// <summary>The provider's trade number already paid another order: not applied, the order flagged for an admin.</summary>
+    TradeNoReused,
 }
 
 /// <summary>
@@ -75,6 +77,16 @@ public sealed class OrderTransitions(
                 return PaymentOutcome.AlreadyPaid; // paid, or refunded since
             }
 
+            if (await OtherOrderPaidByAsync(db, payment.TradeNo, order.Id, ct) is { } holder)
+            {
+                await FlagTradeNoConflictAsync(db, order.Id, ct);
+                await transaction.CommitAsync(ct);
+                logger.LogError(
+                    "Trade {TradeNo} was reported paying order {OutTradeNo} via {Actor}, but it already paid order {OtherOrder}: not applied, flagged for an admin",
+                    payment.TradeNo, payment.OutTradeNo, actor, holder);
+                return PaymentOutcome.TradeNoReused;
+            }
+
             // Courses the learner already owns (another order of theirs paid for them first) are not granted or
             // counted again: the money was taken twice, and an admin has to refund one of them.
             var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.CourseId)
@@ -132,6 +144,22 @@ public sealed class OrderTransitions(
 
         throw new InvalidOperationException($"Order {payment.OutTradeNo} kept changing while it was being marked paid.");
     }
+
+    /// <summary>
+    /// The order a provider trade number already paid, if it is not this one: one indexed lookup, made only when an
+    /// order is about to become paid. A trade pays exactly one out_trade_no, so a second order is a forgery or a bug.
+    /// </summary>
+    private static Task<string?> OtherOrderPaidByAsync(LuffyDbContext db, string? tradeNo, int orderId, CancellationToken ct) =>
+        string.IsNullOrEmpty(tradeNo)
+            ? Task.FromResult<string?>(null)
+            : db.Orders.Where(o => o.TradeNo == tradeNo && o.Id != orderId).Select(o => o.OutTradeNo).FirstOrDefaultAsync(ct);
+
+    private async Task FlagTradeNoConflictAsync(LuffyDbContext db, int orderId, CancellationToken ct) =>
+        await db.Orders.Where(o => o.Id == orderId && !o.TradeNoConflict)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.TradeNoConflict, true)
+                .SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.UpdatedAt, Now), ct);
 
     /// <summary>Why an admin should look at a payment, for the order's history; null when nothing is amiss.</summary>
     private static string? ReasonToFlag(OrderStatus seen, IReadOnlyList<string> alreadyOwned)

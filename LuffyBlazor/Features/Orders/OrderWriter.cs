@@ -1,3 +1,4 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -88,7 +89,9 @@ public sealed class OrderWriter(
 
     private Order NewOrder(OrderRequest request, PricedOrder priced, DateTime now) => Order.Place(
         OrderNumbers.New(clock), request.UserId,
-        string.IsNullOrWhiteSpace(request.Subject) ? DefaultSubject(priced.Lines.Select(l => l.Name).ToList()) : request.Subject.Trim(),
+        string.IsNullOrWhiteSpace(request.Subject)
+            ? TextElements.Fit(DefaultSubject(priced.Lines.Select(l => l.Name).ToList()), Order.MaxSubjectLength)
+            : request.Subject,
         request.PayType, request.PurchaseKey, now, options.Value.PaymentTimeout,
         priced.Lines.Select(c => OrderDetail.For(c.Id, c.Name, c.Price)));
 

@@ -32,6 +32,14 @@ public static class OrdersSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderWriter>());
         builder.Services.AddSingleton<NotifyLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyLogWriter>());
+        builder.Services.AddOptions<NotifyFloodOptions>().BindConfiguration(NotifyFloodOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Window >= TimeSpan.FromSeconds(1), "RateLimiting:Notify:Window must be at least one second.")
+            .Validate(o => o.FlushInterval >= TimeSpan.FromSeconds(1) && o.FlushInterval <= TimeSpan.FromMinutes(1),
+                "RateLimiting:Notify:FlushInterval must be between 00:00:01 and 00:01:00.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<NotifyFloodGuard>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyFloodGuard>());
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
         builder.AddStatementReconciliation();
     }

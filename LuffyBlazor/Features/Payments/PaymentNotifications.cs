@@ -24,6 +24,7 @@ public enum TradeState
 /// <param name="TradeStatus">The provider's own word for the state, as logged.</param>
 /// <param name="ProviderTradeNo">The provider's trade number (Alipay's <c>trade_no</c>).</param>
 /// <param name="RefundedTotal">The trade's refunded total so far, when the notify reports a refund.</param>
+/// <param name="MerchantId">The merchant account the money went to (Alipay's <c>seller_id</c>, the 2088… PID).</param>
 public sealed record PaymentNotification(
     string? AppId,
     string? OutTradeNo,
@@ -34,7 +35,8 @@ public sealed record PaymentNotification(
     decimal? TotalAmount,
     DateTimeOffset? PaidAt,
     string? BuyerId,
-    decimal? RefundedTotal);
+    decimal? RefundedTotal,
+    string? MerchantId = null);
 
 /// <summary>A payment provider as the shop names it.</summary>
 /// <param name="Name">"Alipay": names the provider in logs.</param>
@@ -50,13 +52,15 @@ public sealed record PaymentProvider(string Name, string ChineseName, string Not
 /// <param name="Parameters">Everything received, in order, for the notify log.</param>
 /// <param name="Notification">What it says; parsed even when not verified (to be logged, never acted upon), null when nothing could be read.</param>
 /// <param name="Refusal">Why the provider did not verify it; null when it did.</param>
+/// <param name="ExpectedMerchantId">The merchant account this provider is configured for (Alipay's <c>Alipay:SellerId</c>); null: not checked.</param>
 public sealed record ReceivedNotify(
     PaymentProvider Provider,
     string ExpectedAppId,
     IReadOnlyList<KeyValuePair<string, string>> Parameters,
     PaymentNotification? Notification,
     string? Refusal,
-    string? RemoteIp)
+    string? RemoteIp,
+    string? ExpectedMerchantId = null)
 {
     public bool IsVerified => Refusal is null && Notification is not null;
 }
@@ -70,6 +74,6 @@ public interface IPaymentNotifyHandler
     /// <summary>True when the provider should be answered with its "received" word (Alipay's <c>success</c>).</summary>
     Task<bool> HandleAsync(ReceivedNotify notify, CancellationToken ct);
 
-    /// <summary>Keeps a record of a body that could not even be read (not a form, too large...).</summary>
+    /// <summary>Keeps a record of a body that could not even be read (not a form, too large...), one by one up to a limit per address, then counted.</summary>
     Task RecordUnreadableAsync(string reason, string? remoteIp);
 }

@@ -2,8 +2,8 @@ namespace LuffyBlazor.Features.Storage;
 
 /// <summary>
 /// The <see cref="IFileStore"/> the app uses: the configured provider's store behind the media rules. Every save is
-/// checked for type and size (a stream of unknown length is counted while it is copied and cut off at the limit),
-/// and is stored with the content type its extension names.
+/// checked for type, content (its first bytes, <see cref="MediaContent"/>) and size (a stream of unknown length is
+/// counted while it is copied and cut off at the limit), and is stored with the content type its extension names.
 /// </summary>
 public sealed class CheckedFileStore(IFileStore inner, MediaRules rules) : IFileStore
 {
@@ -16,7 +16,8 @@ public sealed class CheckedFileStore(IFileStore inner, MediaRules rules) : IFile
         StorageKeys.Require(key);
         long? length = content.CanSeek ? content.Length - content.Position : null;
         var type = rules.Check(key, length);
-        await using var limited = new SizeLimitedStream(content, rules.MaxBytes(type.Kind), () => rules.TooLarge(type.Kind));
+        var checkedContent = await MediaContent.RequireAsync(content, type, ct);
+        await using var limited = new SizeLimitedStream(checkedContent, rules.MaxBytes(type.Kind), () => rules.TooLarge(type.Kind));
         await inner.SaveAsync(key, limited, type.ContentType, ct);
     }
 
@@ -24,11 +25,16 @@ public sealed class CheckedFileStore(IFileStore inner, MediaRules rules) : IFile
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default) => inner.OpenReadAsync(key, ct);
 
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default) =>
+        inner.OpenReadAsync(key, offset, length, ct);
+
     public Task DeleteAsync(string key, CancellationToken ct = default) => inner.DeleteAsync(key, ct);
 
     public string GetPublicUrl(string key) => inner.GetPublicUrl(key);
 
     public string GetPrivateUrl(string key, TimeSpan lifetime) => inner.GetPrivateUrl(key, lifetime);
+
+    public IReadOnlyList<string> BrowserUploadOrigins => inner.BrowserUploadOrigins;
 }
 
 /// <summary>

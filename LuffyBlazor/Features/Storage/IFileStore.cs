@@ -1,13 +1,13 @@
 namespace LuffyBlazor.Features.Storage;
 
 /// <summary>
-/// Where course media (covers, avatars, lesson videos) live: the local disk, Qiniu Kodo or an S3-compatible store,
+/// Where course media (covers, avatars, lesson videos) live: the local disk, Qiniu Kodo, an S3-compatible store or FastDFS,
 /// chosen by <c>Storage:Provider</c>. Keys look like <c>covers/python.svg</c>; keys under <c>private/</c> (lesson
 /// videos) are never reachable by a plain URL, only by <see cref="GetPrivateUrl"/>.
 /// </summary>
 public interface IFileStore
 {
-    /// <summary>Which provider this is (<c>Local</c>, <c>Qiniu</c>, <c>S3</c>), for messages and the uploader.</summary>
+    /// <summary>Which provider this is (<c>Local</c>, <c>Qiniu</c>, <c>S3</c>, <c>FastDfs</c>), for messages and the uploader.</summary>
     StorageProvider Provider { get; }
 
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing what was there.</summary>
@@ -18,6 +18,12 @@ public interface IFileStore
 
     /// <summary>The file's content; <see cref="FileNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct = default);
+
+    /// <summary>
+    /// Part of the file: <paramref name="length"/> bytes from <paramref name="offset"/>, or to its end when null (a
+    /// range request, served without reading the rest); <see cref="FileNotFoundException"/> when there is none.
+    /// </summary>
+    Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default);
 
     /// <summary>Removes the file; deleting a file that is not there is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken ct = default);
@@ -30,6 +36,13 @@ public interface IFileStore
 
     /// <summary>A signed URL that stops working after <paramref name="lifetime"/>: how lesson videos are played.</summary>
     string GetPrivateUrl(string key, TimeSpan lifetime);
+
+    /// <summary>
+    /// The origins an admin's browser sends uploads to, besides the site itself (Qiniu's upload hosts, the S3 bucket's
+    /// endpoint): what a Content-Security-Policy's <c>connect-src</c> must allow. Empty for stores the app receives
+    /// uploads for itself.
+    /// </summary>
+    IReadOnlyList<string> BrowserUploadOrigins => [];
 }
 
 public sealed record StoredFile(string Key, long Length, string ContentType, DateTimeOffset LastModified);
@@ -39,6 +52,7 @@ public enum StorageProvider
     Local,
     Qiniu,
     S3,
+    FastDfs,
 }
 
 public static class StorageKeys

@@ -1,6 +1,8 @@
+using LuffyBlazor.Features.Storage.FastDfs;
 using LuffyBlazor.Features.Storage.Local;
 using LuffyBlazor.Features.Storage.Qiniu;
 using LuffyBlazor.Features.Storage.S3;
+using LuffyBlazor.Features.Storage.Uploads;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Storage;
@@ -10,7 +12,7 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary><c>Local</c> (default), <c>Qiniu</c> or <c>S3</c>.</summary>
+    /// <summary><c>Local</c> (default), <c>Qiniu</c>, <c>S3</c> or <c>FastDfs</c>.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Local;
 
     /// <summary>How long a signed URL (a lesson video, a file in a private bucket) keeps working.</summary>
@@ -22,8 +24,11 @@ public sealed class StorageOptions
     /// <summary>Largest image (cover, avatar) an upload may store.</summary>
     public long MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 
-    /// <summary>Largest video an upload may store. Qiniu's form upload takes at most 1 GB.</summary>
-    public long MaxVideoBytes { get; set; } = 500L * 1024 * 1024;
+    /// <summary>Largest video an upload may store: lessons of several GB go up in parts, resumable, to every store.</summary>
+    public long MaxVideoBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="MaxVideoBytes"/> accepted: 1 TB.</summary>
+    public const long MaxVideoBytesLimit = 1L << 40;
 }
 
 /// <summary>
@@ -31,7 +36,8 @@ public sealed class StorageOptions
 /// used is not checked). Every message names the setting.
 /// </summary>
 public sealed class StorageOptionsValidator(
-    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IHostEnvironment environment)
+    IOptions<LocalStorageOptions> local, IOptions<QiniuOptions> qiniu, IOptions<S3StorageOptions> s3, IOptions<FastDfsOptions> fastDfs, IOptions<UploadOptions> uploads,
+    IHostEnvironment environment)
     : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
@@ -39,7 +45,7 @@ public sealed class StorageOptionsValidator(
         var failures = new List<string>();
         if (!Enum.IsDefined(options.Provider))
         {
-            failures.Add($"Storage:Provider must be Local, Qiniu or S3, not '{options.Provider}'.");
+            failures.Add($"Storage:Provider must be Local, Qiniu, S3 or FastDfs, not '{options.Provider}'.");
         }
 
         if (options.SignedUrlLifetime < TimeSpan.FromMinutes(1) || options.SignedUrlLifetime > TimeSpan.FromDays(7))
@@ -57,11 +63,12 @@ public sealed class StorageOptionsValidator(
             failures.Add("Storage:MaxImageBytes must be positive.");
         }
 
-        if (options.MaxVideoBytes <= 0 || options.MaxVideoBytes > QiniuClient.MaxFormUploadBytes)
+        if (options.MaxVideoBytes <= 0 || options.MaxVideoBytes > StorageOptions.MaxVideoBytesLimit)
         {
-            failures.Add("Storage:MaxVideoBytes must be positive and at most 1 GB (1073741824).");
+            failures.Add("Storage:MaxVideoBytes must be positive and at most 1 TB (1099511627776).");
         }
 
+        failures.AddRange(uploads.Value.Problems());
         failures.AddRange(ProblemsOf(options.Provider));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -72,6 +79,7 @@ public sealed class StorageOptionsValidator(
         StorageProvider.Local => local.Value.Problems(environment),
         StorageProvider.Qiniu => qiniu.Value.Problems(),
         StorageProvider.S3 => s3.Value.Problems(),
+        StorageProvider.FastDfs => fastDfs.Value.Problems(),
         _ => [],
     };
 }

@@ -84,6 +84,33 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Account.LogIn.LogInThrottle", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(258)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BlockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSucceededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account", "Address");
+
+                    b.ToTable("LogInThrottles");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Admin.Audit.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -272,6 +299,10 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VideoFileName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VideoKey")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -442,6 +473,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("TradeNoConflict")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -464,8 +498,6 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "ExpiresAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("CreatedAt", "Status", "TotalAmount", "RefundedAmount");
 
                     b.HasIndex("PayTime", "Status", "TotalAmount", "RefundedAmount");
@@ -474,11 +506,16 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "PurchaseKey", "Status", "ExpiresAt");
 
+                    b.HasIndex("UserId", "CreatedAt", "Status", "TotalAmount", "RefundedAmount");
+
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_DuplicatePurchase")
                         .HasFilter("\"DuplicatePurchase\"");
 
                     b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_PaidAfterClose")
                         .HasFilter("\"PaidAfterClose\"");
+
+                    b.HasIndex(new[] { "CreatedAt", "Status", "TotalAmount", "RefundedAmount" }, "IX_Orders_TradeNoConflict")
+                        .HasFilter("\"TradeNoConflict\"");
 
                     b.ToTable("Orders");
                 });
@@ -553,6 +590,9 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NotifyId")
@@ -776,6 +816,28 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasIndex("DayId", "Kind");
 
                     b.ToTable("ReconciliationMismatches");
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Storage.FastDfs.FastDfsFile", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("FastDfsFiles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

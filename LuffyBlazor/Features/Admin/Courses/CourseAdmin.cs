@@ -11,7 +11,24 @@ public sealed record CourseRow(
     int Id, string Name, string CategoryName, string TeacherName, decimal Price, int StudentsCount, bool IsOnSale, int SortOrder,
     string? CoverUrl);
 
-public sealed record CourseListFilter(string? Search = null, bool? OnSale = null);
+public sealed record CourseListFilter(string? Search = null, bool? OnSale = null)
+{
+    public IEnumerable<KeyValuePair<string, string?>> ToQueryPairs() =>
+        [new("q", Search?.Trim()), new("on_sale", OnSale switch { true => "1", false => "0", null => null })];
+
+    /// <summary>Reads the query-string form (<c>q</c>, <c>on_sale=1|0</c>), naming what it leaves out.</summary>
+    public static (CourseListFilter Filter, IReadOnlyList<string> Problems) Read(IReadOnlyDictionary<string, string> values)
+    {
+        var search = values.GetValueOrDefault("q") is { Length: > 0 } q ? q : null;
+        return values.GetValueOrDefault("on_sale") switch
+        {
+            null or "" => (new CourseListFilter(search), []),
+            "1" or "true" => (new CourseListFilter(search, OnSale: true), []),
+            "0" or "false" => (new CourseListFilter(search, OnSale: false), []),
+            _ => (new CourseListFilter(search), ["on_sale 必须是 1（在售）或 0（已下架）"]),
+        };
+    }
+}
 
 /// <summary>The courses grid's sortable columns (a whitelist; <see cref="CourseRow"/> property names).</summary>
 public enum CourseSortColumn { SortOrder, Name, Price, StudentsCount }
@@ -25,10 +42,15 @@ public sealed record CourseSaveResult(int? CourseId, IReadOnlyList<string> Error
 
 /// <summary>
 /// Creating, editing and taking courses off sale. A course's price is read when an order is placed and copied into
-/// its lines (<c>OrderDetail.Price</c>), so changing it here never changes an order that exists.
+/// its lines (<c>OrderDetail.Price</c>), so changing it here never changes an order that exists. Every change drops
+/// the catalogue's cached pages, so the shop shows it at once (on this instance; others within
+/// <see cref="CourseCatalog.CacheFor"/>).
 /// </summary>
-public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, AdminAuditLog audit)
+public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, CourseCatalog catalog, AdminAuditLog audit)
 {
+    /// <summary>The gap a new course leaves after the last one, so that others can later be put between them.</summary>
+    public const int SortOrderStep = 10;
+
     public async Task<(IReadOnlyList<CourseRow> Rows, int Total)> PageAsync(
         CourseListFilter filter, CourseSortColumn sort, bool descending, int page, int pageSize, CancellationToken ct = default)
     {
@@ -69,6 +91,17 @@ public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFi
         var categories = await db.CourseCategories.AsNoTracking().OrderBy(c => c.SortOrder).Select(c => new Choice(c.Id, c.Name)).ToListAsync(ct);
         var teachers = await db.Teachers.AsNoTracking().OrderBy(t => t.Id).Select(t => new Choice(t.Id, t.Name)).ToListAsync(ct);
         return (categories, teachers);
+    }
+
+    /// <summary>
+    /// The form of a course not created yet: off sale (it is put on sale once its chapters and videos are ready)
+    /// and placed after every course in the catalogue, where the admin may move it with its sort order.
+    /// </summary>
+    public async Task<CourseForm> NewFormAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var last = await db.Courses.MaxAsync(c => (int?)c.SortOrder, ct) ?? 0;
+        return new CourseForm { IsOnSale = false, SortOrder = Math.Min(last + SortOrderStep, CourseForm.MaxSortOrder) };
     }
 
     public async Task<CourseForm?> FormAsync(int id, CancellationToken ct = default)
@@ -130,6 +163,7 @@ public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFi
         }
 
         await db.SaveChangesAsync(ct);
+        catalog.Invalidate();
         await CourseMedia.DeleteUploadedAsync(files, replacedCover);
         await audit.WriteAsync(admin, form.Id is null ? AdminActions.CourseCreate : AdminActions.CourseUpdate, AuditTargets.Course(course.Id),
             null, true, $"《{course.Name}》{changes}", ct);
@@ -142,6 +176,7 @@ public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFi
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var changed = await db.Courses.Where(c => c.Id == courseId && c.IsOnSale != onSale)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, onSale), ct);
+        catalog.Invalidate();
         var name = await db.Courses.Where(c => c.Id == courseId).Select(c => c.Name).FirstOrDefaultAsync(ct);
         await audit.WriteAsync(admin, onSale ? AdminActions.CourseOnSale : AdminActions.CourseOffSale, AuditTargets.Course(courseId), reason,
             changed > 0, changed > 0 ? $"《{name}》已{(onSale ? "上架" : "下架")}" : "状态未变化", ct);

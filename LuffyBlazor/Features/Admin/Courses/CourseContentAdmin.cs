@@ -6,15 +6,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Courses;
 
-public sealed record LessonItem(int Id, int Number, string Title, int DurationSeconds, bool IsFreePreview, string? VideoKey);
+public sealed record LessonItem(int Id, int Number, string Title, int DurationSeconds, bool IsFreePreview, string? VideoKey, string? VideoFileName);
 
 public sealed record ChapterItem(int Id, int Number, string Title, string Summary, IReadOnlyList<LessonItem> Lessons);
 
 /// <summary>
 /// A course's chapters and lessons: add, edit, reorder, delete, attach a lesson's video. Chapters and lessons are
-/// numbered 1, 2, 3... in order and stay so after every change. Each change is an audit entry of the course.
+/// numbered 1, 2, 3... in order and stay so after every change. Each change is an audit entry of the course, and
+/// drops the catalogue's cached pages so that learners see it at once.
 /// </summary>
-public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, AdminAuditLog audit)
+public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, CourseCatalog catalog, AdminAuditLog audit)
 {
     public async Task<IReadOnlyList<ChapterItem>> ChaptersAsync(int courseId, CancellationToken ct = default)
     {
@@ -22,7 +23,7 @@ public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFacto
         var chapters = await db.CourseChapters.AsNoTracking().Where(c => c.CourseId == courseId).Include(c => c.Lessons)
             .OrderBy(c => c.Number).ToListAsync(ct);
         return chapters.Select(c => new ChapterItem(c.Id, c.Number, c.Title, c.Summary, c.Lessons.OrderBy(l => l.Number)
-            .Select(l => new LessonItem(l.Id, l.Number, l.Title, l.DurationSeconds, l.IsFreePreview, l.VideoKey)).ToList())).ToList();
+            .Select(l => new LessonItem(l.Id, l.Number, l.Title, l.DurationSeconds, l.IsFreePreview, l.VideoKey, l.VideoFileName)).ToList())).ToList();
     }
 
     public async Task AddChapterAsync(int courseId, ChapterForm form, AdminActor admin)
@@ -126,8 +127,11 @@ public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFacto
         await LogAsync(admin, lesson.Chapter!.CourseId, $"课时《{lesson.Title}》移到第 {lesson.Number} 节");
     }
 
-    /// <summary>Attaches an uploaded video (or detaches it with null); the file it replaces is deleted.</summary>
-    public async Task SetLessonVideoAsync(int lessonId, string? videoKey, AdminActor admin)
+    /// <summary>
+    /// Attaches an uploaded video (or detaches it with null), with the name of the file the admin chose, which the
+    /// back office shows instead of the key; the file it replaces is deleted.
+    /// </summary>
+    public async Task SetLessonVideoAsync(int lessonId, string? videoKey, string? fileName, AdminActor admin)
     {
         if (videoKey is not null)
         {
@@ -138,6 +142,7 @@ public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFacto
         var lesson = await db.CourseLessons.Include(l => l.Chapter).SingleAsync(l => l.Id == lessonId);
         var replaced = lesson.VideoKey;
         lesson.VideoKey = videoKey;
+        lesson.VideoFileName = videoKey is null ? null : CourseMedia.DisplayFileName(fileName);
         await db.SaveChangesAsync();
         if (replaced != videoKey)
         {
@@ -169,6 +174,9 @@ public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFacto
         await db.SaveChangesAsync();
     }
 
-    private Task LogAsync(AdminActor admin, int courseId, string what) =>
-        audit.WriteAsync(admin, AdminActions.CourseContent, AuditTargets.Course(courseId), null, true, what);
+    private Task LogAsync(AdminActor admin, int courseId, string what)
+    {
+        catalog.Invalidate();
+        return audit.WriteAsync(admin, AdminActions.CourseContent, AuditTargets.Course(courseId), null, true, what);
+    }
 }

@@ -9,6 +9,7 @@ namespace LuffyBlazor.Features.Admin.Courses;
 public sealed class CourseForm : IValidatableObject
 {
     public const decimal MaxPrice = 100_000_000m;
+    public const int MaxSortOrder = 1_000_000;
 
     public int? Id { get; set; }
 
@@ -36,10 +37,12 @@ public sealed class CourseForm : IValidatableObject
     [Required(ErrorMessage = "请选择讲师")]
     public int? TeacherId { get; set; }
 
-    [Range(0, 1_000_000, ErrorMessage = "排序须在 0 到 1000000 之间")]
+    /// <summary>The catalogue's order: smaller first, the same number by creation (id).</summary>
+    [Range(0, MaxSortOrder, ErrorMessage = "排序须在 0 到 1000000 之间")]
     public int SortOrder { get; set; }
 
-    public bool IsOnSale { get; set; } = true;
+    /// <summary>Off until the admin says so: a new course starts off sale (<see cref="CourseAdmin.NewFormAsync"/>).</summary>
+    public bool IsOnSale { get; set; }
 
     /// <summary>Storage key of the cover image.</summary>
     public string? Cover { get; set; }

@@ -13,6 +13,22 @@ public static class CourseMedia
     public const string CoverPrefix = UploadRoot + "/covers";
     public const string VideoPrefix = UploadRoot + "/videos";
 
+    /// <summary>The most a stored file name keeps (the column's length).</summary>
+    public const int MaxFileNameLength = 256;
+
+    /// <summary>
+    /// A file name as the browser gave it, fit to store and show: without any folder part, trimmed, and cut to
+    /// <see cref="MaxFileNameLength"/>; null when there is none.
+    /// </summary>
+    public static string? DisplayFileName(string? fileName)
+    {
+        var name = Path.GetFileName(fileName?.Replace('\\', '/'))?.Trim();
+        return string.IsNullOrEmpty(name) ? null : name.Length <= MaxFileNameLength ? name : name[..MaxFileNameLength];
+    }
+
+    /// <summary>What the back office shows for a stored file: its own name when known, otherwise the key's last part.</summary>
+    public static string DisplayName(string key, string? fileName) => fileName ?? key[(key.LastIndexOf('/') + 1)..];
+
     public static bool IsBackOfficeUpload(string? key) =>
         StorageKeys.IsValid(key)
         && (key!.StartsWith(UploadRoot + "/", StringComparison.Ordinal)

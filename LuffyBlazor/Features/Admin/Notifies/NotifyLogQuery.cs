@@ -1,3 +1,4 @@
+using System.Globalization;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Admin.Orders;
 using LuffyBlazor.Features.Orders.Payments;
@@ -5,13 +6,44 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Admin.Notifies;
 
-/// <summary>One received notify, its parameters as <see cref="NotifyParameters.Read"/> shows them (the signature shortened).</summary>
+/// <summary>
+/// One received notify, its parameters as <see cref="NotifyParameters.Read"/> shows them (the signature shortened);
+/// <see cref="Count"/> above 1 for unverifiable ones an address sent beyond the rate limit, counted into one row.
+/// </summary>
 public sealed record NotifyRow(
     long Id, DateTime ReceivedAt, string? OutTradeNo, string? NotifyId, string? TradeStatus, NotifyVerdict Verdict, string Reason,
-    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters);
+    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters, int Count = 1);
 
 /// <summary>Filters of the notify log: a verdict, and the start of an out_trade_no.</summary>
-public sealed record NotifyFilter(NotifyVerdict? Verdict = null, string? OutTradeNo = null);
+public sealed record NotifyFilter(NotifyVerdict? Verdict = null, string? OutTradeNo = null)
+{
+    /// <summary>The query-string form, as the notify API reads it: <c>verdict=2&amp;out_trade_no=2026...</c>.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ToQueryPairs() =>
+    [
+        new("verdict", Verdict is { } verdict ? ((int)verdict).ToString(CultureInfo.InvariantCulture) : null),
+        new("out_trade_no", OutTradeNo?.Trim()),
+    ];
+
+    /// <summary>Reads what it can of the query-string form, naming each value it leaves out.</summary>
+    public static (NotifyFilter Filter, IReadOnlyList<string> Problems) Read(IReadOnlyDictionary<string, string> values)
+    {
+        var problems = new List<string>();
+        var filter = new NotifyFilter(OutTradeNo: values.GetValueOrDefault("out_trade_no") is { Length: > 0 } number ? number : null);
+        if (values.GetValueOrDefault("verdict") is { Length: > 0 } text)
+        {
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var verdict) && Enum.IsDefined((NotifyVerdict)verdict))
+            {
+                filter = filter with { Verdict = (NotifyVerdict)verdict };
+            }
+            else
+            {
+                problems.Add("verdict 必须是 0（已接受）、1（已忽略）或 2（已拒绝）");
+            }
+        }
+
+        return (filter, problems);
+    }
+}
 
 /// <summary>Reads the notify log, newest first, paged in SQL.</summary>
 public sealed class NotifyLogQuery(IDbContextFactory<LuffyDbContext> dbFactory)
@@ -57,7 +89,7 @@ public sealed class NotifyLogQuery(IDbContextFactory<LuffyDbContext> dbFactory)
     }
 
     private static IQueryable<NotifyRow> Project(IQueryable<NotifyLog> notifies) => notifies.Select(n => new NotifyRow(
-        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters)));
+        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters), n.Count));
 }
 
 public static class NotifyVerdictText

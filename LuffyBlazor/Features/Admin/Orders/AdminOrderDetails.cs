@@ -20,7 +20,8 @@ public sealed record RefundView(
 /// <summary>Everything the admin order page shows about one order, from the database.</summary>
 public sealed record AdminOrderDetail(
     string OutTradeNo, string Subject, decimal TotalAmount, OrderStatus Status, PayType PayType, DateTime CreatedAt, DateTime ExpiresAt,
-    DateTime? PayTime, string? TradeNo, string? AlipayBuyerId, bool PaidAfterClose, bool DuplicatePurchase, DateTime? ClosedAt, string? CloseReason,
+    DateTime? PayTime, string? TradeNo, string? AlipayBuyerId, bool PaidAfterClose, bool DuplicatePurchase, bool TradeNoConflict,
+    DateTime? ClosedAt, string? CloseReason,
     decimal RefundedAmount, DateTime? RefundedAt, BuyerView Buyer, IReadOnlyList<AdminOrderLine> Lines,
     IReadOnlyList<StatusChangeView> History, IReadOnlyList<NotifyRow> Notifies, IReadOnlyList<RefundView> Refunds,
     IReadOnlyList<AuditView> Audit)
@@ -56,7 +57,8 @@ public sealed class AdminOrderDetails(IDbContextFactory<LuffyDbContext> dbFactor
             .ToListAsync(ct);
         return new AdminOrderDetail(
             order.OutTradeNo, order.Subject, order.TotalAmount, order.Status, order.PayType, order.CreatedAt, order.ExpiresAt, order.PayTime,
-            order.TradeNo, order.BuyerId, order.PaidAfterClose, order.DuplicatePurchase, order.ClosedAt, order.CloseReason, order.RefundedAmount, order.RefundedAt,
+            order.TradeNo, order.BuyerId, order.PaidAfterClose, order.DuplicatePurchase, order.TradeNoConflict, order.ClosedAt, order.CloseReason,
+            order.RefundedAmount, order.RefundedAt,
             new BuyerView(order.UserId, order.User?.UserName ?? order.UserId, order.User?.Email),
             order.Details.OrderBy(d => d.Id).Select(d => new AdminOrderLine(d.CourseId, d.CourseName, d.Price, d.RealPrice)).ToList(),
             history, await notifies.ForOrderAsync(outTradeNo, ct), refunds, await audit.ForTargetAsync(AuditTargets.Order(outTradeNo), ct: ct));

@@ -10,11 +10,12 @@ namespace LuffyBlazor.Features.Admin.Orders;
 /// </summary>
 public sealed class AdminRefunds(OrderRefunds refunds, AdminAuditLog audit)
 {
-    public async Task<RefundOutcome> RefundAsync(string outTradeNo, decimal amount, string reason, AdminActor admin, CancellationToken ct = default)
+    /// <param name="ask">The refund, with the refunded total the admin saw on the order page.</param>
+    public async Task<RefundOutcome> RefundAsync(RefundAsk ask, AdminActor admin, CancellationToken ct = default)
     {
-        var outcome = await refunds.RefundAsync(outTradeNo, amount, reason, Requester(admin), ct);
-        await audit.WriteAsync(admin, AdminActions.OrderRefund, AuditTargets.Order(outTradeNo), reason, outcome.Succeeded,
-            $"{Money.Display(amount)}：{outcome.Message}");
+        var outcome = await refunds.RefundAsync(ask, Requester(admin), ct);
+        await audit.WriteAsync(admin, AdminActions.OrderRefund, AuditTargets.Order(ask.OutTradeNo), ask.Reason, outcome.Succeeded,
+            $"{Money.Display(ask.Amount)}：{outcome.Message}");
         return outcome;
     }
 

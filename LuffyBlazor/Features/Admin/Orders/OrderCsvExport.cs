@@ -17,7 +17,7 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
     public const int BatchSize = 1_000;
 
     public static readonly string[] Header =
-        ["订单号", "下单时间", "用户", "邮箱", "课程", "订单标题", "金额", "状态", "支付方式", "支付时间", "支付宝交易号", "已退款", "超时后付款", "重复购买"];
+        ["订单号", "下单时间", "用户", "邮箱", "课程", "订单标题", "金额", "状态", "支付方式", "支付时间", "支付宝交易号", "已退款", "超时后付款", "重复购买", "交易号冲突"];
 
     public static string FileName(DateTimeOffset now) =>
         $"orders-{now.ToOffset(BeijingTime.Offset).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv";
@@ -44,7 +44,7 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
                 .Select(o => new
                 {
                     o.Id, o.OutTradeNo, o.CreatedAt, o.User!.UserName, o.User.Email, o.Subject, o.TotalAmount, o.Status, o.PayType,
-                    o.PayTime, o.TradeNo, o.RefundedAmount, o.PaidAfterClose, o.DuplicatePurchase,
+                    o.PayTime, o.TradeNo, o.RefundedAmount, o.PaidAfterClose, o.DuplicatePurchase, o.TradeNoConflict,
                 })
                 .ToListAsync(ct);
             if (batch.Count == 0)
@@ -61,7 +61,8 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
                 await writer.WriteAsync(Csv.Line(
                     o.OutTradeNo, Time(o.CreatedAt), o.UserName, o.Email, string.Join("、", courses[o.Id]), o.Subject,
                     Money.Format(o.TotalAmount), o.Status.ToChinese(), o.PayType.ToChinese(), o.PayTime is { } paid ? Time(paid) : null,
-                    o.TradeNo, Money.Format(o.RefundedAmount), o.PaidAfterClose ? "是" : "否", o.DuplicatePurchase ? "是" : "否"));
+                    o.TradeNo, Money.Format(o.RefundedAmount), o.PaidAfterClose ? "是" : "否", o.DuplicatePurchase ? "是" : "否",
+                    o.TradeNoConflict ? "是" : "否"));
             }
 
             await writer.FlushAsync(ct);

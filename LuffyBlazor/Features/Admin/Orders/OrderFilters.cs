@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -53,24 +54,52 @@ public static class OrderFilters
             orders = orders.Where(o => o.DuplicatePurchase);
         }
 
+        if (filter.TradeNoConflictOnly)
+        {
+            orders = orders.Where(o => o.TradeNoConflict);
+        }
+
+        var forPaging = orders;
         if (!string.IsNullOrWhiteSpace(filter.User))
         {
-            var userIds = await UserIdsAsync(db, filter.User.Trim(), ct);
-            orders = orders.Where(o => userIds.Contains(o.UserId));
+            (orders, forPaging) = await ByUserAsync(db, orders, filter.User.Trim(), ct);
         }
 
         return string.IsNullOrWhiteSpace(filter.Search)
-            ? new FilteredOrders(orders, orders)
-            : await SearchAsync(db, orders, filter.Search.Trim(), ct);
+            ? new FilteredOrders(orders, forPaging)
+            : await SearchAsync(db, orders, forPaging, filter.Search.Trim(), ct);
     }
 
-    /// <summary>The user with this id, or with exactly this user name or e-mail (Identity's normalized, indexed columns).</summary>
-    private static Task<List<string>> UserIdsAsync(LuffyDbContext db, string user, CancellationToken ct)
+    /// <summary>
+    /// The orders of the users whose name or e-mail contains the text, or whose id it is. A few users (the usual
+    /// case: part of a name) are looked up first and their orders found through the (UserId, CreatedAt) index. A
+    /// text that matches more than <see cref="MaxMatches"/> users ("demo") still shows all their orders, none left
+    /// out: the users become a subquery, and a page walks the sort's index testing each order against it
+    /// (<c>UserId || ''</c>, which no index serves) instead of reading every matched order to keep 20.
+    /// </summary>
+    private static async Task<(IQueryable<Order> ForTotals, IQueryable<Order> ForPaging)> ByUserAsync(
+        LuffyDbContext db, IQueryable<Order> orders, string user, CancellationToken ct)
     {
-        var normalized = user.ToUpperInvariant();
-        return db.Users.AsNoTracking()
-            .Where(u => u.Id == user || u.NormalizedUserName == normalized || u.NormalizedEmail == normalized)
-            .Select(u => u.Id).Take(MaxMatches).ToListAsync(ct);
+        var matching = UsersMatching(db, user);
+        var userIds = await matching.Take(MaxMatches + 1).ToListAsync(ct);
+        if (userIds.Count <= MaxMatches)
+        {
+            var few = orders.Where(o => userIds.Contains(o.UserId));
+            return (few, few);
+        }
+
+        return (orders.Where(o => matching.Contains(o.UserId)), orders.Where(o => matching.Contains(o.UserId + "")));
+    }
+
+    /// <summary>
+    /// The ids of the users whose name or e-mail contains the text (Identity's normalized, upper-case columns, so
+    /// case does not matter), or whose id it is. A subquery, not a list: "demo" may match thousands of learners, and
+    /// all their orders must be shown, none silently left out.
+    /// </summary>
+    private static IQueryable<string> UsersMatching(LuffyDbContext db, string user)
+    {
+        var term = user.ToUpperInvariant();
+        return db.Users.Where(u => u.Id == user || u.NormalizedUserName!.Contains(term) || u.NormalizedEmail!.Contains(term)).Select(u => u.Id);
     }
 
     /// <summary>
@@ -84,7 +113,8 @@ public static class OrderFilters
     /// instead and stops after a page, testing each order against the (in-memory) set of matched ids. Driven by the
     /// ids, a page meant reading and sorting all the matched rows first: most of the search's time.
     /// </remarks>
-    private static async Task<FilteredOrders> SearchAsync(LuffyDbContext db, IQueryable<Order> orders, string term, CancellationToken ct)
+    private static async Task<FilteredOrders> SearchAsync(
+        LuffyDbContext db, IQueryable<Order> orders, IQueryable<Order> forPaging, string term, CancellationToken ct)
     {
         var lowered = term.ToLowerInvariant();
         var courseIds = await db.Courses.AsNoTracking().Where(c => c.Name.ToLower().Contains(lowered))
@@ -95,17 +125,17 @@ public static class OrderFilters
         // Order and trade numbers have digits; a word such as "Python" is only a course name.
         if (!OrderNumbers.IsWellFormed(term) || !term.Any(char.IsAsciiDigit))
         {
-            return new FilteredOrders(orders.Where(o => withCourse.Contains(o.Id)), orders.Where(o => withCourse.Contains(o.Id + 0)));
+            return new FilteredOrders(orders.Where(o => withCourse.Contains(o.Id)), forPaging.Where(o => withCourse.Contains(o.Id + 0)));
         }
 
         // Our out_trade_no values are upper-case; people type them in either case.
         var (numberFrom, numberTo) = PrefixRange(term.ToUpperInvariant());
         var (tradeFrom, tradeTo) = PrefixRange(term);
-        var byNumber = orders.Where(o =>
+        Expression<Func<Order, bool>> byNumber = o =>
             (o.OutTradeNo.CompareTo(numberFrom) >= 0 && o.OutTradeNo.CompareTo(numberTo) < 0)
             || (o.TradeNo != null && o.TradeNo.CompareTo(tradeFrom) >= 0 && o.TradeNo.CompareTo(tradeTo) < 0)
-            || withCourse.Contains(o.Id));
-        return new FilteredOrders(byNumber, byNumber);
+            || withCourse.Contains(o.Id);
+        return new FilteredOrders(orders.Where(byNumber), forPaging.Where(byNumber));
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace LuffyBlazor.Features.Admin.Orders;
 /// <summary>One row of the admin orders grid.</summary>
 public sealed record AdminOrderRow(
     int Id, string OutTradeNo, DateTime CreatedAt, string UserName, string Subject, decimal TotalAmount, OrderStatus Status,
-    PayType PayType, DateTime? PayTime, string? TradeNo, decimal RefundedAmount, bool PaidAfterClose, bool DuplicatePurchase);
+    PayType PayType, DateTime? PayTime, string? TradeNo, decimal RefundedAmount, bool PaidAfterClose, bool DuplicatePurchase,
+    bool TradeNoConflict);
 
 /// <summary>The filtered set as a whole: how many orders, what they are worth, what was received and refunded.</summary>
 public sealed record OrderTotals(int Count, decimal Amount, decimal Received, decimal Refunded)
@@ -91,7 +92,7 @@ public sealed class OrderGridQuery(IDbContextFactory<LuffyDbContext> dbFactory)
         var rows = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
             .Select(o => new AdminOrderRow(
                 o.Id, o.OutTradeNo, o.CreatedAt, o.User!.UserName!, o.Subject, o.TotalAmount, o.Status, o.PayType, o.PayTime,
-                o.TradeNo, o.RefundedAmount, o.PaidAfterClose, o.DuplicatePurchase))
+                o.TradeNo, o.RefundedAmount, o.PaidAfterClose, o.DuplicatePurchase, o.TradeNoConflict))
             .ToDictionaryAsync(r => r.Id, ct);
         return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }

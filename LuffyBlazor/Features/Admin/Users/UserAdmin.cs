@@ -1,6 +1,7 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Account.LogIn;
 using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Orders;
 using Microsoft.AspNetCore.Identity;
@@ -10,14 +11,32 @@ namespace LuffyBlazor.Features.Admin.Users;
 
 public sealed record UserRow(string Id, string UserName, string? Email, DateTime CreatedAt, bool IsAdmin, bool IsLockedOut, int OrderCount);
 
-public sealed record UserFilter(string? Search = null, bool AdminsOnly = false);
+public sealed record UserFilter(string? Search = null, bool AdminsOnly = false)
+{
+    public IEnumerable<KeyValuePair<string, string?>> ToQueryPairs() => [new("q", Search?.Trim()), new("admins", AdminsOnly ? "1" : null)];
+
+    /// <summary>Reads the query-string form (<c>q</c>, <c>admins=1</c>), naming what it leaves out.</summary>
+    public static (UserFilter Filter, IReadOnlyList<string> Problems) Read(IReadOnlyDictionary<string, string> values)
+    {
+        var search = values.GetValueOrDefault("q") is { Length: > 0 } q ? q : null;
+        return values.GetValueOrDefault("admins") switch
+        {
+            null or "" or "0" or "false" => (new UserFilter(search), []),
+            "1" or "true" => (new UserFilter(search, AdminsOnly: true), []),
+            _ => (new UserFilter(search), ["admins 必须是 1（只看管理员）或 0"]),
+        };
+    }
+}
+
+/// <summary>Failed log-ins on the account from all addresses since it last went quiet (see LogInThrottles), and the last one.</summary>
+public sealed record RecentLogInFailures(int Count, DateTimeOffset? LastAt);
 
 public sealed record UserOrderItem(string OutTradeNo, DateTime CreatedAt, string Subject, decimal TotalAmount, OrderStatus Status);
 
 public sealed record UserCourseItem(int CourseId, string Name, DateTime GrantedAt, string OutTradeNo);
 
 public sealed record UserDetail(
-    string Id, string UserName, string? Email, DateTime CreatedAt, bool IsAdmin, DateTimeOffset? LockoutEnd, int AccessFailedCount,
+    string Id, string UserName, string? Email, DateTime CreatedAt, bool IsAdmin, DateTimeOffset? LockoutEnd, RecentLogInFailures LogInFailures,
     int OrderCount, IReadOnlyList<UserOrderItem> RecentOrders, IReadOnlyList<UserCourseItem> Courses, IReadOnlyList<AuditView> Audit)
 {
     public bool IsLockedOut(DateTimeOffset now) => LockoutEnd > now;
@@ -88,7 +107,11 @@ public sealed class UserAdmin(
         var courses = await db.CourseOwnerships.AsNoTracking().Where(x => x.UserId == userId).OrderByDescending(x => x.GrantedAt)
             .Select(x => new UserCourseItem(x.CourseId, x.Course!.Name, x.GrantedAt, db.Orders.Where(o => o.Id == x.OrderId).Select(o => o.OutTradeNo).First()))
             .ToListAsync(ct);
-        return new UserDetail(user.Id, user.UserName!, user.Email, user.CreatedAt, isAdmin, user.LockoutEnd, user.AccessFailedCount,
+        var failures = await db.LogInThrottles.AsNoTracking()
+            .Where(t => t.Account == LogInThrottle.AccountOf(userId) && t.Address == LogInThrottle.Anywhere && t.Failures > 0)
+            .Select(t => new RecentLogInFailures(t.Failures, DateTimeOffset.FromUnixTimeMilliseconds(t.LastFailureAt)))
+            .FirstOrDefaultAsync(ct) ?? new RecentLogInFailures(0, null);
+        return new UserDetail(user.Id, user.UserName!, user.Email, user.CreatedAt, isAdmin, user.LockoutEnd, failures,
             await orders.CountAsync(ct), recent, courses, await audit.ForTargetAsync(AuditTargets.User(userId), ct: ct));
     }
 
@@ -146,8 +169,8 @@ public sealed class UserAdmin(
 
     /// <summary>
     /// Runs one change with a fresh UserManager inside a transaction serialized with every other role or lock-out
-    /// change (see the class summary), renews the user's security stamp when it worked (open sessions then pick the
-    /// change up when they are next validated), and audits the outcome.
+    /// change (see the class summary), renews the user's security stamp when it worked (every open session of the
+    /// user then ends on its next request: see <see cref="AccountSessions"/>), and audits the outcome.
     /// </summary>
     private async Task<AdminActionOutcome> ChangeAsync(
         string userId, string action, string reason, AdminActor actor, Func<UserManager<ApplicationUser>, ApplicationUser, Task<AdminActionOutcome>> change)
@@ -170,6 +193,8 @@ public sealed class UserAdmin(
             {
                 await users.UpdateSecurityStampAsync(user!);
                 await transaction.CommitAsync();
+                // After the commit, so no request can read the old stamp back into this instance's cache meanwhile.
+                scope.ServiceProvider.GetRequiredService<AccountSessions>().Forget(userId);
             }
         }
 

@@ -28,6 +28,12 @@ public sealed class NotifyLog
     public required string RawParameters { get; set; }
 
     public string? RemoteIp { get; set; }
+
+    /// <summary>
+    /// How many notifies this row stands for: 1, or, for unverifiable ones an address sent beyond the rate limit, how
+    /// many it sent with that reason in that minute (<see cref="NotifyFloodGuard"/>).
+    /// </summary>
+    public int Count { get; set; } = 1;
 }
 
 internal sealed class NotifyLogConfiguration : IEntityTypeConfiguration<NotifyLog>

@@ -22,55 +22,77 @@ public sealed record RefundOutcome(RefundResult Result, string Message)
     public bool Succeeded => Result == RefundResult.Succeeded;
 }
 
+/// <summary>
+/// A refund as an admin asks for it: <paramref name="RefundedSeen"/> is the order's refunded total they saw when they
+/// decided, so that two admins (or one admin's two tabs) refunding the same order part by part never both pay.
+/// </summary>
+public sealed record RefundAsk(string OutTradeNo, decimal Amount, string Reason, decimal RefundedSeen);
+
 /// <summary>Who asks for a refund: <paramref name="Name"/> is stored on the refund, <paramref name="Actor"/> names them in the order's history.</summary>
 public sealed record RefundRequester(string Name, string Actor);
 
 /// <summary>
 /// Full and partial refunds through <c>alipay.trade.refund</c>. The refund row and its out_request_no are committed
-/// <em>before</em> Alipay is called; until Alipay's answer is known the row stays pending, and asking again (a
-/// double click, a retry after a timeout) sends the same out_request_no, which Alipay refunds at most once. The
-/// order's refunded total and status then change through <see cref="OrderTransitions.RecordRefundAsync"/>.
+/// <em>before</em> Alipay is called; until Alipay's answer is known (a timeout, an unsigned answer, Alipay's "result
+/// unknown" codes) the row stays pending and no other refund of the order may start. Asking again (a double click, a
+/// second admin, 查询/重试 after a restart) first asks <c>alipay.trade.fastpay.refund.query</c> about that
+/// out_request_no, and sends the same request again only when Alipay has no such refund: a refund is paid at most
+/// once. The order's refunded total and status then change through <see cref="OrderTransitions.RecordRefundAsync"/>.
 /// </summary>
 public sealed class OrderRefunds(
     IDbContextFactory<LuffyDbContext> dbFactory, IAlipayClient alipay, OrderTransitions transitions, TimeProvider clock, ILogger<OrderRefunds> logger)
 {
     public const int MaxReasonLength = 256;
+    private const int MaxClaimAttempts = 3;
 
-    public async Task<RefundOutcome> RefundAsync(string outTradeNo, decimal amount, string reason, RefundRequester by, CancellationToken ct = default)
+    public async Task<RefundOutcome> RefundAsync(RefundAsk ask, RefundRequester by, CancellationToken ct = default)
     {
-        var (refund, refusal) = await ClaimAsync(outTradeNo, amount, reason?.Trim() ?? "", by, ct);
-        return refund is null ? new RefundOutcome(RefundResult.Refused, refusal!) : await SendAsync(outTradeNo, refund, by);
+        // On PostgreSQL two admins' claims may race: the loser (a serialization failure, or the one-pending-refund
+        // index) runs again and finds the winner's pending refund.
+        var (refund, isNew, refusal) = await DatabaseErrors.RetryConflictsAsync(
+            () => ClaimAsync(ask with { Reason = ask.Reason?.Trim() ?? "" }, by, ct), MaxClaimAttempts, DatabaseErrors.IsUniqueViolation);
+        if (refund is null)
+        {
+            return new RefundOutcome(RefundResult.Refused, refusal!);
+        }
+
+        // The same refund asked again (a second click, a second admin) settles the pending one: never a new request.
+        return isNew ? await SendAsync(ask.OutTradeNo, refund, by) : await SettleAsync(ask.OutTradeNo, refund, by);
     }
 
     /// <summary>
-    /// Settles a pending refund: asks Alipay whether it happened (<c>alipay.trade.fastpay.refund.query</c>) and, if
-    /// not, sends the very same request again.
+    /// Settles a pending refund: asks Alipay whether it happened (<c>alipay.trade.fastpay.refund.query</c>) and, only
+    /// when Alipay says it did not, sends the very same request again.
     /// </summary>
     public async Task<RefundOutcome> RetryAsync(string outTradeNo, string outRequestNo, RefundRequester by, CancellationToken ct = default)
     {
         var refund = await PendingAsync(outTradeNo, outRequestNo, ct);
-        if (refund is null)
-        {
-            return new(RefundResult.Refused, "这笔退款已有结果，无需重试");
-        }
-
-        return await AlipayConfirmsAsync(outTradeNo, refund) is true
-            ? await CompleteAsync(refund, refundedTotal: null, by)
-            : await SendAsync(outTradeNo, refund, by);
+        return refund is null
+            ? new(RefundResult.Refused, "这笔退款已有结果，无需重试")
+            : await SettleAsync(outTradeNo, refund, by);
     }
 
+    private async Task<RefundOutcome> SettleAsync(string outTradeNo, OrderRefund refund, RefundRequester by) =>
+        await AlipayConfirmsAsync(outTradeNo, refund) switch
+        {
+            true => await CompleteAsync(refund, refundedTotal: null, by),
+            // Not found at Alipay: sending the same out_request_no again refunds at most once.
+            false => await SendAsync(outTradeNo, refund, by),
+            null => await UnknownAsync(refund, "支付宝退款查询暂无结果"),
+        };
+
     /// <summary>Validates the request and stores it, or finds the pending one it repeats. One writer at a time.</summary>
-    private async Task<(OrderRefund? Refund, string? Refusal)> ClaimAsync(
-        string outTradeNo, decimal amount, string reason, RefundRequester by, CancellationToken ct)
+    private async Task<(OrderRefund? Refund, bool IsNew, string? Refusal)> ClaimAsync(RefundAsk ask, RefundRequester by, CancellationToken ct)
     {
+        var (outTradeNo, amount, reason, refundedSeen) = ask;
         if (amount <= 0 || !Money.HasFenPrecision(amount))
         {
-            return (null, "退款金额必须大于 0，最多两位小数");
+            return (null, false, "退款金额必须大于 0，最多两位小数");
         }
 
         if (reason.Length == 0 || reason.Length > MaxReasonLength)
         {
-            return (null, $"请填写退款原因（不超过 {MaxReasonLength} 字）");
+            return (null, false, $"请填写退款原因（不超过 {MaxReasonLength} 字）");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -80,28 +102,34 @@ public sealed class OrderRefunds(
             .Select(o => new { o.Id, o.Status, o.TotalAmount, o.RefundedAmount }).FirstOrDefaultAsync(ct);
         if (order is null)
         {
-            return (null, "订单不存在");
+            return (null, false, "订单不存在");
         }
 
         var refunds = await db.OrderRefunds.AsNoTracking().Where(r => r.OrderId == order.Id).ToListAsync(ct);
         if (refunds.FirstOrDefault(r => r.Status == RefundStatus.Pending) is { } pending)
         {
-            // The same refund asked again (a second click, a retry): send the stored request again, never a new one.
+            // While one refund's result is unknown no other may start: it may have been paid already.
             return pending.Amount == amount
-                ? (pending, null)
-                : (null, $"该订单有一笔 {Money.Display(pending.Amount)} 的退款结果未知，请先在退款记录中重试它");
+                ? (pending, false, null)
+                : (null, false, $"该订单有一笔 {Money.Display(pending.Amount)} 的退款结果未知，请先在退款记录中“查询/重试”它");
         }
 
         if (!OrderStatusRules.IsRefundable(order.Status))
         {
-            return (null, $"只有已支付的订单可以退款（当前状态：{order.Status.ToChinese()}）");
+            return (null, false, $"只有已支付的订单可以退款（当前状态：{order.Status.ToChinese()}）");
         }
 
         var refunded = Math.Max(order.RefundedAmount, refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount));
+        if (refunded != refundedSeen)
+        {
+            // A compare-and-set on the money: the same partial refund clicked twice, or by two admins, pays once.
+            return (null, false, $"该订单已退款金额已变为 {Money.Display(refunded)}（您看到的是 {Money.Display(refundedSeen)}），可能刚有另一笔退款完成，请刷新核对后再操作");
+        }
+
         var refundable = order.TotalAmount - refunded;
         if (amount > refundable)
         {
-            return (null, $"退款金额超过可退金额 {Money.Display(refundable)}");
+            return (null, false, $"退款金额超过可退金额 {Money.Display(refundable)}");
         }
 
         var refund = new OrderRefund
@@ -117,7 +145,7 @@ public sealed class OrderRefunds(
         db.OrderRefunds.Add(refund);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (refund, null);
+        return (refund, true, null);
     }
 
     /// <summary>"{out_trade_no}_R2": readable on a support call, unique per order and refund.</summary>
@@ -135,7 +163,7 @@ public sealed class OrderRefunds(
         try
         {
             response = await alipay.RefundAsync(
-                new AlipayRefundRequest(outTradeNo, refund.Amount, refund.OutRequestNo, refund.Reason.Any(char.IsLetterOrDigit) ? refund.Reason : null));
+                new AlipayRefundRequest(outTradeNo, refund.Amount, refund.OutRequestNo, refund.Reason));
         }
         catch (AlipayException ex)
         {
@@ -156,9 +184,9 @@ public sealed class OrderRefunds(
         }
 
         var error = response.Error!;
-        if (!response.IsSigned || error.SubCode is "ACQ.SYSTEM_ERROR" or "ISP.UNKNOW-ERROR" or "aop.ACQ.SYSTEM_ERROR")
+        if (!response.IsSigned || error.IsResultUnknown)
         {
-            // An unsigned or "system busy" answer proves nothing: the refund may have happened.
+            // An unsigned answer, or Alipay's "system busy", proves nothing: the refund may have happened.
             return await UnknownAsync(refund, $"支付宝返回 {error}");
         }
 
@@ -216,7 +244,7 @@ public sealed class OrderRefunds(
     private async Task<RefundOutcome> UnknownAsync(OrderRefund refund, string why)
     {
         await UpdatePendingAsync(refund.Id, attempted: false, error: why);
-        return new(RefundResult.Unknown, $"{why}，退款结果未知。请稍后在退款记录中点“重试”（使用同一退款单号，不会重复退款）");
+        return new(RefundResult.Unknown, $"{why}，退款结果未知。请稍后在退款记录中点“查询/重试”（先向支付宝查询，未退款才用同一退款单号重新提交，不会重复退款）");
     }
 
     private async Task UpdatePendingAsync(int refundId, bool attempted, string? error)

@@ -7,23 +7,27 @@ namespace LuffyBlazor.Features.Orders.Payments;
 
 /// <summary>
 /// The contract's notify rules, in order, whichever provider sent it: the provider's verification (signature), the
-/// app id, a known out_trade_no with the same total, then the trade's state. Only then does the order change, through
+/// app id, the merchant account when one is configured (Alipay's seller_id), a known out_trade_no with the same total,
+/// then the trade's state. Only then does the order change, through
 /// <see cref="OrderTransitions"/> (at most once). Every notify is written to the <see cref="NotifyLog"/> with its
 /// verdict, an error while applying it included.
 /// </summary>
 public sealed class PaymentNotifyHandler(
-    OrderTransitions transitions, NotifyLogWriter log, CompiledOrderQueries queries, IDbContextFactory<LuffyDbContext> dbFactory,
-    TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
+    OrderTransitions transitions, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
+    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
 {
     public async Task<bool> HandleAsync(ReceivedNotify received, CancellationToken ct)
     {
         var notification = received.Notification;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["OutTradeNo"] = notification?.OutTradeNo });
+        if (!received.IsVerified)
+        {
+            await RecordUnverifiableAsync(received.Provider, received.Parameters, notification, received.Refusal ?? "invalid notify", received.RemoteIp);
+            return false;
+        }
 
-        var (result, reason) = received.IsVerified
-            ? await DecideOrFailAsync(received, notification!, ct)
-            : (NotifyVerdict.Rejected, received.Refusal ?? "invalid notify");
-
+        // Verified: never rate-limited, always logged in full.
+        var (result, reason) = await DecideOrFailAsync(received, notification!, ct);
         if (result == NotifyVerdict.Rejected)
         {
             logger.LogWarning("{Provider} notify rejected for order {OutTradeNo}: {Reason}", received.Provider.Name, notification?.OutTradeNo, reason);
@@ -34,7 +38,22 @@ public sealed class PaymentNotifyHandler(
     }
 
     public Task RecordUnreadableAsync(string reason, string? remoteIp) =>
-        WriteLogAsync([], null, NotifyVerdict.Rejected, reason, remoteIp);
+        RecordUnverifiableAsync(null, [], null, reason, remoteIp);
+
+    /// <summary>What nobody can vouch for is logged one row each up to the address's limit, then counted (<see cref="NotifyFloodGuard"/>).</summary>
+    private async Task RecordUnverifiableAsync(
+        PaymentProvider? provider, IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notification, string reason, string? remoteIp)
+    {
+        if (!flood.Admits(remoteIp))
+        {
+            flood.Count(remoteIp, reason, parameters);
+            return;
+        }
+
+        logger.LogWarning("{Provider} notify from {RemoteIp} refused before it could be verified: {Reason}",
+            provider?.Name ?? "Payment", remoteIp, reason);
+        await WriteLogAsync(parameters, notification, NotifyVerdict.Rejected, reason, remoteIp);
+    }
 
     /// <summary>
     /// Whatever goes wrong while the order changes (a database error, a write-gate timeout, an order that kept
@@ -59,6 +78,12 @@ public sealed class PaymentNotifyHandler(
         if (!string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
         {
             return (NotifyVerdict.Rejected, $"app_id {notify.AppId} is not ours");
+        }
+
+        if (received.ExpectedMerchantId is { } merchant && !string.Equals(notify.MerchantId, merchant, StringComparison.Ordinal))
+        {
+            // Signed by the provider, but the money went to another merchant account: never ours to deliver on.
+            return (NotifyVerdict.Rejected, $"seller_id {notify.MerchantId ?? "(none)"} is not ours ({merchant})");
         }
 
         if (string.IsNullOrEmpty(notify.OutTradeNo))
@@ -103,6 +128,12 @@ public sealed class PaymentNotifyHandler(
         var outcome = await transitions.ApplyPaymentAsync(
             new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId),
             provider.NotifyActor, ct);
+        if (outcome == PaymentOutcome.TradeNoReused)
+        {
+            // A trade pays one order: a second order paid by it is a forged notify or a bug, never money to deliver on.
+            return (NotifyVerdict.Rejected, $"trade_no {notify.ProviderTradeNo} already paid another order: not applied, order flagged for an admin");
+        }
+
         if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
         {
             // Success only once the order really is paid: otherwise the provider stops sending, and the payment is lost.

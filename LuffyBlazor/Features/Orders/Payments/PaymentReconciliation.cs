@@ -70,6 +70,7 @@ public sealed class PaymentReconciliation(
                 {
                     PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid => new(SyncResult.Paid, "支付成功"),
                     PaymentOutcome.AmountMismatch => LogMismatch(outTradeNo, trade.TotalAmount),
+                    PaymentOutcome.TradeNoReused => new(SyncResult.Failed, $"支付宝交易号 {trade.TradeNo} 已用于另一订单：未记为已支付，订单已标记“交易号冲突”，请人工核实"),
                     _ => new(SyncResult.Failed, "订单不存在"),
                 };
             case "WAIT_BUYER_PAY":

@@ -52,7 +52,7 @@ public sealed class AlipayNotification
     /// </summary>
     public PaymentNotification ToPaymentNotification(IReadOnlyList<KeyValuePair<string, string>> form) => new(
         AppId, OutTradeNo ?? Raw(form, "out_trade_no"), NotifyId ?? Raw(form, "notify_id"), TradeStatus ?? Raw(form, "trade_status"),
-        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee);
+        AlipayTradeStatus.ToTradeState(TradeStatus), TradeNo, TotalAmount, GmtPayment, BuyerId, RefundFee, SellerId);
 
     private static string? Raw(IReadOnlyList<KeyValuePair<string, string>> form, string key) =>
         form.FirstOrDefault(p => p.Key == key).Value;
@@ -78,8 +78,8 @@ public sealed record AlipayVerification<T>(bool IsValid, T? Notification, string
 
 /// <summary>
 /// Parses and verifies what Alipay sends back: the async notify and the return query. The signature covers
-/// every parameter but <c>sign</c> and <c>sign_type</c>; when that fails, once more keeping <c>sign_type</c>, as
-/// the official SDKs do. Never throws for malformed input: that is an invalid verdict with a reason.
+/// every parameter but <c>sign</c> and <c>sign_type</c>, empty values included; when that fails, once more keeping
+/// <c>sign_type</c>, as the official SDKs do. Never throws for malformed input: that is an invalid verdict with a reason.
 /// </summary>
 public sealed class AlipayCallbacks(AlipayCredentials credentials)
 {
@@ -141,8 +141,8 @@ public sealed class AlipayCallbacks(AlipayCredentials credentials)
         }
 
         // Callbacks name no certificate: in certificate mode, each configured Alipay certificate is tried.
-        var content = AlipaySignature.BuildSignContent(fields, keepSignType: false);
-        var withSignType = signTypeText is null ? null : AlipaySignature.BuildSignContent(fields, keepSignType: true);
+        var content = AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false);
+        var withSignType = signTypeText is null ? null : AlipaySignature.BuildCallbackSignContent(fields, keepSignType: true);
         if (credentials.AlipayPublicKeys.Any(key => AlipaySignature.Verify(content, sign, key, signType)
                 || (withSignType is not null && AlipaySignature.Verify(withSignType, sign, key, signType))))
         {

@@ -157,6 +157,13 @@ public sealed class AlipayCertificateMode : IDisposable
             {
                 CheckValidity(certificate, source, now);
                 var key = certificate.GetRSAPublicKey() ?? throw source.Error("holds a certificate that is not RSA: Alipay's certificates are RSA2");
+                if (key.KeySize < AlipayKeys.MinimumKeySize)
+                {
+                    var size = key.KeySize;
+                    key.Dispose();
+                    throw source.Error($"holds a certificate on a {size}-bit key; RSA keys under {AlipayKeys.MinimumKeySize} bits are refused, as in public-key mode (Alipay's RSA2 certificates are 2048-bit)");
+                }
+
                 if (AlipayKeys.ArePair(appPrivateKey, key))
                 {
                     key.Dispose();

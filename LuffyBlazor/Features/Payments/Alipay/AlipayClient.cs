@@ -107,7 +107,8 @@ public sealed class AlipayClient(
 
 /// <summary>
 /// Where requests go: <c>Alipay:Gateway</c>, an absolute URL or a path served by this app itself (the simulator sets
-/// its own when it is on); when nothing is set, Alipay's sandbox (never production by accident).
+/// its own when it is on); when nothing is set, Alipay's sandbox (never production by accident). That default is for
+/// Development only: elsewhere start-up refuses an unset gateway (<see cref="AlipayLiveSettingsValidator"/>).
 /// </summary>
 public sealed class AlipayGateway(IOptions<AlipayOptions> options, IServer? server = null)
 {

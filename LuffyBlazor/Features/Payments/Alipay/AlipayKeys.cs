@@ -12,7 +12,8 @@ public sealed class AlipayKeyException(string message) : Exception(message);
 /// </summary>
 public static class AlipayKeys
 {
-    public const int MinimumKeySize = 1024;
+    /// <summary>RSA keys under 2048 bits are refused, both ours and Alipay's: RSA2 is specified for 2048, and 1024 is breakable.</summary>
+    public const int MinimumKeySize = 2048;
 
     private static readonly Func<RSA, byte[], bool>[] PrivateForms =
         [(rsa, der) => TryImport(() => rsa.ImportPkcs8PrivateKey(der, out _)), (rsa, der) => TryImport(() => rsa.ImportRSAPrivateKey(der, out _))];
@@ -142,7 +143,8 @@ public static class AlipayKeys
         {
             var size = rsa.KeySize;
             rsa.Dispose();
-            throw new AlipayKeyException($"{setting} is a {size}-bit key; Alipay needs RSA keys of 2048 bits (RSA2).");
+            throw new AlipayKeyException(
+                $"{setting} is a {size}-bit key; RSA keys under {MinimumKeySize} bits are refused (RSA2 needs 2048 bits; a legacy 1024-bit account must move to RSA2 with a new 2048-bit key pair).");
         }
 
         return rsa;

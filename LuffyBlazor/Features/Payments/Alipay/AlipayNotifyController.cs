@@ -10,7 +10,7 @@ namespace LuffyBlazor.Features.Payments.Alipay;
 /// </summary>
 [Route("api/v1/order/success")]
 public sealed class AlipayNotifyController(
-    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, IPaymentNotifyHandler shop, ILogger<AlipayNotifyController> logger) : ControllerBase
+    AlipayCallbacks callbacks, IOptions<AlipayOptions> options, IPaymentNotifyHandler shop) : ControllerBase
 {
     /// <summary>A real notify is about 1.5 KB; anything far larger is not from Alipay.</summary>
     public const int MaxBodyBytes = 16 * 1024;
@@ -51,13 +51,14 @@ public sealed class AlipayNotifyController(
         var verdict = callbacks.VerifyNotify(form);
         var received = new ReceivedNotify(
             Provider, options.Value.AppId, form, verdict.Notification?.ToPaymentNotification(form),
-            verdict.IsValid ? null : verdict.Reason ?? "invalid notify", remoteIp);
+            verdict.IsValid ? null : verdict.Reason ?? "invalid notify", remoteIp,
+            string.IsNullOrWhiteSpace(options.Value.SellerId) ? null : options.Value.SellerId);
         return Answer(await shop.HandleAsync(received, ct));
     }
 
+    // Logged by the shop, which also keeps a flood of these from filling its log.
     private async Task<ContentResult> RefuseAsync(string reason, string? remoteIp)
     {
-        logger.LogWarning("Alipay notify refused before verification: {Reason}", reason);
         await shop.RecordUnreadableAsync(reason, remoteIp);
         return Answer(false);
     }

@@ -12,6 +12,12 @@ public sealed class AlipayOptions
 
     public string AppId { get; set; } = "";
 
+    /// <summary>
+    /// The merchant's Alipay account (PID, 2088 and 12 digits, shown in the open platform): when set, a notify whose
+    /// <c>seller_id</c> differs is refused. Empty: not checked (Production warns at start-up).
+    /// </summary>
+    public string? SellerId { get; set; }
+
     /// <summary>The application private key (应用私钥), inline: PEM PKCS#8/PKCS#1 or one-line base64.</summary>
     public string? AppPrivateKey { get; set; }
 

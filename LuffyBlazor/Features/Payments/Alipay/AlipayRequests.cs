@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -8,9 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.Alipay;
 
-/// <summary>What a cashier page needs to take one payment.</summary>
+/// <summary>
+/// What a cashier page needs to take one payment. <paramref name="QuitUrl"/> is where the phone cashier
+/// (<c>alipay.trade.wap.pay</c>, for which Alipay requires it) sends a buyer who gives up; page pay has none.
+/// </summary>
 public sealed record AlipayTradeRequest(
-    string OutTradeNo, decimal TotalAmount, string Subject, DateTimeOffset TimeExpire, string NotifyUrl, string ReturnUrl);
+    string OutTradeNo, decimal TotalAmount, string Subject, DateTimeOffset TimeExpire, string NotifyUrl, string ReturnUrl, string? QuitUrl = null);
 
 public sealed record AlipayRefundRequest(string OutTradeNo, decimal RefundAmount, string OutRequestNo, string? Reason);
 
@@ -29,9 +33,11 @@ public static class AlipayBizContent
     // Non-ASCII stays readable (as the official Node SDK writes it); the text is URL- or HTML-encoded afterwards.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string PagePay(AlipayTradeRequest request) => Pay(request, PagePayProduct);
+    public static string PagePay(AlipayTradeRequest request) => Pay(request, PagePayProduct, quitUrl: null);
 
-    public static string WapPay(AlipayTradeRequest request) => Pay(request, WapPayProduct);
+    public static string WapPay(AlipayTradeRequest request) => Pay(request, WapPayProduct, string.IsNullOrWhiteSpace(request.QuitUrl)
+        ? throw new ArgumentException("alipay.trade.wap.pay needs quit_url: where the phone cashier sends a buyer who gives up.", nameof(request))
+        : request.QuitUrl);
 
     public static string Query(string outTradeNo) => Write(w => w.WriteString("out_trade_no", RequireTradeNo(outTradeNo)));
 
@@ -42,9 +48,9 @@ public static class AlipayBizContent
         w.WriteString("out_trade_no", RequireTradeNo(request.OutTradeNo));
         w.WriteString("refund_amount", FormatAmount(request.RefundAmount));
         w.WriteString("out_request_no", RequireTradeNo(request.OutRequestNo));
-        if (!string.IsNullOrWhiteSpace(request.Reason))
+        if (TryCleanSubject(request.Reason, out var reason))
         {
-            w.WriteString("refund_reason", CleanSubject(request.Reason));
+            w.WriteString("refund_reason", reason);
         }
     });
 
@@ -66,15 +72,22 @@ public static class AlipayBizContent
     }
 
     /// <summary>
-    /// A subject Alipay accepts: no '/', '=', '&amp;' (Alipay's documented exclusions), no control characters, no
-    /// characters outside the Basic Multilingual Plane (emoji) except CJK ideographs (rare characters in names, in
-    /// Extension B and later), whitespace collapsed, at most 256 UTF-16 characters and never half a pair.
+    /// A subject Alipay accepts: no '/', '=', '&amp;' (Alipay's documented exclusions), no control or format characters
+    /// (zero-width joiners, direction marks), no characters outside the Basic Multilingual Plane (emoji) except CJK
+    /// ideographs (rare characters in names, in Extension B and later) and no variation selectors left over from them,
+    /// whitespace collapsed, and at most 256 UTF-16 characters cut between whole text elements (a letter and its
+    /// accents, a surrogate pair: never half of one). Throws when nothing is left; <see cref="TryCleanSubject"/> asks.
     /// </summary>
-    public static string CleanSubject(string subject)
+    public static string CleanSubject(string subject) => TryCleanSubject(subject, out var cleaned)
+        ? cleaned
+        : throw new ArgumentException("The subject is empty once the characters Alipay refuses are removed.", nameof(subject));
+
+    /// <summary><see cref="CleanSubject"/>, false when nothing Alipay accepts is left (<c>///</c>, emoji only, blank).</summary>
+    public static bool TryCleanSubject(string? subject, out string cleaned)
     {
-        var cleaned = new StringBuilder(Math.Min(subject.Length, MaxSubjectLength));
+        var kept = new StringBuilder(Math.Min(subject?.Length ?? 0, MaxSubjectLength * 2));
         var pendingSpace = false;
-        var rest = subject.AsSpan();
+        var rest = (subject ?? "").AsSpan();
         while (!rest.IsEmpty)
         {
             var status = Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
@@ -86,52 +99,48 @@ public static class AlipayBizContent
 
             if (Rune.IsWhiteSpace(rune) || rune.Value is '/' or '=' or '&')
             {
-                pendingSpace = cleaned.Length > 0;
+                pendingSpace = kept.Length > 0;
                 continue;
             }
 
-            if (Rune.IsControl(rune) || (!rune.IsBmp && !IsSupplementaryCjkIdeograph(rune)))
+            if (!IsAccepted(rune))
             {
                 continue;
-            }
-
-            var room = MaxSubjectLength - cleaned.Length - (pendingSpace ? 1 : 0);
-            if (rune.Utf16SequenceLength > room)
-            {
-                break;
             }
 
             if (pendingSpace)
             {
-                cleaned.Append(' ');
+                kept.Append(' ');
                 pendingSpace = false;
             }
 
-            cleaned.Append(rune.ToString());
-            if (cleaned.Length >= MaxSubjectLength)
-            {
-                break;
-            }
+            kept.Append(rune.ToString());
         }
 
-        if (cleaned.Length == 0)
-        {
-            throw new ArgumentException("The subject is empty once the characters Alipay refuses are removed.", nameof(subject));
-        }
-
-        return cleaned.ToString();
+        cleaned = TextElements.Fit(kept.ToString(), MaxSubjectLength);
+        return cleaned.Length > 0;
     }
+
+    private static bool IsAccepted(Rune rune) =>
+        !Rune.IsControl(rune)
+        && Rune.GetUnicodeCategory(rune) != UnicodeCategory.Format
+        && rune.Value is not (>= 0xFE00 and <= 0xFE0F) // variation selectors (of a removed emoji)
+        && (rune.IsBmp || IsSupplementaryCjkIdeograph(rune));
 
     /// <summary>Planes 2 and 3 (U+20000–U+3FFFF) hold only CJK ideographs: Extensions B to H and compatibility supplements.</summary>
     private static bool IsSupplementaryCjkIdeograph(Rune rune) => rune.Value is >= 0x20000 and <= 0x3FFFF;
 
-    private static string Pay(AlipayTradeRequest request, string productCode) => Write(w =>
+    private static string Pay(AlipayTradeRequest request, string productCode, string? quitUrl) => Write(w =>
     {
         w.WriteString("out_trade_no", RequireTradeNo(request.OutTradeNo));
         w.WriteString("total_amount", FormatAmount(request.TotalAmount));
         w.WriteString("subject", CleanSubject(request.Subject));
         w.WriteString("product_code", productCode);
         w.WriteString("time_expire", request.TimeExpire.ToAlipayText());
+        if (quitUrl is not null)
+        {
+            w.WriteString("quit_url", quitUrl);
+        }
     });
 
     private static string RequireTradeNo(string value) =>

@@ -15,6 +15,18 @@ public sealed class AlipayException(string method, string message, Exception? in
 /// <summary>Alipay's error fields: <c>code</c> 40004 with <c>sub_code</c> <c>ACQ.TRADE_NOT_EXIST</c>, and so on.</summary>
 public sealed record AlipayError(string Code, string Msg, string? SubCode, string? SubMsg)
 {
+    /// <summary>
+    /// Alipay could not tell what became of the call: <c>code</c> 20000 (服务不可用: <c>isp.unknow-error</c>,
+    /// <c>aop.unknow-error</c>), or <c>ACQ.SYSTEM_ERROR</c> (also as <c>aop.ACQ.SYSTEM_ERROR</c>) under any code, in any
+    /// letter case. Alipay's advice for calls that move money: the result is unknown, so query before acting again.
+    /// </summary>
+    public bool IsResultUnknown => Code == "20000" || SubCode is { } sub && UnknownResultSubCodes.Contains(sub);
+
+    private static readonly HashSet<string> UnknownResultSubCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "isp.unknow-error", "aop.unknow-error", "ACQ.SYSTEM_ERROR", "aop.ACQ.SYSTEM_ERROR",
+    };
+
     public override string ToString() => $"{Code} {Msg}" + (SubCode is null ? "" : $" ({SubCode}: {SubMsg})");
 }
 

@@ -11,6 +11,8 @@ public static class AlipaySetup
         var services = builder.Services;
         services.AddOptions<AlipayOptions>().BindConfiguration(AlipayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlipayOptions>, AlipayOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AlipayOptions>, AlipayLiveSettingsValidator>();
+        services.AddHostedService<AlipayStartupWarnings>();
 
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddSingleton(sp => AlipayCredentials.Load(

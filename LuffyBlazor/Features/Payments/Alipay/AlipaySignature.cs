@@ -20,23 +20,35 @@ public enum AlipaySignType
 public static class AlipaySignature
 {
     /// <summary>
-    /// The sign string: every parameter except <c>sign</c> (and <c>sign_type</c> unless
+    /// The sign string of a request: every parameter except <c>sign</c> (and <c>sign_type</c> unless
     /// <paramref name="keepSignType"/>), empty values dropped, keys sorted ordinally, <c>key=value</c> joined by
     /// <c>&amp;</c>, values as they are (not URL-encoded).
     /// </summary>
-    public static string BuildSignContent(IEnumerable<KeyValuePair<string, string>> parameters, bool keepSignType)
+    public static string BuildSignContent(IEnumerable<KeyValuePair<string, string>> parameters, bool keepSignType) =>
+        Build(parameters, keepSignType, keepEmptyValues: false);
+
+    /// <summary>
+    /// The sign string of what Alipay sends back (the async notify, the return query): as
+    /// <see cref="BuildSignContent"/>, but an empty value is signed as <c>key=</c>. Every official SDK verifies callbacks
+    /// so (Java's <c>getSignCheckContentV1/V2</c>, python-alipay-sdk's <c>verify</c>, Node's <c>checkNotifySign</c>),
+    /// hence Alipay signs them so: a notify with <c>passback_params=</c> verifies only with it in.
+    /// </summary>
+    public static string BuildCallbackSignContent(IEnumerable<KeyValuePair<string, string>> parameters, bool keepSignType) =>
+        Build(parameters, keepSignType, keepEmptyValues: true);
+
+    private static string Build(IEnumerable<KeyValuePair<string, string>> parameters, bool keepSignType, bool keepEmptyValues)
     {
         var pairs = new List<KeyValuePair<string, string>>(32);
         var length = 0;
         foreach (var (key, value) in parameters)
         {
-            if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(value) || key == "sign" || (!keepSignType && key == "sign_type"))
+            if (string.IsNullOrEmpty(key) || (string.IsNullOrEmpty(value) && !keepEmptyValues) || key == "sign" || (!keepSignType && key == "sign_type"))
             {
                 continue;
             }
 
-            pairs.Add(KeyValuePair.Create(key, value));
-            length += key.Length + value.Length + 2;
+            pairs.Add(KeyValuePair.Create(key, value ?? ""));
+            length += key.Length + (value?.Length ?? 0) + 2;
         }
 
         if (pairs.Count == 0)

@@ -154,6 +154,11 @@ public sealed partial class GatewayRequest
             return GatewayError.Business("ACQ.INVALID_PARAMETER", $"product_code 须为 {expectedProduct}（{Method}）");
         }
 
+        if (Method == "alipay.trade.wap.pay" && !Uri.TryCreate(BizText("quit_url"), UriKind.Absolute, out _))
+        {
+            return GatewayError.Business("ACQ.INVALID_PARAMETER", "quit_url 不能为空，须为绝对地址（alipay.trade.wap.pay：用户中途退出时返回商户的页面）");
+        }
+
         if (BizText("out_trade_no") is not { } outTradeNo || !TradeNumber().IsMatch(outTradeNo))
         {
             return GatewayError.Business("ACQ.INVALID_PARAMETER", "out_trade_no 须为 1 到 64 位字母、数字或下划线");

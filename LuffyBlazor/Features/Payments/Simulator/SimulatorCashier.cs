@@ -38,6 +38,7 @@ public sealed class SimulatorCashier(
                 // Paying again later: the merchant may send fresh callbacks and what is left of its deadline.
                 trade.NotifyUrl = request.Get("notify_url");
                 trade.ReturnUrl = request.Get("return_url");
+                trade.QuitUrl = request.BizText("quit_url");
                 trade.TimeExpire = timeExpire?.UtcDateTime;
                 await db.SaveChangesAsync(ct);
                 return (trade, null);
@@ -54,6 +55,7 @@ public sealed class SimulatorCashier(
                 ProductCode = request.BizText("product_code")!,
                 NotifyUrl = request.Get("notify_url"),
                 ReturnUrl = request.Get("return_url"),
+                QuitUrl = request.BizText("quit_url"),
                 TimeExpire = timeExpire?.UtcDateTime,
                 CreatedAt = now.UtcDateTime,
             };

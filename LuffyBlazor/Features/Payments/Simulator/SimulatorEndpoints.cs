@@ -124,10 +124,13 @@ public static class SimulatorEndpoints
             : TypedResults.Redirect(returnUrl);
     }
 
+    /// <summary>取消: the phone cashier goes straight back to the merchant's quit_url, as Alipay's does; page pay shows a notice.</summary>
     private static async Task<IResult> CancelAsync(string tradeNo, IFormCollection form, SimulatorCashier cashier, CancellationToken ct)
     {
         var trade = await cashier.FindAsync(tradeNo, ct);
-        return Page(new MessageView.Args("您已取消付款", Text: "订单尚未支付，可以回到商户的“我的订单”中继续付款。", BackUrl: trade is null ? null : MerchantHome(trade)));
+        return trade?.QuitUrl is { } quitUrl
+            ? TypedResults.Redirect(quitUrl)
+            : Page(new MessageView.Args("您已取消付款", Text: "订单尚未支付，可以回到商户的“我的订单”中继续付款。", BackUrl: trade is null ? null : MerchantHome(trade)));
     }
 
     private static async Task<IResult> ConsoleAsync(IDbContextFactory<SimulatorDbContext> dbFactory, IOptions<SimulatorOptions> options, CancellationToken ct)

@@ -32,6 +32,10 @@ public sealed class SimulatorTrade
     public string Status { get; set; } = AlipayTradeStatus.WaitBuyerPay;
     public string? NotifyUrl { get; set; }
     public string? ReturnUrl { get; set; }
+
+    /// <summary>Wap pay's <c>quit_url</c>: where 取消 on the phone cashier sends the buyer.</summary>
+    public string? QuitUrl { get; set; }
+
     public DateTime? TimeExpire { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? PaidAt { get; set; }

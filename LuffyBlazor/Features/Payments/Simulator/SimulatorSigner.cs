@@ -54,10 +54,10 @@ public sealed class SimulatorSigner : IDisposable
         return AlipaySignature.Verify(AlipaySignature.BuildSignContent(parameters, keepSignType: true), sign, AppPublicKey, signType);
     }
 
-    /// <summary>Signs a notify or return the way Alipay does: without <c>sign</c> and <c>sign_type</c>, then adds both.</summary>
+    /// <summary>Signs a notify or return the way Alipay does: without <c>sign</c> and <c>sign_type</c> (empty values in), then adds both.</summary>
     public List<KeyValuePair<string, string>> SignCallback(List<KeyValuePair<string, string>> fields)
     {
-        var sign = AlipaySignature.Sign(AlipaySignature.BuildSignContent(fields, keepSignType: false), AlipayPrivateKey);
+        var sign = AlipaySignature.Sign(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false), AlipayPrivateKey);
         fields.Add(new("sign", sign));
         fields.Add(new("sign_type", "RSA2"));
         return fields;

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using LuffyBlazor.Common;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Storage.Local;
@@ -32,13 +29,9 @@ public sealed class LocalStorageOptions
             yield return $"Storage:Local:RequestPath must be a URL path such as /media, not '{RequestPath}'.";
         }
 
-        if (string.IsNullOrWhiteSpace(SigningKey))
+        foreach (var problem in MediaSigningKeys.Problems(SigningKey, "Storage:Local:SigningKey"))
         {
-            yield return "Storage:Local:SigningKey is required outside Development: a random secret of at least 32 bytes that signs lesson video URLs.";
-        }
-        else if (Encoding.UTF8.GetByteCount(SigningKey) < 32)
-        {
-            yield return "Storage:Local:SigningKey must be at least 32 bytes long.";
+            yield return problem;
         }
     }
 }
@@ -50,38 +43,25 @@ public sealed class LocalStorageOptions
 public sealed class LocalFileStore : IFileStore
 {
     private readonly string root;
-    private readonly string requestPath;
-    private readonly byte[] signingKey;
-    private readonly TimeProvider clock;
 
     public LocalFileStore(IOptions<LocalStorageOptions> options, IHostEnvironment environment, TimeProvider clock)
     {
         root = ResolveRoot(options.Value, environment);
-        requestPath = options.Value.RequestPath.TrimEnd('/');
-        signingKey = Encoding.UTF8.GetBytes(options.Value.SigningKey);
-        this.clock = clock;
+        Urls = new SignedMediaUrls(options.Value.RequestPath, options.Value.SigningKey, clock);
         Directory.CreateDirectory(root);
     }
+
+    /// <summary>The URLs the app serves this store's files under, signed for private files.</summary>
+    public SignedMediaUrls Urls { get; }
 
     public StorageProvider Provider => StorageProvider.Local;
 
     public string RootPath => root;
 
-    public string RequestPath => requestPath;
+    public string RequestPath => Urls.RequestPath;
 
     public static string ResolveRoot(LocalStorageOptions options, IHostEnvironment environment) =>
         Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Root));
-
-    /// <summary>Makes <c>Storage:Local:SigningKey</c> in Development when it is not set, like the JWT key.</summary>
-    public static void GenerateDevelopmentKey(LocalStorageOptions options, IConfiguration configuration, IHostEnvironment environment)
-    {
-        if (string.IsNullOrWhiteSpace(options.SigningKey) && environment.IsDevelopment())
-        {
-            options.SigningKey = KeysDirectory.GetOrCreateSecret(
-                KeysDirectory.Resolve(configuration, environment), LocalStorageOptions.DevelopmentKeyFile,
-                () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        }
-    }
 
     public async Task SaveAsync(string key, Stream content, string contentType, CancellationToken ct = default)
     {
@@ -115,6 +95,13 @@ public sealed class LocalFileStore : IFileStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default) =>
         Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
 
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default)
+    {
+        var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        file.Position = Math.Min(offset, file.Length);
+        return Task.FromResult<Stream>(length is { } n ? new BoundedStream(file, n) : file);
+    }
+
     public Task DeleteAsync(string key, CancellationToken ct = default)
     {
         var path = PathOf(key);
@@ -126,32 +113,9 @@ public sealed class LocalFileStore : IFileStore
         return Task.CompletedTask;
     }
 
-    public string GetPublicUrl(string key) => $"{requestPath}/{StorageKeys.Require(key)}";
+    public string GetPublicUrl(string key) => Urls.PublicUrl(key);
 
-    public string GetPrivateUrl(string key, TimeSpan lifetime)
-    {
-        var deadline = SignedUrlDeadline.From(clock.GetUtcNow(), lifetime);
-        return $"{GetPublicUrl(key)}?e={deadline}&token={Sign(key, deadline)}";
-    }
-
-    /// <summary>
-    /// True when <paramref name="token"/> is this app's signature of the key and deadline and the deadline has not
-    /// passed. Compared in constant time.
-    /// </summary>
-    public bool IsValidSignature(string key, string? deadline, string? token)
-    {
-        if (!long.TryParse(deadline, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var e)
-            || string.IsNullOrEmpty(token) || e < clock.GetUtcNow().ToUnixTimeSeconds())
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(key, e)), Encoding.ASCII.GetBytes(token));
-    }
-
-    /// <summary>Seconds until a (valid) signed URL's deadline: how long a browser may cache what it serves.</summary>
-    public long SecondsLeft(string deadline) =>
-        Math.Max(0, long.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture) - clock.GetUtcNow().ToUnixTimeSeconds());
+    public string GetPrivateUrl(string key, TimeSpan lifetime) => Urls.PrivateUrl(key, lifetime);
 
     /// <summary>The file's path on disk, refusing any key that could leave the media root.</summary>
     public string PathOf(string key)
@@ -164,11 +128,5 @@ public sealed class LocalFileStore : IFileStore
         }
 
         return path;
-    }
-
-    private string Sign(string key, long deadline)
-    {
-        var mac = HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"{key}\n{deadline}"));
-        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

@@ -49,7 +49,7 @@ public static class LocalMediaEndpoints
 
         var key = request.Path.Value![(store.RequestPath.Length + 1)..];
         var deadline = request.Query["e"].ToString();
-        if (!StorageKeys.IsValid(key) || !store.IsValidSignature(key, deadline, request.Query["token"]))
+        if (!StorageKeys.IsValid(key) || !store.Urls.IsValid(key, deadline, request.Query["token"]))
         {
             // Unsigned, tampered or expired: the same answer, so nobody learns which files exist.
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -63,7 +63,7 @@ public static class LocalMediaEndpoints
             return;
         }
 
-        context.Response.Headers[HeaderNames.CacheControl] = $"private,max-age={store.SecondsLeft(deadline)}";
+        context.Response.Headers[HeaderNames.CacheControl] = $"private,max-age={store.Urls.SecondsLeft(deadline)}";
         var etag = new EntityTagHeaderValue($"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\"");
         await TypedResults.PhysicalFile(file.FullName, type.ContentType, lastModified: file.LastWriteTimeUtc, entityTag: etag,
             enableRangeProcessing: true).ExecuteAsync(context);

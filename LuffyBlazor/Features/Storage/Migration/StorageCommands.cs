@@ -9,7 +9,7 @@ namespace LuffyBlazor.Features.Storage.Migration;
 /// </summary>
 public static class StorageCommands
 {
-    public const string Usage = "Usage: storage migrate --to <Local|Qiniu|S3> [--from <Local|Qiniu|S3>] (default --from: Storage:Provider)";
+    public const string Usage = "Usage: storage migrate --to <Local|Qiniu|S3|FastDfs> [--from <Local|Qiniu|S3|FastDfs>] (default --from: Storage:Provider)";
 
     /// <summary>Runs the command; returns the process exit code (0 done, 1 some files failed, 2 bad usage or settings).</summary>
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, CancellationToken ct = default)

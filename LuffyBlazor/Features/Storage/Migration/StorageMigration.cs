@@ -1,6 +1,3 @@
-using LuffyBlazor.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace LuffyBlazor.Features.Storage.Migration;
 
 public sealed record MigrationReport(int Total, int Copied, int Skipped, int Missing, int Failed)
@@ -9,18 +6,22 @@ public sealed record MigrationReport(int Total, int Copied, int Skipped, int Mis
 }
 
 /// <summary>
-/// Copies every media key the database refers to (course covers, teacher avatars, lesson videos) from one store to
-/// another. Resumable: a key the target already holds with the same size is skipped, so running it again after an
-/// interruption only copies what is left. Nothing is deleted from the source.
+/// Copies every media key the app refers to (whatever the <see cref="IMediaKeySource"/>s name: course covers, teacher
+/// avatars, lesson videos) from one store to another, streaming each file. Resumable: a key the target already holds
+/// with the same size is skipped, so running it again after an interruption only copies what is left. Nothing is
+/// deleted from the source.
 /// </summary>
-public sealed class StorageMigration(LuffyDbContext db, FileStores stores)
+public sealed class StorageMigration(IEnumerable<IMediaKeySource> sources, FileStores stores)
 {
     public async Task<IReadOnlyList<string>> ReferencedKeysAsync(CancellationToken ct = default)
     {
-        var covers = await db.Courses.AsNoTracking().Where(c => c.Cover != null).Select(c => c.Cover!).ToListAsync(ct);
-        var avatars = await db.Teachers.AsNoTracking().Where(t => t.Avatar != null).Select(t => t.Avatar!).ToListAsync(ct);
-        var videos = await db.CourseLessons.AsNoTracking().Where(l => l.VideoKey != null).Select(l => l.VideoKey!).ToListAsync(ct);
-        return covers.Concat(avatars).Concat(videos).Where(StorageKeys.IsValid).Distinct().Order(StringComparer.Ordinal).ToList();
+        var keys = new List<string>();
+        foreach (var source in sources)
+        {
+            keys.AddRange(await source.MediaKeysAsync(ct));
+        }
+
+        return keys.Where(StorageKeys.IsValid).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<MigrationReport> RunAsync(StorageProvider from, StorageProvider to, TextWriter output, CancellationToken ct = default)

@@ -13,7 +13,10 @@ public sealed class QiniuException(int statusCode, string? error, string? reques
     public string? RequestId { get; } = requestId;
 
     /// <summary>Worth another attempt: Qiniu's 5xx (except 579, where the file was stored) and network failures (0).</summary>
-    public bool IsTransient => StatusCode is 0 or (>= 500 and < 600 and not 579);
+    public bool IsTransient => StatusCode == 0 || IsTransientStatus(StatusCode);
+
+    /// <summary>An HTTP status worth another attempt: 5xx but 579, and the standard "try later" codes 408 and 429.</summary>
+    public static bool IsTransientStatus(int status) => status is (>= 500 and < 600 and not 579) or 408 or 429;
 
     public static string Describe(int statusCode, string? error)
     {

@@ -28,7 +28,10 @@ public sealed class QiniuFileStore(QiniuClient client, IOptions<QiniuOptions> op
             : null;
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default) =>
-        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), ct);
+        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), null, ct);
+
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default) =>
+        client.DownloadAsync(GetPrivateUrl(key, TimeSpan.FromMinutes(30)), new System.Net.Http.Headers.RangeHeaderValue(offset, length is { } n ? offset + n - 1 : null), ct);
 
     public Task DeleteAsync(string key, CancellationToken ct = default) => client.DeleteAsync(Locate(key).Bucket, key, ct);
 
@@ -46,6 +49,14 @@ public sealed class QiniuFileStore(QiniuClient client, IOptions<QiniuOptions> op
         // A private key in a public bucket never happens: the options validator refuses that configuration.
         return isPrivate || StorageKeys.IsPrivate(key) ? Sign(url, lifetime) : url;
     }
+
+    /// <summary>
+    /// The region's upload hosts, and every host under <c>qiniup.com</c> (the region query may name others, e.g. an
+    /// accelerated one); <see cref="QiniuOptions.UploadHost"/> alone when it is set.
+    /// </summary>
+    public IReadOnlyList<string> BrowserUploadOrigins =>
+        [.. Options.StaticUploadHosts.Select(h => h.GetLeftPart(UriPartial.Authority)),
+            .. string.IsNullOrWhiteSpace(Options.UploadHost) ? [$"{Options.Scheme}://*.qiniup.com"] : Array.Empty<string>()];
 
     private string Sign(string url, TimeSpan lifetime) =>
         QiniuSignature.PrivateDownloadUrl(Options.AccessKey, Options.SecretKey, url, SignedUrlDeadline.From(clock.GetUtcNow(), lifetime));

@@ -46,15 +46,34 @@ public sealed partial class QiniuOptions
     /// <summary>Per attempt of a request; uploads of large videos need minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Attempts of a request that failed with a 5xx answer or a timeout.</summary>
+    /// <summary>Attempts of a request, on one upload host, that failed with a 5xx answer or a timeout.</summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The region query (uc) host that lists the bucket's upload hosts, override of <c>uc.qiniuapi.com</c> (then its
+    /// backups <c>kodo-config.qiniuapi.com</c>, <c>uc.qbox.me</c>); ignored when <see cref="UploadHost"/> is set.
+    /// </summary>
+    public string UcHost { get; set; } = "";
+
+    /// <summary>Part size of resumable uploads (分片上传 v2), browser and server alike: 1 MB to 1 GB.</summary>
+    public int PartSize { get; set; } = 4 * 1024 * 1024;
 
     public string Scheme => UseHttps ? "https" : "http";
 
-    /// <summary>Where form uploads go (servers and browsers alike): the region's CDN-accelerated upload host.</summary>
-    public Uri UploadUri => new(!string.IsNullOrWhiteSpace(UploadHost)
-        ? UploadHost.TrimEnd('/') + "/"
-        : $"{Scheme}://{(Region == "z0" ? "upload.qiniup.com" : $"upload-{Region}.qiniup.com")}/");
+    /// <summary>
+    /// The region's upload hosts when the region query cannot be asked: the CDN-accelerated one, then the source one,
+    /// as the official SDKs' static regions list them. <see cref="UploadHost"/> alone when it is set.
+    /// </summary>
+    public IReadOnlyList<Uri> StaticUploadHosts => !string.IsNullOrWhiteSpace(UploadHost)
+        ? [new Uri(UploadHost.TrimEnd('/') + "/")]
+        : Region == "z0"
+            ? [new Uri($"{Scheme}://upload.qiniup.com/"), new Uri($"{Scheme}://up.qiniup.com/")]
+            : [new Uri($"{Scheme}://upload-{Region}.qiniup.com/"), new Uri($"{Scheme}://up-{Region}.qiniup.com/")];
+
+    /// <summary>Region query hosts, in the order the official SDKs ask them.</summary>
+    public IReadOnlyList<Uri> UcHosts => !string.IsNullOrWhiteSpace(UcHost)
+        ? [new Uri(UcHost.TrimEnd('/') + "/")]
+        : [new Uri($"{Scheme}://uc.qiniuapi.com/"), new Uri($"{Scheme}://kodo-config.qiniuapi.com/"), new Uri($"{Scheme}://uc.qbox.me/")];
 
     public Uri ManagementUri => new(!string.IsNullOrWhiteSpace(ManagementHost)
         ? ManagementHost.TrimEnd('/') + "/"
@@ -80,7 +99,7 @@ public sealed partial class QiniuOptions
             }
         }
 
-        foreach (var (value, name) in new[] { (UploadHost, "UploadHost"), (ManagementHost, "ManagementHost") })
+        foreach (var (value, name) in new[] { (UploadHost, "UploadHost"), (ManagementHost, "ManagementHost"), (UcHost, "UcHost") })
         {
             if (!string.IsNullOrWhiteSpace(value) && !IsOrigin(value))
             {
@@ -116,6 +135,11 @@ public sealed partial class QiniuOptions
         if (MaxAttempts is < 1 or > 10)
         {
             yield return "Storage:Qiniu:MaxAttempts must be between 1 and 10.";
+        }
+
+        if (PartSize is < 1024 * 1024 or > 1024 * 1024 * 1024)
+        {
+            yield return "Storage:Qiniu:PartSize must be between 1048576 (1 MB) and 1073741824 (1 GB), Qiniu's limits for a part.";
         }
     }
 

@@ -30,6 +30,9 @@ public sealed class S3StorageOptions
     /// </summary>
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>Part size of multipart uploads, the app's and browsers': S3 wants 5 MB at least (but for the last part).</summary>
+    public int PartSize { get; set; } = 8 * 1024 * 1024;
+
     public IEnumerable<string> Problems()
     {
         foreach (var (value, name) in new[] { (Bucket, "Bucket"), (AccessKey, "AccessKey"), (SecretKey, "SecretKey") })
@@ -53,6 +56,11 @@ public sealed class S3StorageOptions
         {
             yield return "Storage:S3:Region is required (us-east-1 for MinIO).";
         }
+
+        if (PartSize is < 5 * 1024 * 1024 or > 1024 * 1024 * 1024)
+        {
+            yield return "Storage:S3:PartSize must be between 5242880 (5 MB, S3's smallest part) and 1073741824 (1 GB).";
+        }
     }
 }
 
@@ -61,7 +69,7 @@ public sealed class S3StorageOptions
 /// <c>aws-chunked</c> uploads: MinIO, OSS and other non-AWS servers reject or corrupt those. Private files, and every
 /// file when there is no <see cref="S3StorageOptions.PublicBaseUrl"/>, get presigned GET URLs.
 /// </summary>
-public sealed class S3FileStore : IFileStore, IDisposable
+public sealed partial class S3FileStore : IFileStore, IDisposable
 {
     private readonly AmazonS3Client client;
     private readonly S3StorageOptions options;
@@ -99,10 +107,27 @@ public sealed class S3FileStore : IFileStore, IDisposable
         return config;
     }
 
+    /// <summary>
+    /// One PUT when the content fits in one part (<see cref="S3StorageOptions.PartSize"/>), otherwise a multipart upload
+    /// read part by part: memory stays at one part whatever the size, and a stream of unknown length needs no copy.
+    /// </summary>
     public async Task SaveAsync(string key, Stream content, string contentType, CancellationToken ct = default)
     {
-        await using var file = await ReplayableStream.FromAsync(content, ct);
-        await client.PutObjectAsync(UploadRequest(options.Bucket, key, file.Rewind(), contentType), ct);
+        if (content.CanSeek && content.Length - content.Position <= options.PartSize)
+        {
+            await client.PutObjectAsync(UploadRequest(options.Bucket, key, content, contentType), ct);
+            return;
+        }
+
+        var first = new byte[options.PartSize];
+        var read = await content.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, ct);
+        if (read < first.Length)
+        {
+            await client.PutObjectAsync(UploadRequest(options.Bucket, key, new MemoryStream(first, 0, read), contentType), ct);
+            return;
+        }
+
+        await MultipartUploadAsync(key, first, content, contentType, ct);
     }
 
     /// <summary>
@@ -138,6 +163,24 @@ public sealed class S3FileStore : IFileStore, IDisposable
         try
         {
             var response = await client.GetObjectAsync(options.Bucket, StorageKeys.Require(key), ct);
+            return new OwningStream(response.ResponseStream, response);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object '{key}' in bucket '{options.Bucket}'.", key, ex);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken ct = default)
+    {
+        try
+        {
+            var response = await client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = options.Bucket,
+                Key = StorageKeys.Require(key),
+                ByteRange = new ByteRange(offset, length is { } n ? offset + n - 1 : long.MaxValue),
+            }, ct);
             return new OwningStream(response.ResponseStream, response);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)

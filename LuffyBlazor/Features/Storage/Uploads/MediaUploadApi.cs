@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 namespace LuffyBlazor.Features.Storage.Uploads;
 
 /// <summary>
-/// <c>/api/v1/storage/uploads/</c>, admins only: a ticket for one key, the app's own upload (when the store is not
-/// Qiniu), and the confirmation that stats the stored object. <see cref="MediaUploader"/> uses the same service.
+/// <c>/api/v1/storage/uploads/</c>, admins only: a ticket for one key, the app's own upload in one request, the
+/// confirmation that stats and reads the stored object, a fresh ticket to resume an upload cut short, and the S3 steps a
+/// browser cannot sign itself. Chunked uploads through the app are <see cref="TusEndpoints"/>. <see cref="MediaUploader"/>
+/// uses the same services.
 /// </summary>
 public static class MediaUploadApi
 {
@@ -15,24 +17,45 @@ public static class MediaUploadApi
     /// <summary>The ticket's key and its <c>confirm_token</c>: only an upload the server issued a ticket for can be confirmed.</summary>
     public sealed record ConfirmRequest(string? Key, string? ConfirmToken);
 
+    /// <summary>An upload to go on with (<c>resume/</c>), or the S3 steps of one (<c>s3/…</c>): its confirm token, S3's upload id.</summary>
+    public sealed record UploadStepRequest(string? ConfirmToken, string? UploadId, int[]? PartNumbers, S3.S3Part[]? Parts);
+
     public static IEndpointRouteBuilder MapMediaUploadApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/storage/uploads").WithTags("Storage").RequireAuthorization(Policies.AdminApi);
         group.MapPost("/ticket/", CreateTicket).WithName("CreateUploadTicket");
         group.MapPut("/", ReceiveAsync).WithName("UploadMedia");
         group.MapPost("/confirm/", ConfirmAsync).WithName("ConfirmUpload");
+        group.MapPost("/resume/", (UploadStepRequest r, MediaUploads u, CancellationToken ct) =>
+            Step(async () => Api.Ok(await u.ResumeTicketAsync(r.ConfirmToken, r.UploadId, ct)))).WithName("ResumeUpload");
+        group.MapPost("/s3/parts/", (UploadStepRequest r, MediaUploads u) =>
+            Step(() => Task.FromResult(Api.Ok(u.SignS3Parts(r.ConfirmToken, r.UploadId ?? "", r.PartNumbers ?? []))))).WithName("SignS3Parts");
+        group.MapPost("/s3/list/", (UploadStepRequest r, MediaUploads u, CancellationToken ct) =>
+            Step(async () => Api.Ok(await u.ListS3PartsAsync(r.ConfirmToken, r.UploadId ?? "", ct)))).WithName("ListS3Parts");
+        group.MapPost("/s3/complete/", (UploadStepRequest r, MediaUploads u, CancellationToken ct) =>
+            Step(async () =>
+            {
+                await u.CompleteS3Async(r.ConfirmToken, r.UploadId ?? "", r.Parts ?? [], ct);
+                return Api.Ok<object?>(null, "分片已合并");
+            })).WithName("CompleteS3Upload");
+        group.MapPost("/s3/abort/", (UploadStepRequest r, MediaUploads u, CancellationToken ct) =>
+            Step(async () =>
+            {
+                await u.AbortS3Async(r.ConfirmToken, r.UploadId ?? "", ct);
+                return Api.Ok<object?>(null, "上传已取消");
+            })).WithName("AbortS3Upload");
         return app;
     }
 
-    private static IResult CreateTicket(TicketRequest request, MediaUploads uploads)
+    private static async Task<IResult> CreateTicket(TicketRequest request, MediaUploads uploads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.FileName) || request.Size is null || string.IsNullOrWhiteSpace(request.KeyPrefix))
         {
             return Api.BadRequest("file_name、size 和 key_prefix 都是必填的");
         }
 
-        return Rejections(() => Api.Ok(uploads.CreateTicket(
-            new UploadRequest(request.FileName, request.Size.Value, request.KeyPrefix, request.Private ?? false, request.MaxBytes))));
+        return await Step(async () => Api.Ok(await uploads.CreateTicketAsync(
+            new UploadRequest(request.FileName, request.Size.Value, request.KeyPrefix, request.Private ?? false, request.MaxBytes), ct)));
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext context, MediaUploads uploads, IOptions<StorageOptions> options)
@@ -67,11 +90,11 @@ public static class MediaUploadApi
         }
     }
 
-    private static IResult Rejections(Func<IResult> action)
+    private static async Task<IResult> Step(Func<Task<IResult>> action)
     {
         try
         {
-            return action();
+            return await action();
         }
         catch (MediaRejectedException ex)
         {

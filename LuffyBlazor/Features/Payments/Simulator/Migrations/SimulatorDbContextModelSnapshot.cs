@@ -186,6 +186,9 @@ namespace LuffyBlazor.Features.Payments.Simulator.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QuitUrl")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("RefundedAmount")
                         .HasColumnType("INTEGER");
 

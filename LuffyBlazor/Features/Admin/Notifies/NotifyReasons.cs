@@ -1,0 +1,72 @@
+namespace LuffyBlazor.Features.Admin.Notifies;
+
+/// <summary>
+/// Chinese for the notify log's reasons. The log keeps the machine reason the notify handler wrote ("marked paid",
+/// "unknown out_trade_no", "total_amount 0.01 does not match the order total 99.00"); the back office shows this
+/// table's text for it, with the machine reason beneath. Entries are keyed by how a reason starts, the longest
+/// match wins, and a reason no entry knows is shown as it is. A new reason (another payment provider's, say) is one
+/// more line here.
+/// </summary>
+public static class NotifyReasons
+{
+    private static readonly (string Prefix, string Chinese)[] Table =
+    [
+        // Applied, or nothing to do: answered "success".
+        ("marked paid", "付款已入账，订单改为已支付"),
+        ("already paid; nothing changed", "订单此前已支付，未作变更（支付宝的重复通知）"),
+        ("waiting for the buyer", "等待买家付款，无需处理"),
+        ("trade closed unpaid", "交易关闭且未付款，订单已取消"),
+        ("trade closed after a full refund", "全额退款后交易关闭，订单改为已退款"),
+        ("trade closed; order is", "交易关闭，订单当前状态无需处理"),
+
+        // Refused before the order was looked at: a wrong key, a wrong app, or not a notify at all.
+        ("missing sign", "缺少签名（sign）"),
+        ("unsupported sign_type", "不支持的签名类型（sign_type）"),
+        ("sign_type RSA (SHA1) refused", "拒绝 RSA（SHA1）签名：本应用使用 RSA2"),
+        ("signature does not verify", "验签失败：签名与支付宝公钥不符，请检查支付宝公钥配置"),
+        ("app_id ", "app_id 不是本应用的，请检查 AppId 配置"),
+        ("invalid notify", "通知无效"),
+        ("content type ", "请求不是表单格式"),
+        ("a parameter is repeated or empty-keyed", "参数重复或参数名为空"),
+        ("unreadable form body", "无法读取请求内容"),
+        ("total_amount '", "金额格式不正确"),
+        ("receipt_amount '", "金额格式不正确"),
+        ("buyer_pay_amount '", "金额格式不正确"),
+        ("refund_fee '", "金额格式不正确"),
+        ("notify_time '", "时间格式不正确"),
+        ("gmt_create '", "时间格式不正确"),
+        ("gmt_payment '", "时间格式不正确"),
+        ("gmt_refund '", "时间格式不正确"),
+        ("gmt_close '", "时间格式不正确"),
+
+        // Refused against the order: answered "failure", so Alipay sends it again.
+        ("missing out_trade_no", "缺少订单号（out_trade_no）"),
+        ("unknown out_trade_no", "订单号不存在"),
+        ("total_amount ", "金额与订单金额不符"),
+        ("unknown trade_status", "未知的交易状态（trade_status）"),
+        ("payment not applied", "付款未能入账，已回复失败（支付宝会重发）"),
+        ("error while applying the notify", "处理时出错，未生效，已回复失败（支付宝会重发）"),
+    ];
+
+    /// <summary>Longest prefixes first, so "total_amount '" (malformed) wins over "total_amount " (mismatch).</summary>
+    private static readonly (string Prefix, string Chinese)[] ByLength = [.. Table.OrderByDescending(e => e.Prefix.Length)];
+
+    /// <summary>The Chinese text for a machine reason, or null when the table does not know it.</summary>
+    public static string? ToChinese(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return null;
+        }
+
+        foreach (var (prefix, chinese) in ByLength)
+        {
+            if (reason.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return chinese;
+            }
+        }
+
+        return null;
+    }
+}
