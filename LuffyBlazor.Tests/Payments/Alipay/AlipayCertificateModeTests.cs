@@ -165,6 +165,26 @@ public sealed class AlipayCertificateModeTests
     }
 
     [Fact]
+    public void A_live_deployment_in_certificate_mode_passes_every_start_up_check_without_alipays_public_key()
+    {
+        var options = Chain.Options();
+        options.Gateway = AlipayOptions.ProductionGateway;
+        options.NotifyUrl = "https://luffy.example.com/api/v1/order/success/";
+        options.ReturnUrl = "https://luffy.example.com/pay/success";
+        options.SellerId = "2088102177649450";
+        var production = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment
+        {
+            EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory,
+        };
+
+        Assert.Empty(new AlipayOptionsValidator(production).Validate(null, options).Failures ?? []);
+        Assert.Empty(new AlipayLiveSettingsValidator(production).Validate(null, options).Failures ?? []);
+        options.AlipayPublicCertPath = Chain.ShortKeyAlipayCertPath;
+        Assert.Contains(new AlipayOptionsValidator(production).Validate(null, options).Failures ?? [],
+            f => f.StartsWith("Alipay:AlipayPublicCertPath", StringComparison.Ordinal) && f.Contains("1024-bit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_key_file_given_as_a_certificate_is_refused_without_echoing_the_key()
     {
         var options = Chain.Options();
