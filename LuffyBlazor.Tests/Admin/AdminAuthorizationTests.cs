@@ -21,13 +21,25 @@ public sealed class AdminAuthorizationTests(LuffyAppFactory app) : IClassFixture
     {
         var (learner, _) = await app.CreateLearnerAsync("owner");
         var order = await app.PlaceOrderAsync(learner, 1);
+        var reconciled = new DateOnly(2020, 1, 1);
+        await app.QueryAsync(async db =>
+        {
+            if (!await db.ReconciliationDays.AnyAsync(d => d.Date == reconciled))
+            {
+                db.ReconciliationDays.Add(new LuffyBlazor.Features.Orders.Reconciliation.ReconciliationDay { Date = reconciled });
+                await db.SaveChangesAsync();
+            }
+
+            return 0;
+        });
         var patterns = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .Where(p => p.StartsWith("/admin", StringComparison.Ordinal) || p.StartsWith("/api/v1/admin", StringComparison.Ordinal))
             .Distinct().ToList();
         return patterns.Select(p => p
                 .Replace("{OutTradeNo}", order.OutTradeNo).Replace("{outTradeNo}", order.OutTradeNo)
-                .Replace("{Id:int}", "1").Replace("{UserId}", learner))
+                .Replace("{Id:int}", "1").Replace("{UserId}", learner)
+                .Replace("{Date}", "2020-01-01").Replace("{date}", "2020-01-01"))
             .ToList();
     }
 
@@ -40,7 +52,7 @@ public sealed class AdminAuthorizationTests(LuffyAppFactory app) : IClassFixture
         [
             "/admin", "/admin/orders", "/admin/orders/{no}", "/admin/notifies", "/admin/courses", "/admin/courses/new", "/admin/courses/1",
             "/admin/users", "/admin/users/{user}", "/admin/media", "/api/v1/admin/orders/", "/api/v1/admin/orders/export.csv", "/api/v1/admin/orders/{no}/",
-            "/api/v1/admin/notifies/",
+            "/api/v1/admin/notifies/", "/admin/reconciliation", "/admin/reconciliation/{day}", "/api/v1/admin/reconciliation/{day}/export.csv",
         ];
         Assert.Equal(expected.Length, urls.Count);
         Assert.DoesNotContain(urls, u => u.Contains('{'));

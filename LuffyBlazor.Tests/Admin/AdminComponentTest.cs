@@ -10,6 +10,7 @@ using LuffyBlazor.Features.Admin.Users;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Features.Orders.Reconciliation;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
@@ -49,6 +50,10 @@ public abstract class AdminComponentTest : BunitTestContext
         Services.AddScoped<PaymentReconciliation>();
         Services.AddScoped<OrderRefunds>();
         Services.AddScoped<AlipayTradeLookup>();
+        Services.AddTransient(_ => appServices.GetRequiredService<AlipayStatements>());
+        Services.AddSingleton(appServices.GetRequiredService<IOptions<ReconciliationOptions>>());
+        Services.AddScoped<StatementReconciliation>();
+        Services.AddScoped<ReconciliationRepairs>();
         // UserManager lives in the app's container: UserAdmin makes its scopes there.
         Services.AddScoped(sp => new UserAdmin(
             sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), appServices.GetRequiredService<IServiceScopeFactory>(),

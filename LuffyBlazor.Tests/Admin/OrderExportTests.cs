@@ -29,7 +29,8 @@ public sealed class OrderExportTests(LuffyAppFactory app) : IClassFixture<LuffyA
     }
 
     /// <summary>RFC 4180 records, quotes and all (a quoted field may hold commas and line breaks).</summary>
-    private static List<List<string>> ParseCsv(string text)
+    /// <summary>RFC 4180 records, for checking what an export wrote.</summary>
+    internal static List<List<string>> ParseCsv(string text)
     {
         var records = new List<List<string>>();
         var record = new List<string>();

@@ -20,7 +20,13 @@ public sealed class BrowserSession : IAsyncLifetime
 
     private IPlaywright playwright = null!;
 
+    private readonly Lazy<SimulatorApp> certificateShop =
+        new(() => new SimulatorApp(new Dictionary<string, string?> { ["Alipay:Simulator:CertificateMode"] = "true" }));
+
     public SimulatorApp Shop { get; private set; } = null!;
+
+    /// <summary>A second shop whose simulator plays Alipay in certificate mode (公钥证书), started on first use.</summary>
+    public SimulatorApp CertificateShop => certificateShop.Value;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -57,6 +63,10 @@ public sealed class BrowserSession : IAsyncLifetime
         await Browser.DisposeAsync();
         playwright.Dispose();
         Shop.Dispose();
+        if (certificateShop.IsValueCreated)
+        {
+            certificateShop.Value.Dispose();
+        }
     }
 }
 

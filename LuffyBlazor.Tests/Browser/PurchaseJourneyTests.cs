@@ -1,6 +1,8 @@
+using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,35 +18,50 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
     private async Task<IPage> LoggedInPageAsync(BrowserNewContextOptions? options = null) =>
         (await session.NewLearnerPageAsync("web", options)).Page;
 
-    [Fact]
-    public async Task A_new_learner_registers_logs_in_buys_a_course_and_finds_it_in_my_courses()
+    /// <summary>The whole journey once per signing mode: public key (公钥) and certificate (公钥证书).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_new_learner_registers_logs_in_buys_a_course_and_finds_it_in_my_courses(bool certificateMode)
     {
+        var shop = certificateMode ? session.CertificateShop : session.Shop;
+        var baseUrl = shop.BaseUrl;
+        // The documentation's screenshots come from one of the two runs.
+        async Task ScreenshotAsync(IPage page, string name)
+        {
+            if (!certificateMode)
+            {
+                await page.ScreenshotAsync(name);
+            }
+        }
+
         var page = await session.NewPageAsync();
         var name = "buyer" + Guid.NewGuid().ToString("N")[..8];
-        await page.RegisterAsync(Base, name);
+        await page.RegisterAsync(baseUrl, name);
         await page.ClickAsync("#logout");
         await page.WaitForSelectorAsync("#login-link");
-        await page.GotoAsync(Base + "/Account/Login");
+        await page.GotoAsync(baseUrl + "/Account/Login");
         await page.LogInHereAsync(name, LearnerSteps.Password);
 
-        await page.OpenAsync(Base + "/");
-        await page.ScreenshotAsync("catalogue");
-        await page.OpenAsync(Base + "/course/2");
+        await page.OpenAsync(baseUrl + "/");
+        await ScreenshotAsync(page, "catalogue");
+        await page.OpenAsync(baseUrl + "/course/2");
         await Expect(page.Locator("#course-name")).ToHaveTextAsync("Python 零基础入门");
-        await page.ScreenshotAsync("course");
+        await ScreenshotAsync(page, "course");
         await page.ClickAsync("#buy-now");
         await page.WaitForURLAsync("**/dev/alipay/cashier/**");
         await Expect(page.Locator("#cashier-amount")).ToHaveTextAsync("0.01");
-        await page.ScreenshotAsync("cashier");
+        await ScreenshotAsync(page, "cashier");
         await page.PayAtCashierAsync();
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
         await Expect(page.Locator("#pay-order-no")).ToHaveTextAsync(page.OutTradeNoOfReturn());
-        await page.ScreenshotAsync("pay-success");
-        await page.OpenAsync(Base + "/my/courses");
+        await ScreenshotAsync(page, "pay-success");
+        await page.OpenAsync(baseUrl + "/my/courses");
         await Expect(page.Locator(".owned-course[data-course-id='2']")).ToBeVisibleAsync();
-        await page.OpenAsync(Base + "/course/2");
+        await page.OpenAsync(baseUrl + "/course/2");
         await Expect(page.Locator("#start-learning")).ToBeVisibleAsync();
+        Assert.Equal(certificateMode, shop.App.Services.GetRequiredService<AlipayCredentials>().Certificates is not null);
     }
 
     [Fact]

@@ -42,17 +42,27 @@ public sealed class FakeAlipayGateway : IAsyncDisposable
     /// Starts a server taking form posts at <paramref name="path"/> (the gateway, or a merchant's notify endpoint);
     /// <paramref name="answer"/> gets the attempt number (1, 2, ...) and the request.
     /// </summary>
-    public static async Task<FakeAlipayGateway> StartAsync(Func<int, HttpContext, Task> answer, string path = "/gateway.do")
+    /// <param name="files">Serves <c>GET /files/{name}</c> too (a statement's download URL), when given.</param>
+    public static async Task<FakeAlipayGateway> StartAsync(Func<int, HttpContext, Task> answer, string path = "/gateway.do", Func<string, HttpContext, Task>? files = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var gateway = new FakeAlipayGateway(builder.Build(), path, answer);
+        if (files is not null)
+        {
+            gateway.app.MapGet("/files/{name}", (string name, HttpContext context) => files(name, context));
+        }
+
         await gateway.app.StartAsync();
         var address = gateway.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        gateway.Origin = address;
         gateway.Url = address + path;
         return gateway;
     }
+
+    /// <summary>The server's own address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Origin { get; private set; } = "";
 
     /// <summary>Answers with a body signed the way Alipay signs: over the raw <c>*_response</c> text.</summary>
     public static Task SignedAsync(HttpContext context, string method, string node, RSA? key = null) =>

@@ -41,6 +41,8 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
             ["Keys:Directory"] = Path.Combine(Root, "keys"),
             ["Security:HttpsRedirection"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The morning reconciliation job is started by the tests about it, not by every app.
+            ["Reconciliation:Enabled"] = "false",
         };
         foreach (var (key, value) in AlipayTestKeys.Settings())
         {

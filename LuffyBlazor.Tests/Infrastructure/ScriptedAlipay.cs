@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.AspNetCore.Http;
 
 namespace LuffyBlazor.Tests.Infrastructure;
@@ -45,6 +46,12 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     /// <summary>Runs before each call (method, out_trade_no) is answered: a test makes Alipay slow on a fake clock, or acts meanwhile.</summary>
     public Func<string, string, Task>? BeforeAnswer { get; set; }
 
+    /// <summary>
+    /// Daily statements (the zip's bytes) by Beijing day: a bill download URL query for a scripted day answers a URL
+    /// on this server that serves them; any other day has none (<c>isp.bill_not_exist</c>).
+    /// </summary>
+    public ConcurrentDictionary<DateOnly, byte[]> Statements { get; } = new();
+
     public decimal RefundedTotal(string outTradeNo) => Refunds.TryGetValue(outTradeNo, out var refunds) ? refunds.Values.Sum() : 0m;
 
     public string Url => gateway.Url;
@@ -52,7 +59,7 @@ public sealed class ScriptedAlipay : IAsyncDisposable
     public static async Task<ScriptedAlipay> StartAsync()
     {
         var scripted = new ScriptedAlipay();
-        scripted.gateway = await FakeAlipayGateway.StartAsync((_, context) => scripted.AnswerAsync(context));
+        scripted.gateway = await FakeAlipayGateway.StartAsync((_, context) => scripted.AnswerAsync(context), files: scripted.ServeStatementAsync);
         return scripted;
     }
 
@@ -63,6 +70,12 @@ public sealed class ScriptedAlipay : IAsyncDisposable
         var form = await context.Request.ReadFormAsync();
         var method = form["method"].ToString();
         var biz = JsonDocument.Parse(form["biz_content"].ToString()).RootElement;
+        if (method == AlipayBillDownloadUrl.Method)
+        {
+            await AnswerBillQueryAsync(context, biz);
+            return;
+        }
+
         var outTradeNo = biz.GetProperty("out_trade_no").GetString()!;
         Calls.Enqueue((method, outTradeNo));
         if (BeforeAnswer is { } beforeAnswer)
@@ -121,6 +134,34 @@ public sealed class ScriptedAlipay : IAsyncDisposable
         }
 
         await FakeAlipayGateway.SignedAsync(context, method, node);
+    }
+
+    private async Task AnswerBillQueryAsync(HttpContext context, JsonElement biz)
+    {
+        var billDate = biz.GetProperty("bill_date").GetString()!;
+        Calls.Enqueue((AlipayBillDownloadUrl.Method, billDate));
+        if (BeforeAnswer is { } beforeAnswer)
+        {
+            await beforeAnswer(AlipayBillDownloadUrl.Method, billDate);
+        }
+
+        var node = Statements.ContainsKey(DateOnly.ParseExact(billDate, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            ? JsonSerializer.Serialize(new { code = "10000", msg = "Success", bill_download_url = $"{gateway.Origin}/files/{billDate}.zip" })
+            : JsonSerializer.Serialize(new { code = "40004", msg = "Business Failed", sub_code = AlipayBillDownloadUrl.BillNotExist, sub_msg = "账单不存在" });
+        await FakeAlipayGateway.SignedAsync(context, AlipayBillDownloadUrl.Method, node);
+    }
+
+    private Task ServeStatementAsync(string name, HttpContext context)
+    {
+        if (!DateOnly.TryParseExact(name.Replace(".zip", ""), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            || !Statements.TryGetValue(day, out var zip))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        context.Response.ContentType = "application/zip";
+        return context.Response.Body.WriteAsync(zip).AsTask();
     }
 
     private string Refund(string outTradeNo, string outRequestNo, decimal amount, (string Status, decimal Amount) trade)

@@ -5,6 +5,7 @@ using LuffyBlazor.Features.Admin.Audit;
 using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Features.Orders.Reconciliation;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<NotifyLog> NotifyLogs => Set<NotifyLog>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
     public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
+    public DbSet<ReconciliationDay> ReconciliationDays => Set<ReconciliationDay>();
+    public DbSet<ReconciliationMismatch> ReconciliationMismatches => Set<ReconciliationMismatch>();
     public DbSet<LogInThrottle> LogInThrottles => Set<LogInThrottle>();
 
     /// <summary>ASP.NET Core's data protection keys, shared by every instance (cookies, antiforgery tokens).</summary>

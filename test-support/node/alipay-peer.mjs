@@ -7,7 +7,7 @@
 //   exit 2  — usage error (bad JSON, unknown cmd, missing field); message on stderr.
 //   exit 1  — internal error (SDK threw where it should not, self-check failed); stderr.
 //
-// Commands (field "cmd"): sign-params, page-url, check-notify, check-url,
+// Commands (field "cmd"): sign-params, page-url, cert-sn, check-notify, check-url,
 // check-response, sign-response, sign-notify. See test-support/node/ALIPAY-PEER.md for the contract.
 //
 // alipay-sdk 4.x is ESM-first ("type":"module", exports "." -> dist/esm/index.js) and
@@ -27,6 +27,7 @@ const require = createRequire(import.meta.url);
 const sdkDir = dirname(require.resolve('alipay-sdk/package.json'));
 const SDK_VERSION = require('alipay-sdk/package.json').version;
 const util = await import(pathToFileURL(join(sdkDir, 'dist/esm/util.js')).href);
+const antcertutil = await import(pathToFileURL(join(sdkDir, 'dist/esm/antcertutil.js')).href); // certificate SNs
 const sdkSign = util.sign;                 // OpenAPI 2.0 request signer used by exec/pageExecute/sdkExecute
 const sdkRsaSha256 = util.signatureV3;     // createSign('RSA-SHA256').update(s,'utf-8').sign(key,'base64')
 const ALGO = util.ALIPAY_ALGORITHM_MAPPING; // { RSA: 'RSA-SHA1', RSA2: 'RSA-SHA256' }
@@ -78,9 +79,14 @@ function throwawayPem() {
   return throwaway;
 }
 const DUMMY_APP_ID = '2021000000000000';
-function makeSdk({ appId = DUMMY_APP_ID, privateKey, alipayPublicKey, gateway, signType } = {}) {
+// `certs` {appCertPath, alipayPublicCertPath, alipayRootCertPath} puts the SDK in certificate mode: its constructor
+// computes appCertSn, alipayCertSn and alipayRootCertSn from the files and takes Alipay's key from its certificate.
+function makeSdk({ appId = DUMMY_APP_ID, privateKey, alipayPublicKey, gateway, signType, certs } = {}) {
   const cfg = { appId, keyType: 'PKCS8', privateKey: privateKey ? privatePem(privateKey) : throwawayPem() };
   if (alipayPublicKey) cfg.alipayPublicKey = publicPem(alipayPublicKey);
+  if (certs) {
+    for (const k of ['appCertPath', 'alipayPublicCertPath', 'alipayRootCertPath']) cfg[k] = need(certs, k);
+  }
   if (gateway) cfg.gateway = gateway;
   if (signType) cfg.signType = signType;
   return new AlipaySdk(cfg);
@@ -109,6 +115,11 @@ const commands = {
     const key = privatePem(need(req, 'privateKey'));
     const { method, app_id, charset, version, sign_type, biz_content, ...rest } = params;
     const config = { appId: app_id, charset: charset ?? 'utf-8', version: version ?? '1.0', signType, privateKey: key };
+    if (req.certs) {
+      // certificate mode: sign() adds app_cert_sn and alipay_root_cert_sn from the SNs the constructor computed
+      const { appCertSn, alipayRootCertSn } = makeSdk({ certs: req.certs }).config;
+      Object.assign(config, { appCertSn, alipayRootCertSn });
+    }
     const sdkParams = { ...rest }; // a "timestamp" in rest overrides the SDK's now()
     let options;
     if (biz_content !== undefined) {
@@ -139,19 +150,37 @@ const commands = {
   // URL made by the SDK's pageExecute(method, 'GET', {...}). `extraParams` are passed as
   // additional bizParams (e.g. {"timestamp":"2024-05-01 12:00:00"} pins the timestamp,
   // because sign() lets a param override its own YYYYMMDDHHmmss()).
+  // `certs` makes the URL in certificate mode. `withoutSdkParam` builds the same URL as pageExecute() (sign(), then
+  // formatUrl() and encodeURIComponent for the rest) minus the alipay_sdk parameter pageExecute() adds, so that
+  // the URL can be compared with ours parameter for parameter, signature included.
   'page-url'(req) {
     const sdk = makeSdk({ appId: need(req, 'appId'), privateKey: need(req, 'privateKey'),
-      alipayPublicKey: req.alipayPublicKey, gateway: req.gateway, signType: req.signType });
+      alipayPublicKey: req.alipayPublicKey, gateway: req.gateway, signType: req.signType, certs: req.certs });
     const bizParams = { bizContent: need(req, 'bizContent'), ...(req.extraParams ?? {}) };
     if (req.notifyUrl) bizParams.notifyUrl = req.notifyUrl;
     if (req.returnUrl) bizParams.returnUrl = req.returnUrl;
-    return { url: sdk.pageExecute(need(req, 'method'), 'GET', bizParams) };
+    if (!req.withoutSdkParam) return { url: sdk.pageExecute(need(req, 'method'), 'GET', bizParams) };
+    const { url, execParams } = sdk.formatUrl(sdk.config.gateway, sdkSign(need(req, 'method'), bizParams, sdk.config));
+    return { url: `${url}&${Object.keys(execParams).map(k => `${k}=${encodeURIComponent(execParams[k])}`).join('&')}` };
+  },
+
+  // Certificate SNs the SDK's way: with `certs`, the three its constructor computes (app_cert_sn, alipay_cert_sn,
+  // alipay_root_cert_sn) and Alipay's public key it takes from its certificate; with `files` [{path, root?}],
+  // antcertutil.getSNFromPath() of each.
+  'cert-sn'(req) {
+    const out = {};
+    if (req.certs) {
+      const { appCertSn, alipayCertSn, alipayRootCertSn, alipayPublicKey } = makeSdk({ certs: req.certs }).config;
+      Object.assign(out, { appCertSn, alipayCertSn, alipayRootCertSn, alipayPublicKey });
+    }
+    if (req.files) out.files = req.files.map(f => antcertutil.getSNFromPath(need(f, 'path'), !!f.root));
+    return out;
   },
 
   // SDK checkNotifySign(params, raw). raw=false (SDK default) decodeURIComponent()s every
   // value and THROWS URIError on a stray "%"; that is reported as {valid:false, threw}.
   'check-notify'(req) {
-    const sdk = makeSdk({ alipayPublicKey: need(req, 'alipayPublicKey') });
+    const sdk = makeSdk(req.certs ? { certs: req.certs } : { alipayPublicKey: need(req, 'alipayPublicKey') });
     try {
       return { valid: sdk.checkNotifySign({ ...need(req, 'params') }, !!req.raw) };
     } catch (e) {
@@ -195,7 +224,8 @@ const commands = {
     const body = need(req, 'body'), method = need(req, 'method');
     const responseKey = `${method.replaceAll('.', '_')}_response`;
     if (req.via === 'exec') return await checkResponseViaExec(req, body, method, responseKey);
-    const sdk = makeSdk({ alipayPublicKey: need(req, 'alipayPublicKey'), signType: req.signType });
+    const sdk = makeSdk(req.certs ? { certs: req.certs, signType: req.signType }
+      : { alipayPublicKey: need(req, 'alipayPublicKey'), signType: req.signType });
     let parsed;
     try { parsed = JSON.parse(body); } catch (e) { return { valid: false, error: `Response 格式错误: ${e.message}` }; }
     if (!(parsed[responseKey] ?? parsed.error_response)) {

@@ -1,9 +1,11 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LuffyBlazor.Tests.Payments.Alipay;
 
@@ -19,11 +21,14 @@ public sealed class AlipayInteropTests
     private static readonly string AlipayPrivatePem = AlipayTestKeys.Pem(AlipayTestKeys.AlipayPrivateKeyPath);
     private static readonly string AlipayPublicPem = AlipayTestKeys.Pem(AlipayTestKeys.AlipayPublicKeyPath);
 
-    private static string OurPagePayUrl(string subject = "路飞学城-Go 语言+C++ 实战 \"进阶\"")
+    private static string OurPagePayUrl(string subject = "路飞学城-Go 语言+C++ 实战 \"进阶\"") =>
+        OurPagePayUrl(Credentials, AlipayTestKeys.Options(), TimeProvider.System, subject);
+
+    private static string OurPagePayUrl(AlipayCredentials credentials, AlipayOptions alipay, TimeProvider clock, string subject = "路飞学城-Go 语言+C++ 实战 \"进阶\"")
     {
-        var options = Options.Create(AlipayTestKeys.Options());
+        var options = Options.Create(alipay);
         options.Value.Gateway = AlipayOptions.SandboxGateway;
-        var client = new AlipayClient(new HttpClient(), new AlipayRequestSigner(Credentials, options, TimeProvider.System), new AlipayGateway(options), Credentials);
+        var client = new AlipayClient(new HttpClient(), new AlipayRequestSigner(credentials, options, clock), new AlipayGateway(options), credentials);
         return client.BuildPagePayUrl(new AlipayTradeRequest(
             "20261125163005A1B2C3D4E5F60718293A4B5C", 198.00m, subject, DateTimeOffset.UtcNow.AddMinutes(15),
             "https://luffy.example.com/api/v1/order/success/?from=alipay&x=a+b", "https://luffy.example.com/pay/success"));
@@ -162,5 +167,104 @@ public sealed class AlipayInteropTests
         var result = await NodePeer.AlipayAsync(new { cmd = "check-response", body, method = "alipay.trade.query", alipayPublicKey = AlipayPublicPem });
 
         Assert.True(result.GetProperty("valid").GetBoolean(), result.ToString());
+    }
+
+    // Certificate mode: the same openssl-made chain given to the official SDK's constructor and to ours.
+
+    private static readonly TestCertificateChain Chain = TestCertificateChain.Shared;
+
+    private static object Certs => new
+    {
+        appCertPath = Chain.AppCertPath,
+        alipayPublicCertPath = Chain.AlipayPublicCertPath,
+        alipayRootCertPath = Chain.AlipayRootCertPath,
+    };
+
+    [Fact]
+    public async Task The_official_sdk_computes_the_same_three_sns_and_alipays_key_from_the_same_certificate_files()
+    {
+        using var ours = Chain.Credentials();
+
+        var result = await NodePeer.AlipayAsync(new { cmd = "cert-sn", certs = Certs });
+
+        Assert.Equal(ours.Certificates!.AppCertSn, result.GetProperty("appCertSn").GetString());
+        Assert.Equal(ours.Certificates.AlipayPublicCertificates[0].Sn, result.GetProperty("alipayCertSn").GetString());
+        Assert.Equal(ours.Certificates.AlipayRootCertSn, result.GetProperty("alipayRootCertSn").GetString());
+        using var theirs = RSA.Create();
+        theirs.ImportFromPem(result.GetProperty("alipayPublicKey").GetString());
+        Assert.True(AlipayKeys.ArePair(AlipayTestKeys.AlipayPrivateKey, theirs));
+    }
+
+    [Fact]
+    public async Task The_official_sdk_agrees_on_odd_issuers_and_on_alipays_production_root_bundle()
+    {
+        string[] files = [Chain.OddCertPath, Chain.PathOf("odd-ca.crt"), Chain.PathOf("root-e1.crt"), Chain.NextAlipayPublicCertPath];
+        var production = AlipayTestKeys.Path("alipay_root_cert_production.crt");
+
+        var result = await NodePeer.AlipayAsync(new
+        {
+            cmd = "cert-sn",
+            files = files.Select(path => new { path, root = false }).Append(new { path = production, root = true }),
+        });
+
+        var ours = files.Select(path => AlipayCertificates.CertSn(AlipayCertificates.ReadPem(File.ReadAllText(path), "test")[0]))
+            .Append(AlipayCertificates.RootCertSn(AlipayCertificates.ReadPem(File.ReadAllText(production), "test")));
+        Assert.Equal(ours, result.GetProperty("files").EnumerateArray().Select(sn => sn.GetString()));
+    }
+
+    [Fact]
+    public async Task In_certificate_mode_our_page_pay_url_and_the_official_sdks_carry_the_same_parameters_and_signature()
+    {
+        using var credentials = Chain.Credentials();
+        var ours = QueryOf(OurPagePayUrl(credentials, Chain.Options(), new FakeTimeProvider(DateTimeOffset.UtcNow)));
+
+        var result = await NodePeer.AlipayAsync(new
+        {
+            cmd = "page-url",
+            appId = AlipayTestKeys.AppId,
+            privateKey = AppPrivatePem,
+            gateway = AlipayOptions.SandboxGateway,
+            certs = Certs,
+            withoutSdkParam = true,
+            method = ours["method"],
+            bizContent = JsonDocument.Parse(ours["biz_content"]).RootElement,
+            notifyUrl = ours["notify_url"],
+            returnUrl = ours["return_url"],
+            extraParams = new { timestamp = ours["timestamp"], format = ours["format"] },
+        });
+        var theirs = QueryOf(result.GetProperty("url").GetString()!);
+
+        Assert.Equal(ours.OrderBy(p => p.Key, StringComparer.Ordinal), theirs.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(credentials.Certificates!.AppCertSn, theirs["app_cert_sn"]);
+    }
+
+    [Fact]
+    public async Task The_official_sdk_in_certificate_mode_signs_our_parameters_to_the_same_signature()
+    {
+        using var credentials = Chain.Credentials();
+        var query = QueryOf(OurPagePayUrl(credentials, Chain.Options(), TimeProvider.System));
+        var ours = query["sign"];
+        query.Remove("sign");
+
+        var result = await NodePeer.AlipayAsync(new { cmd = "sign-params", @params = query, privateKey = AppPrivatePem, certs = Certs });
+
+        Assert.Empty(result.GetProperty("changed").EnumerateArray());
+        Assert.Equal(ours, result.GetProperty("sign").GetString());
+    }
+
+    [Fact]
+    public async Task A_notify_and_an_answer_signed_with_alipays_certified_key_verify_in_the_official_sdk_in_certificate_mode()
+    {
+        using var credentials = Chain.Credentials();
+        var form = NotifyForms.Paid("20261125163005A1B2C3D4E5F60718293A4B5C", 0.01m).Signed();
+        const string node = "{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"T20261125\",\"trade_status\":\"TRADE_CLOSED\",\"total_amount\":\"1.00\"}";
+        var body = $"{{\"alipay_trade_query_response\":{node},\"alipay_cert_sn\":\"{credentials.Certificates!.AlipayPublicCertificates[0].Sn}\",\"sign\":\"{AlipaySignature.Sign(node, AlipayTestKeys.AlipayPrivateKey)}\"}}";
+
+        var notify = await NodePeer.AlipayAsync(new { cmd = "check-notify", @params = form, certs = Certs });
+        var answer = await NodePeer.AlipayAsync(new { cmd = "check-response", body, method = "alipay.trade.query", certs = Certs });
+
+        Assert.True(notify.GetProperty("valid").GetBoolean(), notify.ToString());
+        Assert.True(answer.GetProperty("valid").GetBoolean(), answer.ToString());
+        Assert.True(AlipayResponseReader.Read<AlipayTradeQuery>("alipay.trade.query", Encoding.UTF8.GetBytes(body), credentials).IsSigned);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Admin.Reconciliation;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.AspNetCore.Mvc;
@@ -35,6 +36,7 @@ public static class AdminApi
         group.MapGet("/orders/export.csv", ExportOrders).WithName("AdminOrdersCsv");
         group.MapGet("/orders/{outTradeNo}/", GetOrderAsync).WithName("AdminOrder");
         group.MapGet("/notifies/", ListNotifiesAsync).WithName("AdminNotifies");
+        group.MapGet("/reconciliation/{date}/export.csv", ExportReconciliationAsync).WithName("AdminReconciliationCsv");
         return app;
     }
 
@@ -69,6 +71,20 @@ public static class AdminApi
         return TypedResults.Stream(
             body => export.WriteAsync(filter, body, request.HttpContext.RequestAborted), "text/csv; charset=utf-8",
             OrderCsvExport.FileName(clock.GetUtcNow()));
+    }
+
+    /// <summary>A reconciled day's differences as CSV; <c>date</c> is a Beijing day, <c>yyyy-MM-dd</c>.</summary>
+    private static async Task<IResult> ExportReconciliationAsync(string date, HttpRequest request, AdminReconciliation reconciliation, CancellationToken ct)
+    {
+        if (!BeijingTime.TryParseDayText(date, out var day))
+        {
+            return Api.BadRequest("日期须为 yyyy-MM-dd");
+        }
+
+        return await reconciliation.DayAsync(day, ct) is { } detail
+            ? TypedResults.Stream(body => ReconciliationCsvExport.WriteAsync(detail, body, request.HttpContext.RequestAborted),
+                "text/csv; charset=utf-8", ReconciliationCsvExport.FileName(day))
+            : Api.NotFound($"{date} 还没有对账记录");
     }
 
     private static async Task<IResult> GetOrderAsync(string outTradeNo, AdminOrderDetails details, CancellationToken ct)

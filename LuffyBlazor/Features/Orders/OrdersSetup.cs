@@ -1,4 +1,5 @@
 using LuffyBlazor.Features.Orders.Payments;
+using LuffyBlazor.Features.Orders.Reconciliation;
 using LuffyBlazor.Features.Payments;
 
 namespace LuffyBlazor.Features.Orders;
@@ -40,5 +41,6 @@ public static class OrdersSetup
         builder.Services.AddSingleton<NotifyFloodGuard>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyFloodGuard>());
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
+        builder.AddStatementReconciliation();
     }
 }

@@ -782,6 +782,137 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.ToTable("OrderRefunds");
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationDay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("AlipayIncome")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AlipayRefunds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastRunBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<int>("MatchedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MismatchCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("NoStatement")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("ShopIncome")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ShopRefunds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("StatementRows")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date")
+                        .IsUnique();
+
+                    b.ToTable("ReconciliationDays");
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationMismatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AlipayAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DayId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .UseCollation("C");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("OrderKnown")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OutRequestNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("RepairedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RepairedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .UseCollation("C");
+
+                    b.Property<long?>("ShopAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DayId", "Kind");
+
+                    b.ToTable("ReconciliationMismatches");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Storage.FastDfs.FastDfsFile", b =>
                 {
                     b.Property<string>("Key")
@@ -1102,6 +1233,15 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                     b.HasOne("LuffyBlazor.Features.Orders.Order", null)
                         .WithMany()
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationMismatch", b =>
+                {
+                    b.HasOne("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationDay", null)
+                        .WithMany()
+                        .HasForeignKey("DayId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -698,6 +698,126 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.ToTable("OrderRefunds");
                 });
 
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationDay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlipayIncome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlipayRefunds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastRunBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MatchedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MismatchCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NoStatement")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShopIncome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShopRefunds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StatementRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date")
+                        .IsUnique();
+
+                    b.ToTable("ReconciliationDays");
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationMismatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AlipayAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DayId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OrderKnown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutRequestNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RepairedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepairedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ShopAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DayId", "Kind");
+
+                    b.ToTable("ReconciliationMismatches");
+                });
+
             modelBuilder.Entity("LuffyBlazor.Features.Storage.FastDfs.FastDfsFile", b =>
                 {
                     b.Property<string>("Key")
@@ -988,6 +1108,15 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                     b.HasOne("LuffyBlazor.Features.Orders.Order", null)
                         .WithMany()
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationMismatch", b =>
+                {
+                    b.HasOne("LuffyBlazor.Features.Orders.Reconciliation.ReconciliationDay", null)
+                        .WithMany()
+                        .HasForeignKey("DayId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,3 +1,4 @@
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -46,6 +47,8 @@ public static class AdminActions
     public const string CourseOnSale = "course.on-sale";
     public const string CourseOffSale = "course.off-sale";
     public const string CourseContent = "course.content";
+    public const string ReconciliationRun = "reconciliation.run";
+    public const string ReconciliationRepair = "reconciliation.repair";
 }
 
 /// <summary>Builds <see cref="AdminAuditEntry.Target"/> values, so that pages find the entries of what they show.</summary>
@@ -56,6 +59,8 @@ public static class AuditTargets
     public static string User(string userId) => $"user:{userId}";
 
     public static string Course(int courseId) => $"course:{courseId}";
+
+    public static string ReconciliationDay(DateOnly day) => $"reconciliation:{day.ToDayText()}";
 }
 
 public sealed record AuditView(DateTime At, string AdminName, string Action, string? Reason, bool Succeeded, string Outcome);
@@ -114,6 +119,8 @@ public static class AdminActionText
         AdminActions.CourseOnSale => "上架课程",
         AdminActions.CourseOffSale => "下架课程",
         AdminActions.CourseContent => "编辑章节课时",
+        AdminActions.ReconciliationRun => "对账",
+        AdminActions.ReconciliationRepair => "对账修复",
         _ => action,
     };
 }

@@ -140,14 +140,18 @@ public sealed class AlipayCallbacks(AlipayCredentials credentials)
             }
         }
 
-        if (AlipaySignature.Verify(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false), sign, credentials.AlipayPublicKey, signType)
-            || (signTypeText is not null
-                && AlipaySignature.Verify(AlipaySignature.BuildCallbackSignContent(fields, keepSignType: true), sign, credentials.AlipayPublicKey, signType)))
+        // Callbacks name no certificate: in certificate mode, each configured Alipay certificate is tried.
+        var content = AlipaySignature.BuildCallbackSignContent(fields, keepSignType: false);
+        var withSignType = signTypeText is null ? null : AlipaySignature.BuildCallbackSignContent(fields, keepSignType: true);
+        if (credentials.AlipayPublicKeys.Any(key => AlipaySignature.Verify(content, sign, key, signType)
+                || (withSignType is not null && AlipaySignature.Verify(withSignType, sign, key, signType))))
         {
             return null;
         }
 
-        return "signature does not verify with Alipay's public key";
+        return credentials.Certificates is null
+            ? "signature does not verify with Alipay's public key"
+            : "signature does not verify with any configured Alipay certificate (Alipay:AlipayPublicCertPath)";
     }
 
     private static (AlipayNotification, string?) ParseNotification(IReadOnlyList<KeyValuePair<string, string>> form)

@@ -28,6 +28,9 @@ public interface IAlipayClient
     Task<AlipayResponse<AlipayTradeRefund>> RefundAsync(AlipayRefundRequest request, CancellationToken ct = default);
 
     Task<AlipayResponse<AlipayRefundQuery>> QueryRefundAsync(string outTradeNo, string outRequestNo, CancellationToken ct = default);
+
+    /// <summary><c>alipay.data.dataservice.bill.downloadurl.query</c>: where the day's trade statement (业务明细) is.</summary>
+    Task<AlipayResponse<AlipayBillDownloadUrl>> QueryBillDownloadUrlAsync(DateOnly billDate, CancellationToken ct = default);
 }
 
 public sealed class AlipayClient(
@@ -62,6 +65,9 @@ public sealed class AlipayClient(
 
     public Task<AlipayResponse<AlipayRefundQuery>> QueryRefundAsync(string outTradeNo, string outRequestNo, CancellationToken ct = default) =>
         ExecuteAsync<AlipayRefundQuery>("alipay.trade.fastpay.refund.query", AlipayBizContent.RefundQuery(outTradeNo, outRequestNo), idempotent: true, ct);
+
+    public Task<AlipayResponse<AlipayBillDownloadUrl>> QueryBillDownloadUrlAsync(DateOnly billDate, CancellationToken ct = default) =>
+        ExecuteAsync<AlipayBillDownloadUrl>(AlipayBillDownloadUrl.Method, AlipayBillDownloadUrl.BizContent(billDate), idempotent: true, ct);
 
     private List<KeyValuePair<string, string>> SignPay(string method, string bizContent, AlipayTradeRequest request) =>
         signer.Sign(method, bizContent, request.NotifyUrl, request.ReturnUrl);

@@ -57,7 +57,7 @@ public static class AlipayKeys
 
             if (pem.Contains("CERTIFICATE", StringComparison.Ordinal))
             {
-                throw new AlipayKeyException($"{setting} holds a certificate: certificate mode (公钥证书) is not supported; switch the app to public-key mode (公钥模式) and use Alipay's public key.");
+                throw new AlipayKeyException($"{setting} holds a certificate: for certificate mode (公钥证书) set Alipay:AlipayPublicCertPath, Alipay:AppCertPath and Alipay:AlipayRootCertPath instead, or use Alipay's public key (公钥模式).");
             }
 
             return Checked(ImportPem(pem, setting, "public"), setting);

@@ -29,6 +29,21 @@ public sealed class AlipayOptions
 
     public string? AlipayPublicKeyPath { get; set; }
 
+    /// <summary>Certificate mode (公钥证书): the application's certificate (应用公钥证书), inline PEM.</summary>
+    public string? AppCert { get; set; }
+
+    public string? AppCertPath { get; set; }
+
+    /// <summary>Alipay's certificate (支付宝公钥证书); several while Alipay rotates it (files separated by <c>;</c>).</summary>
+    public string? AlipayPublicCert { get; set; }
+
+    public string? AlipayPublicCertPath { get; set; }
+
+    /// <summary>Alipay's root certificate bundle (支付宝根证书).</summary>
+    public string? AlipayRootCert { get; set; }
+
+    public string? AlipayRootCertPath { get; set; }
+
     /// <summary><c>RSA2</c>; <c>RSA</c> (SHA1) only for old accounts that still sign that way.</summary>
     public string SignType { get; set; } = "RSA2";
 
@@ -73,21 +88,46 @@ public sealed class AlipayOptions
 /// </summary>
 public sealed class AlipayCredentials : IDisposable
 {
-    private AlipayCredentials(RSA appPrivateKey, RSA alipayPublicKey, AlipaySignType signType)
+    private AlipayCredentials(RSA appPrivateKey, RSA alipayPublicKey, AlipaySignType signType, AlipayCertificateMode? certificates = null)
     {
         AppPrivateKey = appPrivateKey;
         AlipayPublicKey = alipayPublicKey;
         SignType = signType;
+        Certificates = certificates;
     }
 
     public RSA AppPrivateKey { get; }
+
+    /// <summary>Alipay's public key; in certificate mode, that of its current certificate.</summary>
     public RSA AlipayPublicKey { get; }
+
     public AlipaySignType SignType { get; }
 
-    public static AlipayCredentials Load(AlipayOptions options, string contentRoot)
+    /// <summary>Certificate mode's SNs and Alipay's certificates; null in public-key mode.</summary>
+    public AlipayCertificateMode? Certificates { get; }
+
+    /// <summary>Every key Alipay may sign with: its public key, or each configured Alipay certificate's.</summary>
+    public IEnumerable<RSA> AlipayPublicKeys => Certificates?.AlipayPublicCertificates.Select(c => c.PublicKey) ?? [AlipayPublicKey];
+
+    /// <param name="clock">Certificate validity is checked against it (the system clock when none is given).</param>
+    public static AlipayCredentials Load(AlipayOptions options, string contentRoot, TimeProvider? clock = null)
     {
         var privateKey = AlipayKeys.ImportPrivateKey(
             ReadKey(options.AppPrivateKey, options.AppPrivateKeyPath, "Alipay:AppPrivateKey", contentRoot), KeySetting(options.AppPrivateKeyPath, "Alipay:AppPrivateKey"));
+        if (AlipayCertificateMode.IsConfigured(options))
+        {
+            try
+            {
+                var certificates = AlipayCertificateMode.Load(options, contentRoot, privateKey, (clock ?? TimeProvider.System).GetUtcNow());
+                return new AlipayCredentials(privateKey, certificates.AlipayPublicCertificates[0].PublicKey, options.ParsedSignType, certificates);
+            }
+            catch
+            {
+                privateKey.Dispose();
+                throw;
+            }
+        }
+
         RSA publicKey;
         try
         {
@@ -114,12 +154,17 @@ public sealed class AlipayCredentials : IDisposable
     public void Dispose()
     {
         AppPrivateKey.Dispose();
-        AlipayPublicKey.Dispose();
+        if (Certificates is null)
+        {
+            AlipayPublicKey.Dispose();
+        }
+
+        Certificates?.Dispose();
     }
 
     private static string KeySetting(string? path, string inlineSetting) => string.IsNullOrWhiteSpace(path) ? inlineSetting : inlineSetting + "Path";
 
-    private static string ReadKey(string? inline, string? path, string setting, string contentRoot)
+    internal static string ReadKey(string? inline, string? path, string setting, string contentRoot)
     {
         var hasInline = !string.IsNullOrWhiteSpace(inline);
         var hasPath = !string.IsNullOrWhiteSpace(path);
@@ -149,7 +194,7 @@ public sealed class AlipayCredentials : IDisposable
 }
 
 /// <summary>Start-up checks of <see cref="AlipayOptions"/>: every message names the setting.</summary>
-public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IValidateOptions<AlipayOptions>
+public sealed class AlipayOptionsValidator(IHostEnvironment environment, TimeProvider? clock = null) : IValidateOptions<AlipayOptions>
 {
     public ValidateOptionsResult Validate(string? name, AlipayOptions options)
     {
@@ -188,7 +233,7 @@ public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IVali
         {
             try
             {
-                AlipayCredentials.Load(options, environment.ContentRootPath).Dispose();
+                AlipayCredentials.Load(options, environment.ContentRootPath, clock).Dispose();
             }
             catch (AlipayKeyException ex)
             {
@@ -213,7 +258,11 @@ public sealed class AlipayOptionsValidator(IHostEnvironment environment) : IVali
             missing.Add("Alipay:AppPrivateKey (or Alipay:AppPrivateKeyPath)");
         }
 
-        if (string.IsNullOrWhiteSpace(options.AlipayPublicKey) && string.IsNullOrWhiteSpace(options.AlipayPublicKeyPath))
+        if (AlipayCertificateMode.IsConfigured(options))
+        {
+            missing.AddRange(AlipayCertificateMode.MissingSettings(options));
+        }
+        else if (string.IsNullOrWhiteSpace(options.AlipayPublicKey) && string.IsNullOrWhiteSpace(options.AlipayPublicKeyPath))
         {
             missing.Add("Alipay:AlipayPublicKey (or Alipay:AlipayPublicKeyPath)");
         }

@@ -172,14 +172,22 @@ public sealed class AlipayRequestSigner(AlipayCredentials credentials, IOptions<
     /// <summary>The signed parameters, sorted by key, <c>sign</c> last.</summary>
     public List<KeyValuePair<string, string>> Sign(string method, string bizContent, string? notifyUrl = null, string? returnUrl = null)
     {
-        var parameters = new List<KeyValuePair<string, string>>(12)
+        var parameters = new List<KeyValuePair<string, string>>(14);
+        if (credentials.Certificates is { } certificates)
         {
+            // Certificate mode: which application certificate and root bundle the signature is to be checked with.
+            parameters.Add(new("alipay_root_cert_sn", certificates.AlipayRootCertSn));
+            parameters.Add(new("app_cert_sn", certificates.AppCertSn));
+        }
+
+        parameters.AddRange(
+        [
             new("app_id", options.Value.AppId),
             new("biz_content", bizContent),
             new("charset", "utf-8"),
             new("format", "JSON"),
             new("method", method),
-        };
+        ]);
         if (!string.IsNullOrEmpty(notifyUrl))
         {
             parameters.Add(new("notify_url", notifyUrl));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LuffyBlazor.Common;
@@ -105,13 +106,13 @@ public static class AlipayResponseReader
         where T : class, IAlipayResponseData<T>
     {
         var nodeName = method.Replace('.', '_') + "_response";
-        if (!TryFindNode(body, nodeName, out var node, out var sign))
+        if (!TryFindNode(body, nodeName, out var node, out var sign, out var alipayCertSn))
         {
             throw new AlipayException(method, $"the answer has no {nodeName}: {Preview(body)}");
         }
 
         var signed = !string.IsNullOrEmpty(sign);
-        if (signed && !VerifyNode(node, sign!, credentials))
+        if (signed && !KeysFor(method, alipayCertSn, credentials).Any(key => VerifyNode(node, sign!, key, credentials.SignType)))
         {
             throw new AlipayException(method, "the answer's signature does not verify with Alipay's public key; it is not trusted");
         }
@@ -133,19 +134,40 @@ public static class AlipayResponseReader
         return new AlipayResponse<T> { Error = error, IsSigned = signed, RawNode = node };
     }
 
-    public static bool VerifyNode(string node, string sign, AlipayCredentials credentials) =>
-        AlipaySignature.Verify(node, sign, credentials.AlipayPublicKey, credentials.SignType)
+    public static bool VerifyNode(string node, string sign, RSA alipayKey, AlipaySignType signType) =>
+        AlipaySignature.Verify(node, sign, alipayKey, signType)
         || (node.Contains("\\/", StringComparison.Ordinal)
-            && AlipaySignature.Verify(node.Replace("\\/", "/", StringComparison.Ordinal), sign, credentials.AlipayPublicKey, credentials.SignType));
+            && AlipaySignature.Verify(node.Replace("\\/", "/", StringComparison.Ordinal), sign, alipayKey, signType));
 
     /// <summary>
-    /// The raw text of <paramref name="nodeName"/> (or of <c>error_response</c>, the gateway's own errors) and the
-    /// top-level <c>sign</c>. Raw means byte for byte: the signature covers the text, not a re-serialization.
+    /// The keys an answer is checked with: in certificate mode the one of the Alipay certificate its
+    /// <c>alipay_cert_sn</c> names (an SN nobody configured is an error that says so); otherwise every key Alipay may
+    /// sign with.
     /// </summary>
-    public static bool TryFindNode(ReadOnlySpan<byte> body, string nodeName, out string node, out string? sign)
+    private static IEnumerable<RSA> KeysFor(string method, string? alipayCertSn, AlipayCredentials credentials)
+    {
+        if (credentials.Certificates is not { } certificates || string.IsNullOrEmpty(alipayCertSn))
+        {
+            return credentials.AlipayPublicKeys;
+        }
+
+        return certificates.KeyFor(alipayCertSn) is { } key
+            ? [key]
+            : throw new AlipayException(method,
+                $"the answer is signed with Alipay certificate {alipayCertSn}, which is not configured (Alipay:AlipayPublicCertPath holds " +
+                $"{string.Join(", ", certificates.AlipayPublicCertificates.Select(c => c.Sn))}): download the current 支付宝公钥证书 from the open platform and add it");
+    }
+
+    /// <summary>
+    /// The raw text of <paramref name="nodeName"/> (or of <c>error_response</c>, the gateway's own errors), the
+    /// top-level <c>sign</c> and, in certificate mode, <c>alipay_cert_sn</c>. Raw means byte for byte: the signature
+    /// covers the text, not a re-serialization.
+    /// </summary>
+    public static bool TryFindNode(ReadOnlySpan<byte> body, string nodeName, out string node, out string? sign, out string? alipayCertSn)
     {
         node = "";
         sign = null;
+        alipayCertSn = null;
         string? errorNode = null;
         try
         {
@@ -176,6 +198,10 @@ public static class AlipayResponseReader
                 else if (name == "sign" && reader.TokenType == JsonTokenType.String)
                 {
                     sign = reader.GetString();
+                }
+                else if (name == "alipay_cert_sn" && reader.TokenType == JsonTokenType.String)
+                {
+                    alipayCertSn = reader.GetString();
                 }
                 else
                 {

@@ -15,7 +15,8 @@ public static class AlipaySetup
         services.AddHostedService<AlipayStartupWarnings>();
 
         var contentRoot = builder.Environment.ContentRootPath;
-        services.AddSingleton(sp => AlipayCredentials.Load(sp.GetRequiredService<IOptions<AlipayOptions>>().Value, contentRoot));
+        services.AddSingleton(sp => AlipayCredentials.Load(
+            sp.GetRequiredService<IOptions<AlipayOptions>>().Value, contentRoot, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlipayRequestSigner>();
         services.AddSingleton<AlipayGateway>();
         services.AddSingleton<AlipayCallbacks>();
@@ -38,7 +39,12 @@ public static class AlipaySetup
                 });
                 pipeline.AddTimeout(alipay.Timeout);
             });
+        AddStatements(services);
     }
+
+    /// <summary>Statements are downloaded from the URL Alipay gives (no signature, no retry: the URL lives 30 seconds).</summary>
+    private static void AddStatements(IServiceCollection services) =>
+        services.AddHttpClient<AlipayStatements>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlipayOptions>>().Value.Timeout * 6);
 
     private static bool IsIdempotent(ResilienceContext context) =>
         context.GetRequestMessage()?.Options.TryGetValue(AlipayClient.Idempotent, out var idempotent) == true && idempotent;

@@ -25,7 +25,7 @@ public sealed partial class GatewayRequest
     public static readonly string[] PayMethods = ["alipay.trade.page.pay", "alipay.trade.wap.pay"];
 
     public static readonly string[] ApiMethods =
-        ["alipay.trade.query", "alipay.trade.close", "alipay.trade.refund", "alipay.trade.fastpay.refund.query"];
+        ["alipay.trade.query", "alipay.trade.close", "alipay.trade.refund", "alipay.trade.fastpay.refund.query", AlipayBillDownloadUrl.Method];
 
     private GatewayRequest(IReadOnlyList<KeyValuePair<string, string>> parameters) => Parameters = parameters;
 
@@ -94,6 +94,11 @@ public sealed partial class GatewayRequest
             return GatewayError.Invalid("isv.invalid-timestamp", $"非法的时间戳参数：{Get("timestamp")}（须为北京时间 yyyy-MM-dd HH:mm:ss，与当前时间相差不超过 {tolerance.TotalMinutes:0} 分钟）");
         }
 
+        if (signer.Certificates is { } certificates && CheckCertificates(certificates) is { } certificateError)
+        {
+            return certificateError;
+        }
+
         if (!signer.VerifyRequest(Parameters, signType))
         {
             return GatewayError.Invalid("isv.invalid-signature", "验签出错，请确认应用公钥与应用私钥匹配，且签名字符串按字典序拼接、未做 URL 编码");
@@ -110,6 +115,32 @@ public sealed partial class GatewayRequest
         }
 
         return Biz.ValueKind == JsonValueKind.Object ? null : GatewayError.Invalid("isv.invalid-parameter", "biz_content 必须是 JSON 对象");
+    }
+
+    /// <summary>
+    /// Certificate mode: the request names the application certificate the signature is to be checked with and the
+    /// root bundle the merchant trusts; Alipay refuses one that names none, or another.
+    /// </summary>
+    private GatewayError? CheckCertificates(SimulatorCertificateSns certificates)
+    {
+        if (Get("app_cert_sn") is not { } appCertSn)
+        {
+            return GatewayError.Missing("isv.missing-app-cert-sn", "app_cert_sn（应用公钥证书序列号，证书模式必填）");
+        }
+
+        if (Get("alipay_root_cert_sn") is not { } rootCertSn)
+        {
+            return GatewayError.Missing("isv.missing-alipay-root-cert-sn", "alipay_root_cert_sn（支付宝根证书序列号，证书模式必填）");
+        }
+
+        if (appCertSn != certificates.AppCertSn)
+        {
+            return GatewayError.Invalid("isv.app-cert-not-exist", $"应用公钥证书不存在：app_cert_sn {appCertSn} 不是本应用的证书（应为 {certificates.AppCertSn}）");
+        }
+
+        return rootCertSn == certificates.AlipayRootCertSn
+            ? null
+            : GatewayError.Invalid("isv.invalid-alipay-root-cert-sn", $"无效的支付宝根证书序列号：{rootCertSn}（应为 {certificates.AlipayRootCertSn}）");
     }
 
     /// <summary>The business checks of a page or wap pay's biz_content; yields the parsed fields when they pass.</summary>

@@ -27,6 +27,7 @@ public static class SimulatorEndpoints
         group.MapGet("/cashier/{tradeNo}", CashierAsync);
         group.MapPost("/cashier/{tradeNo}/pay", PayAsync);
         group.MapPost("/cashier/{tradeNo}/cancel", CancelAsync);
+        group.MapGet("/bills/download", DownloadStatementAsync);
         group.MapGet("/console", ConsoleAsync);
         group.MapPost("/console/trades/{tradeNo}/faults", SaveFaultsAsync);
         group.MapPost("/console/notifications/{id:long}/send", SendNowAsync);
@@ -35,7 +36,7 @@ public static class SimulatorEndpoints
     }
 
     private static async Task<IResult> GatewayAsync(
-        HttpContext context, SimulatorSigner signer, SimulatorCashier cashier, SimulatorOpenApi openApi,
+        HttpContext context, SimulatorSigner signer, SimulatorCashier cashier, SimulatorOpenApi openApi, SimulatorStatements statements,
         IOptions<AlipayOptions> alipay, IOptions<SimulatorOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var parameters = new List<KeyValuePair<string, string>>();
@@ -63,7 +64,9 @@ public static class SimulatorEndpoints
         if (!browser)
         {
             var method = GatewayRequest.ApiMethods.Contains(request.Method) ? request.Method! : "error";
-            var node = error is null ? await openApi.AnswerAsync(request, ct) : SimulatorOpenApi.Error(error, null);
+            var node = error is not null ? SimulatorOpenApi.Error(error, null)
+                : request.Method == AlipayBillDownloadUrl.Method ? statements.AnswerDownloadUrl(request, $"{context.Request.Scheme}://{context.Request.Host}")
+                : await openApi.AnswerAsync(request, ct);
             return TypedResults.Text(signer.SignedAnswer(method, node), "application/json; charset=utf-8");
         }
 
@@ -79,6 +82,16 @@ public static class SimulatorEndpoints
 
         var (trade, refusal) = await cashier.OpenAsync(request, amount, timeExpire, ct);
         return refusal is not null ? ErrorPage(refusal) : TypedResults.Redirect($"/dev/alipay/cashier/{trade!.TradeNo}");
+    }
+
+    /// <summary>The statement behind a download URL the gateway gave out; 403 once it has expired, as at Alipay.</summary>
+    private static async Task<IResult> DownloadStatementAsync(HttpRequest request, SimulatorStatements statements, CancellationToken ct)
+    {
+        var query = request.Query;
+        var file = await statements.DownloadAsync(query["app_id"].ToString(), query["bill_date"].ToString(), query["expires"].ToString(), query["token"].ToString(), ct);
+        return file is { } statement
+            ? TypedResults.File(statement.Zip, "application/zip", statement.FileName)
+            : TypedResults.Text("对账单下载链接无效或已过期（有效期 30 秒），请重新查询下载地址", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
     }
 
     private static async Task<IResult> CashierAsync(string tradeNo, SimulatorCashier cashier, IOptions<SimulatorOptions> options, CancellationToken ct)

@@ -13,6 +13,13 @@ public sealed class SimulatorOptions
     /// <summary>"Alipay's" private key that signs notifies, returns and answers; empty: <c>keys/alipay_private_key.pem</c>.</summary>
     public string? AlipayPrivateKeyPath { get; set; }
 
+    /// <summary>
+    /// Play Alipay in certificate mode (公钥证书): issue a root CA, Alipay's and the application's certificates into
+    /// <c>keys/</c> on first run, point the app's <c>Alipay:*Cert*</c> settings at them (unless set) and require
+    /// <c>app_cert_sn</c> and <c>alipay_root_cert_sn</c> on every request.
+    /// </summary>
+    public bool CertificateMode { get; set; }
+
     /// <summary>The merchant's partner id (<c>seller_id</c>), shaped like Alipay's 2088… ids.</summary>
     public string SellerId { get; set; } = "2088000000000001";
 

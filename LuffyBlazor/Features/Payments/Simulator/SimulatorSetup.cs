@@ -24,7 +24,7 @@ public static class SimulatorSetup
         var keys = KeysDirectory.Resolve(builder.Configuration, builder.Environment);
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section)
-            .PostConfigure(o =>
+            .PostConfigure<TimeProvider>((o, clock) =>
             {
                 if (o.Enabled)
                 {
@@ -36,6 +36,10 @@ public static class SimulatorSetup
                     o.AppPublicKeyPath = Resolve(o.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile);
                     o.AlipayPrivateKeyPath = Resolve(o.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile);
                     o.DatabasePath = DatabaseFile(o.DatabasePath, builder.Configuration, contentRoot);
+                    if (o.CertificateMode)
+                    {
+                        SimulatorCertificates.EnsureCreated(keys, o.AppPublicKeyPath, o.AlipayPrivateKeyPath, o.SellerId, clock.GetUtcNow());
+                    }
                 }
             })
             .Validate(o => o.NotifyRetryScale is > 0 and <= 10, "Alipay:Simulator:NotifyRetryScale must be above 0 and at most 10.")
@@ -71,10 +75,34 @@ public static class SimulatorSetup
                 options.AppPrivateKeyPath = Path.Combine(keys, SimulatorKeys.AppPrivateKeyFile);
             }
 
-            if (publicDefault)
+            if (publicDefault && !AlipayCertificateMode.IsConfigured(options))
             {
                 options.AlipayPublicKeyPath = Path.Combine(keys, SimulatorKeys.AlipayPublicKeyFile);
             }
+        });
+
+        // Certificate mode: the app gets the certificates the simulator issued, unless certificates are configured.
+        services.AddOptions<AlipayOptions>().PostConfigure<TimeProvider>((options, clock) =>
+        {
+            var simulator = builder.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new();
+            if (!simulator.Enabled || !simulator.CertificateMode || AlipayCertificateMode.IsConfigured(options))
+            {
+                return;
+            }
+
+            if (NeedsGeneratedKeys(simulator.AppPublicKeyPath, simulator.AlipayPrivateKeyPath))
+            {
+                SimulatorKeys.EnsureCreated(keys); // the certificates are issued for these keys
+            }
+
+            SimulatorCertificates.EnsureCreated(keys, Resolve(simulator.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile),
+                Resolve(simulator.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile), simulator.SellerId, clock.GetUtcNow());
+            options.AppCertPath = Path.Combine(keys, SimulatorCertificates.AppCertFile);
+            options.AlipayPublicCertPath = Path.Combine(keys, SimulatorCertificates.AlipayCertFile);
+            options.AlipayRootCertPath = Path.Combine(keys, SimulatorCertificates.RootCertFile);
+            // Alipay's key now comes from its certificate: a public key configured for public-key mode must not compete.
+            options.AlipayPublicKey = null;
+            options.AlipayPublicKeyPath = null;
         });
 
         if (!builder.Configuration.GetValue<bool>($"{SimulatorOptions.Section}:Enabled"))
@@ -85,7 +113,7 @@ public static class SimulatorSetup
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value;
-            return SimulatorSigner.Load(o.AppPublicKeyPath!, o.AlipayPrivateKeyPath!);
+            return SimulatorSigner.Load(o.AppPublicKeyPath!, o.AlipayPrivateKeyPath!, o.CertificateMode ? keys : null);
         });
         services.AddPooledDbContextFactory<SimulatorDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
         {
@@ -95,6 +123,7 @@ public static class SimulatorSetup
         services.AddSingleton<SimulatorWakeUp>();
         services.AddScoped<SimulatorCashier>();
         services.AddScoped<SimulatorOpenApi>();
+        services.AddScoped<SimulatorStatements>();
         services.AddScoped<SimulatorNotifications>();
         services.AddHttpClient(SimulatorNotifications.HttpClientName);
         services.AddHostedService<SimulatorNotifier>();
@@ -156,7 +185,8 @@ public static class SimulatorSetup
 /// The simulator's keys must be the other halves of the app's: otherwise every request would fail at the simulated
 /// gateway and every notify at the app, with nothing to say why. Say why at start-up instead.
 /// </summary>
-public sealed class SimulatorKeysValidator(IOptions<AlipayOptions> alipay, IHostEnvironment environment) : IValidateOptions<SimulatorOptions>
+public sealed class SimulatorKeysValidator(
+    IOptions<AlipayOptions> alipay, IHostEnvironment environment, IConfiguration configuration, TimeProvider clock) : IValidateOptions<SimulatorOptions>
 {
     public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
     {
@@ -167,8 +197,9 @@ public sealed class SimulatorKeysValidator(IOptions<AlipayOptions> alipay, IHost
 
         try
         {
-            using var simulator = SimulatorSigner.Load(options.AppPublicKeyPath!, options.AlipayPrivateKeyPath!);
-            using var app = AlipayCredentials.Load(alipay.Value, environment.ContentRootPath);
+            using var simulator = SimulatorSigner.Load(options.AppPublicKeyPath!, options.AlipayPrivateKeyPath!,
+                options.CertificateMode ? KeysDirectory.Resolve(configuration, environment) : null);
+            using var app = AlipayCredentials.Load(alipay.Value, environment.ContentRootPath, clock);
             var failures = new List<string>();
             if (!AlipayKeys.ArePair(app.AppPrivateKey, simulator.AppPublicKey))
             {
@@ -180,11 +211,42 @@ public sealed class SimulatorKeysValidator(IOptions<AlipayOptions> alipay, IHost
                 failures.Add("Alipay:AlipayPublicKey(Path) is not the public half of the simulator's Alipay:Simulator:AlipayPrivateKeyPath: the app would refuse every notify. Leave both empty to use the generated keys in keys/.");
             }
 
+            if (simulator.Certificates is { } issued)
+            {
+                CheckCertificates(issued, app.Certificates, failures);
+            }
+
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
         catch (AlipayKeyException ex)
         {
             return ValidateOptionsResult.Fail(ex.Message);
+        }
+    }
+
+    /// <summary>In certificate mode the app must send the SNs of what the simulator issued, and trust its Alipay certificate.</summary>
+    private static void CheckCertificates(SimulatorCertificateSns issued, AlipayCertificateMode? app, List<string> failures)
+    {
+        const string useIssued = "Leave Alipay:AppCertPath, Alipay:AlipayPublicCertPath and Alipay:AlipayRootCertPath empty to use the certificates the simulator issued into keys/.";
+        if (app is null)
+        {
+            failures.Add("Alipay:Simulator:CertificateMode is on but the app is in public-key mode: the simulator would refuse every request (isv.missing-app-cert-sn). " + useIssued);
+            return;
+        }
+
+        if (app.AppCertSn != issued.AppCertSn)
+        {
+            failures.Add($"Alipay:AppCertPath is not the application certificate the simulator issued (SN {app.AppCertSn}, not {issued.AppCertSn}): the simulator would refuse every request. " + useIssued);
+        }
+
+        if (app.AlipayRootCertSn != issued.AlipayRootCertSn)
+        {
+            failures.Add($"Alipay:AlipayRootCertPath is not the simulator's root bundle (SN {app.AlipayRootCertSn}, not {issued.AlipayRootCertSn}). " + useIssued);
+        }
+
+        if (app.KeyFor(issued.AlipayCertSn) is null)
+        {
+            failures.Add($"Alipay:AlipayPublicCertPath does not hold the simulator's Alipay certificate (SN {issued.AlipayCertSn}): the app would refuse every answer. " + useIssued);
         }
     }
 }

@@ -17,22 +17,28 @@ public sealed class SimulatorSigner : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private SimulatorSigner(RSA appPublicKey, RSA alipayPrivateKey)
+    private SimulatorSigner(RSA appPublicKey, RSA alipayPrivateKey, SimulatorCertificateSns? certificates)
     {
         AppPublicKey = appPublicKey;
         AlipayPrivateKey = alipayPrivateKey;
+        Certificates = certificates;
     }
 
     public RSA AppPublicKey { get; }
     public RSA AlipayPrivateKey { get; }
 
-    public static SimulatorSigner Load(string appPublicKeyPath, string alipayPrivateKeyPath)
+    /// <summary>Certificate mode: the SNs requests must carry and answers name; null in public-key mode.</summary>
+    public SimulatorCertificateSns? Certificates { get; }
+
+    /// <param name="certificatesDirectory">In certificate mode, where <see cref="SimulatorCertificates"/> issued its files.</param>
+    public static SimulatorSigner Load(string appPublicKeyPath, string alipayPrivateKeyPath, string? certificatesDirectory = null)
     {
         var appPublic = AlipayKeys.ImportPublicKey(Read(appPublicKeyPath, "Alipay:Simulator:AppPublicKeyPath"), "Alipay:Simulator:AppPublicKeyPath");
         try
         {
             return new SimulatorSigner(appPublic, AlipayKeys.ImportPrivateKey(
-                Read(alipayPrivateKeyPath, "Alipay:Simulator:AlipayPrivateKeyPath"), "Alipay:Simulator:AlipayPrivateKeyPath"));
+                Read(alipayPrivateKeyPath, "Alipay:Simulator:AlipayPrivateKeyPath"), "Alipay:Simulator:AlipayPrivateKeyPath"),
+                certificatesDirectory is null ? null : SimulatorCertificates.Read(certificatesDirectory));
         }
         catch
         {
@@ -57,12 +63,16 @@ public sealed class SimulatorSigner : IDisposable
         return fields;
     }
 
-    /// <summary><c>{"x_y_response":{...},"sign":"..."}</c>, signed over the node's text exactly as written.</summary>
+    /// <summary>
+    /// <c>{"x_y_response":{...},"sign":"..."}</c>, signed over the node's text exactly as written; in certificate mode
+    /// with <c>alipay_cert_sn</c> between the two, naming the certificate to verify it with.
+    /// </summary>
     public string SignedAnswer(string method, object node)
     {
         var text = JsonSerializer.Serialize(node, Json);
         var name = method.Replace('.', '_') + "_response";
-        return $"{{\"{name}\":{text},\"sign\":\"{AlipaySignature.Sign(text, AlipayPrivateKey)}\"}}";
+        var certSn = Certificates is { } certificates ? $",\"alipay_cert_sn\":\"{certificates.AlipayCertSn}\"" : "";
+        return $"{{\"{name}\":{text}{certSn},\"sign\":\"{AlipaySignature.Sign(text, AlipayPrivateKey)}\"}}";
     }
 
     public void Dispose()
