@@ -39,10 +39,11 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
-    public static async Task<AppUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> settings)
+    public static async Task<AppUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> settings, string environmentName = "Production")
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var start = StartInfo(repositoryRoot, settings, "--urls", baseUrl);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName;
 
         var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -90,7 +91,7 @@ public sealed class AppUnderTest : IAsyncDisposable
         process.Dispose();
     }
 
-    /// <summary>The app (Release, Production settings from <paramref name="settings"/>) with <paramref name="arguments"/>: a server, or a command.</summary>
+    /// <summary>The app (Release, Production settings unless changed, <paramref name="settings"/>) with <paramref name="arguments"/>: a server, or a command.</summary>
     public static ProcessStartInfo StartInfo(string repositoryRoot, IReadOnlyDictionary<string, string> settings, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -39,7 +39,8 @@ public sealed class LoadEnvironment : IAsyncDisposable
     public long WorkingSetBytes => instances.Sum(i => i.WorkingSetBytes);
 
     public static async Task<LoadEnvironment> StartAsync(
-        string repositoryRoot, bool onPostgres, int instanceCount, int concurrency, IReadOnlyDictionary<string, string>? extraSettings = null)
+        string repositoryRoot, bool onPostgres, int instanceCount, int concurrency, IReadOnlyDictionary<string, string>? extraSettings = null,
+        string environmentName = "Production")
     {
         var folder = Path.Combine(Path.GetTempPath(), "luffy-load", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -68,6 +69,10 @@ public sealed class LoadEnvironment : IAsyncDisposable
             ["Alipay:AppId"] = AppId,
             ["Alipay:AppPrivateKeyPath"] = Path.Combine(folder, "app_private_key.pem"),
             ["Alipay:AlipayPublicKeyPath"] = Path.Combine(folder, "alipay_public_key.pem"),
+            // Production requires them spelled out; nothing is ever sent there (the tool plays Alipay).
+            ["Alipay:Gateway"] = "https://openapi-sandbox.dl.alipaydev.com/gateway.do",
+            ["Alipay:NotifyUrl"] = "https://shop.example.com/api/v1/order/success/",
+            ["Alipay:ReturnUrl"] = "https://shop.example.com/pay/success",
             ["Keys:Directory"] = Path.Combine(folder, "keys"),
             ["Storage:Local:Root"] = Path.Combine(folder, "media"),
             ["Storage:Local:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -85,7 +90,7 @@ public sealed class LoadEnvironment : IAsyncDisposable
         // One after the other: the first migrates and seeds, the others find the database ready.
         for (var i = 0; i < instanceCount; i++)
         {
-            var instance = await AppUnderTest.StartAsync(repositoryRoot, settings);
+            var instance = await AppUnderTest.StartAsync(repositoryRoot, settings, environmentName);
             environment.instances.Add(instance);
             environment.Clients.Add(new HttpClient(new SocketsHttpHandler
             {

@@ -3,32 +3,38 @@ using System.Globalization;
 
 namespace LuffyBlazor.Load;
 
-/// <summary>What a scenario measured: throughput, latency percentiles and failures.</summary>
-public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan Elapsed, double[] LatenciesMs)
+/// <summary>What a scenario measured: throughput, latency percentiles and failures, and which client sent it.</summary>
+public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan Elapsed, double P50, double P95, double P99)
 {
     /// <summary>The app's CPU time per request: what one request costs, whatever else the machine is doing.</summary>
     public double AppCpuMicrosecondsPerRequest { get; init; }
 
+    /// <summary>"dotnet" (this tool's HttpClient) or "node" (bench/peer/storm.mjs, the independent client).</summary>
+    public string Client { get; init; } = "dotnet";
+
     public double PerSecond => Requests / Elapsed.TotalSeconds;
 
-    public double Percentile(double p)
+    /// <summary>From every latency (any order).</summary>
+    public static LoadResult FromLatencies(string name, int errors, TimeSpan elapsed, IEnumerable<double> latenciesMs)
     {
-        if (LatenciesMs.Length == 0)
-        {
-            return 0;
-        }
-
-        var index = (int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1;
-        return LatenciesMs[Math.Clamp(index, 0, LatenciesMs.Length - 1)];
+        var sorted = latenciesMs.Order().ToArray();
+        return new LoadResult(name, sorted.Length, errors, elapsed, Percentile(sorted, 50), Percentile(sorted, 95), Percentile(sorted, 99));
     }
 
+    /// <summary>Nearest-rank percentile, as bench/peer/storm.mjs computes it.</summary>
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    public const string Header = "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |\n"
+        + "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|";
+
     /// <summary>A table row; every scenario's target includes p99 under 50 ms, some also a rate (0: none).</summary>
-    public string Row(double targetPerSecond)
+    public string Row(double targetPerSecond, string settings, string start)
     {
-        var met = PerSecond >= targetPerSecond && Percentile(99) < 50 && Errors == 0;
+        var met = PerSecond >= targetPerSecond && P99 < 50 && Errors == 0;
         var target = (targetPerSecond > 0 ? $"≥ {targetPerSecond:N0}/s, " : "") + "p99 < 50 ms" + (met ? " ✓" : " ✗");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Name} | {Requests:N0} | {Errors} | {PerSecond:N0} | {Percentile(50):0.0} | {Percentile(95):0.0} | {Percentile(99):0.0} | {AppCpuMicrosecondsPerRequest:N0} | {target} |");
+            $"| {Name} | {settings} | {start} | {Client} | {Requests:N0} | {Errors} | {PerSecond:N0} | {P50:0.0} | {P95:0.0} | {P99:0.0} | {AppCpuMicrosecondsPerRequest:N0} | {target} |");
     }
 }
 
@@ -90,7 +96,6 @@ public static class LoadRunner
             }
         })));
         clock.Stop();
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, all.Length, errors, clock.Elapsed, all);
+        return LoadResult.FromLatencies(name, errors, clock.Elapsed, latencies.SelectMany(l => l));
     }
 }

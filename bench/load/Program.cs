@@ -2,21 +2,28 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak|storage] [--orders 2000] [--copies 5]
-//     [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20] [--provider sqlite|postgres] [--instances 1]
+// dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|checkout|catalogue|soak|storage]
+//     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
+//     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
+string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "checkout", "catalogue", "soak", "storage"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-var (orders, copies, learners, concurrency, seconds, instances) =
-    (Option("orders", 2000), Option("copies", 5), Option("learners", 200), Option("concurrency", 64), Option("seconds", 20), Option("instances", 1));
+string Text(string name, string fallback) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+var (copies, learners, concurrency, seconds, instances) =
+    (Option("copies", 5), Option("learners", 200), Option("concurrency", 64), Option("seconds", 20), Option("instances", 1));
+// First payments are one request per order: 10,000 of them make a run of a few seconds, as 2,000 × 5 copies do.
+int Orders(int fallback) => Option("orders", fallback);
 // The JIT optimizes hot code in the background (tiered compilation, dynamic PGO); on a saturated 2-core machine
 // that takes tens of seconds, so each scenario first runs its own traffic this long and measures the steady state.
 // --warmup 0 measures a cold start instead.
 var warmup = TimeSpan.FromSeconds(Option("warmup", 20));
-var onPostgres = Array.IndexOf(args, "--provider") is var p and >= 0 && p + 1 < args.Length && args[p + 1].Equals("postgres", StringComparison.OrdinalIgnoreCase);
-if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak" or "storage"))
+var onPostgres = Text("provider", "sqlite").Equals("postgres", StringComparison.OrdinalIgnoreCase);
+var environmentName = Text("environment", "Production");
+var clientNames = Text("client", "dotnet") is "both" ? new[] { "dotnet", "node" } : [Text("client", "dotnet")];
+if (!known.Contains(scenario) || environmentName is not ("Production" or "Development") || clientNames.Any(c => c is not ("dotnet" or "node")))
 {
-    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak, storage.");
+    Console.Error.WriteLine($"Unknown scenario, environment or client. Scenarios: {string.Join(", ", known)}; --environment Production|Development; --client dotnet|node|both.");
     return 2;
 }
 
@@ -27,10 +34,12 @@ if (scenario == "storage")
     return await StorageMemory.RunAsync(root, Option("mb", 2048) * 1024L * 1024);
 }
 
-Console.WriteLine($"Starting {instances} instance(s) of the app (Release, Production settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
-await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency);
+Console.WriteLine($"Starting {instances} instance(s) of the app (Release, {environmentName} settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
+await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency, environmentName: environmentName);
 var scenarios = new Scenarios(app, concurrency);
+var clients = clientNames.Select(c => c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet).ToList();
 var results = new List<(LoadResult Result, double Target)>();
+var start = warmup > TimeSpan.Zero ? "warm" : "cold";
 
 // The app's CPU time spent on a scenario, per request it served.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
@@ -39,22 +48,46 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
     var result = await run();
     return result with { AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / Math.Max(1, result.Requests) };
 }
+
+// Warms up (unless cold), then measures the same round with each client in turn.
+async Task MeasureEachClientAsync(string what, Func<ILoadClient, Task<LoadResult>> round, Func<Task> warmUpRound, double target)
+{
+    Console.WriteLine(what);
+    await WarmUpAsync(warmUpRound);
+    foreach (var client in clients)
+    {
+        results.Add((await Measured(() => round(client)), target));
+    }
+}
 var startSet = app.WorkingSetBytes;
 Console.WriteLine($"App at {string.Join(", ", app.Instances.Select(i => i.BaseUrl))} on {app.Provider}; working set {startSet / 1048576.0:N0} MB. " +
     $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; {concurrency} concurrent requests.");
 
-if (scenario is "all" or "notify")
+if (scenario is "payments" or "first-payments")
 {
-    Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies (after warming up)");
-    await WarmUpAsync(() => scenarios.NotifyStormAsync(1000, copies));
-    results.Add((await Measured(() => scenarios.NotifyStormAsync(orders, copies)), 3_000));
+    var orders = Orders(10_000);
+    await MeasureEachClientAsync($"first payments: {orders} orders, one notify each, no duplicates",
+        c => scenarios.FirstPaymentsAsync(orders, c), () => scenarios.FirstPaymentsAsync(2_000), 3_000);
 }
 
-if (scenario is "all" or "checkout")
+if (scenario is "payments" or "duplicates")
 {
-    Console.WriteLine($"checkout: {learners} learners with JWTs, one order per course each (after warming up)");
-    await WarmUpAsync(() => scenarios.CheckoutAsync(50));
-    results.Add((await Measured(() => scenarios.CheckoutAsync(learners)), 1_500));
+    var orders = Orders(2_000);
+    await MeasureEachClientAsync($"duplicates: {orders} paid orders × {copies} more copies of their notify",
+        c => scenarios.DuplicatesAsync(orders, copies, c), () => scenarios.DuplicatesAsync(1_000, copies), 3_000);
+}
+
+if (scenario is "all" or "payments" or "notify")
+{
+    var orders = Orders(2_000);
+    await MeasureEachClientAsync($"notify storm (mixed): {orders} orders × {copies} copies, plus forged and wrong-amount notifies",
+        c => scenarios.NotifyStormAsync(orders, copies, c), () => scenarios.NotifyStormAsync(1_000, copies), 3_000);
+}
+
+if (scenario is "all" or "payments" or "checkout")
+{
+    await MeasureEachClientAsync($"checkout: {learners} learners with JWTs, one order per course each",
+        c => scenarios.CheckoutAsync(learners, c), () => scenarios.CheckoutAsync(50), 2_500);
 }
 
 if (scenario is "all" or "catalogue")
@@ -95,11 +128,10 @@ var endSet = app.WorkingSetBytes;
 if (results.Count > 0)
 {
     Console.WriteLine();
-    Console.WriteLine("| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    Console.WriteLine(LoadResult.Header);
     foreach (var (result, target) in results)
     {
-        Console.WriteLine(result.Row(target));
+        Console.WriteLine(result.Row(target, environmentName, start));
     }
 }
 
@@ -114,9 +146,15 @@ if (scenarios.Failures.Count > 0 || results.Any(r => r.Result.Errors > 0))
 return 0;
 
 // Repeats a scenario's own round (checks included) until the warm-up time has passed; at least once, so the
-// scenario's paths have all run before they are measured.
+// scenario's paths have all run before they are measured. None at all for a cold start (--warmup 0).
 async Task WarmUpAsync(Func<Task> round)
 {
+    if (warmup == TimeSpan.Zero)
+    {
+        Console.WriteLine("  no warm-up: measuring a cold start");
+        return;
+    }
+
     var clock = System.Diagnostics.Stopwatch.StartNew();
     var rounds = 0;
     do

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using LuffyBlazor.Features.Account;
@@ -12,72 +10,90 @@ using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Load;
 
-/// <summary>The three bounded scenarios of bench/README.md, each checking the app's answers, not only timing them.</summary>
+/// <summary>The bounded scenarios of bench/README.md, each checking the app's answers and database, not only timing them.</summary>
 public sealed class Scenarios(LoadEnvironment app, int concurrency)
 {
+    private const string NotifyPath = "/api/v1/order/success/";
+    private const string Form = "application/x-www-form-urlencoded";
+
     public List<string> Failures { get; } = [];
 
+    /// <summary>The tool's own client, which also sends every warm-up and preparation.</summary>
+    public ILoadClient Dotnet { get; } = new DotnetClient(app, concurrency);
+
     /// <summary>
-    /// N unpaid orders, then each order's valid notify k times at once, with forged and wrong-amount notifies for
-    /// decoy orders mixed in. Afterwards exactly N orders are paid, N courses granted, no decoy paid.
+    /// The mixed storm: N unpaid orders, then each order's valid notify k times at once, with forged and wrong-amount
+    /// notifies for decoy orders mixed in. Afterwards exactly N orders are paid, N courses granted, no decoy paid.
     /// </summary>
-    public async Task<LoadResult> NotifyStormAsync(int orders, int copies)
+    public Task<LoadResult> NotifyStormAsync(int orders, int copies, ILoadClient? client = null) =>
+        PaymentsAsync("notify storm (mixed)", orders, copies, decoys: true, paidBefore: false, client ?? Dotnet);
+
+    /// <summary>First payments only: N unpaid orders, one notify each, every one for a different order.</summary>
+    public Task<LoadResult> FirstPaymentsAsync(int orders, ILoadClient? client = null) =>
+        PaymentsAsync("first payments", orders, 1, decoys: false, paidBefore: false, client ?? Dotnet);
+
+    /// <summary>Duplicates only: N orders paid by a first notify (not measured), then k more copies of each notify.</summary>
+    public Task<LoadResult> DuplicatesAsync(int orders, int copies, ILoadClient? client = null) =>
+        PaymentsAsync("duplicates of paid orders", orders, copies, decoys: false, paidBefore: true, client ?? Dotnet);
+
+    private async Task<LoadResult> PaymentsAsync(string name, int orders, int copies, bool decoys, bool paidBefore, ILoadClient client)
     {
         var courses = await Seeder.CoursesAsync(app);
-        var decoyCount = Math.Max(1, orders / 10);
+        var decoyCount = decoys ? Math.Max(1, orders / 10) : 0;
         var users = await Seeder.LearnersAsync(app, (orders + decoyCount) / courses.Count + 2, "storm");
         var all = await Seeder.UnpaidOrdersAsync(app, users, courses, orders + decoyCount);
-        var (real, decoys) = (all.Take(orders).ToList(), all.Skip(orders).ToList());
+        var (real, decoyOrders) = (all.Take(orders).ToList(), all.Skip(orders).ToList());
         using var stranger = RSA.Create(2048);
+
+        var bodies = real.Select(o => Encode(Notify(o, o.TotalAmount, app.AlipayPrivateKey))).ToList();
+        var sentBefore = 0;
+        if (paidBefore)
+        {
+            var first = await Dotnet.SendAsync("first notifies", bodies.Select((b, i) => NotifyRequest(i, b, "success")).ToList());
+            Check(first.Count("success") == orders, $"{orders} orders paid before their duplicates are sent");
+            sentBefore = orders;
+        }
 
         // Copies of one notify sit side by side in the list, so the workers send them at the same moment.
         // With several instances, the copies of one notify go to different instances (round robin), as Alipay's
         // retries would through a load balancer.
-        var requests = new List<(byte[] Body, string Expected, HttpClient Http)>();
-        void Add(byte[] body, string expected) => requests.Add((body, expected, app.ClientFor(requests.Count)));
+        var requests = new List<LoadRequest>();
+        void Add(byte[] body, string expected) => requests.Add(NotifyRequest(requests.Count, body, expected));
         for (var i = 0; i < real.Count; i++)
         {
-            var body = Encode(Notify(real[i], real[i].TotalAmount, app.AlipayPrivateKey));
             for (var copy = 0; copy < copies; copy++)
             {
-                Add(body, "success");
+                Add(bodies[i], "success");
             }
 
-            if (i < decoys.Count)
+            if (i < decoyOrders.Count)
             {
-                Add(Encode(Notify(decoys[i], decoys[i].TotalAmount, stranger)), "failure");
-                Add(Encode(Notify(decoys[i], decoys[i].TotalAmount + 0.01m, app.AlipayPrivateKey)), "failure");
+                Add(Encode(Notify(decoyOrders[i], decoyOrders[i].TotalAmount, stranger)), "failure");
+                Add(Encode(Notify(decoyOrders[i], decoyOrders[i].TotalAmount + 0.01m, app.AlipayPrivateKey)), "failure");
             }
         }
 
-        var successes = 0;
-        var result = await LoadRunner.RunAsync("notify storm", requests, concurrency, async r =>
-        {
-            using var content = new ByteArrayContent(r.Body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-            using var response = await r.Http.PostAsync("/api/v1/order/success/", content);
-            var answer = await response.Content.ReadAsStringAsync();
-            if (answer == "success")
-            {
-                Interlocked.Increment(ref successes);
-            }
-
-            return answer == r.Expected;
-        });
+        var outcome = await client.SendAsync(name, requests);
 
         await using var db = app.OpenDatabase();
         var realIds = real.Select(o => o.Id).ToList();
-        var decoyIds = decoys.Select(o => o.Id).ToList();
+        var realNumbers = real.Select(o => o.OutTradeNo).ToList();
+        var decoyIds = decoyOrders.Select(o => o.Id).ToList();
         Check(await db.Orders.CountAsync(o => realIds.Contains(o.Id) && o.Status == OrderStatus.Paid) == orders, $"exactly {orders} orders paid");
         Check(await db.CourseOwnerships.CountAsync(x => realIds.Contains(x.OrderId)) == orders, $"exactly {orders} ownership rows");
         Check(await db.OrderStatusChanges.CountAsync(c => realIds.Contains(c.OrderId) && c.To == OrderStatus.Paid) == orders, "one paid history row per order");
         Check(await db.Orders.CountAsync(o => decoyIds.Contains(o.Id) && o.Status != OrderStatus.Unpaid) == 0, "no forged or wrong-amount notify accepted");
-        Check(successes == orders * copies, $"{orders * copies} answers 'success' (got {successes})");
-        return result;
+        Check(outcome.Count("success") == orders * copies, $"{orders * copies} answers 'success' (got {outcome.Count("success")})");
+        var logged = await db.NotifyLogs.CountAsync(l => realNumbers.Contains(l.OutTradeNo!));
+        Check(logged == sentBefore + orders * copies, $"a notify log row for each of the {sentBefore + orders * copies} valid notifies (got {logged})");
+        return outcome.Result;
     }
 
+    private LoadRequest NotifyRequest(int index, byte[] body, string expected) =>
+        new(index % app.Clients.Count, NotifyPath, Form, null, body, expected, null);
+
     /// <summary>Learners with JWTs placing orders through POST /api/v1/order/pay/; every order priced right and numbered uniquely.</summary>
-    public async Task<LoadResult> CheckoutAsync(int learners)
+    public async Task<LoadResult> CheckoutAsync(int learners, ILoadClient? client = null)
     {
         var courses = await Seeder.CoursesAsync(app);
         var users = await Seeder.LearnersAsync(app, learners, "buyer");
@@ -87,25 +103,12 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
             var token = tokens.CreateToken(u, []);
             return courses.Select(c => (Token: token, Body: Encoding.UTF8.GetBytes(
                 $"{{\"subject\":\"load\",\"total_amount\":\"{c.Price.ToString("0.00", CultureInfo.InvariantCulture)}\",\"pay_type\":1,\"courses\":[{c.Id}]}}")));
-        }).OrderBy(_ => Random.Shared.Next()).Select((r, i) => (r.Token, r.Body, Http: app.ClientFor(i))).ToList();
+        }).OrderBy(_ => Random.Shared.Next())
+            .Select((r, i) => new LoadRequest(i % app.Clients.Count, "/api/v1/order/pay/", "application/json", r.Token, r.Body, null, "\"pay_url\":\"http"))
+            .ToList();
 
-        var numbers = new ConcurrentBag<string>();
-        var result = await LoadRunner.RunAsync("checkout", requests, concurrency, async r =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/order/pay/") { Content = new ByteArrayContent(r.Body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", r.Token);
-            using var response = await r.Http.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            var at = text.IndexOf("\"out_trade_no\":\"", StringComparison.Ordinal);
-            if (response.StatusCode != HttpStatusCode.OK || at < 0 || !text.Contains("\"pay_url\":\"http", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            numbers.Add(text.Substring(at + 16, 38));
-            return true;
-        });
+        var outcome = await (client ?? Dotnet).SendAsync("checkout", requests);
+        var numbers = outcome.OutTradeNos;
 
         await using var db = app.OpenDatabase();
         var userIds = users.Select(u => u.Id).ToList();
@@ -114,7 +117,7 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
         Check(numbers.Count == requests.Count && numbers.Distinct().Count() == numbers.Count, "every out_trade_no unique");
         Check(await db.Orders.CountAsync(o => userIds.Contains(o.UserId)) == requests.Count, $"{requests.Count} orders stored");
         Check(mispriced == 0, "every order priced from the database");
-        return result;
+        return outcome.Result;
     }
 
     /// <summary>Anonymous reads for a fixed time.</summary>

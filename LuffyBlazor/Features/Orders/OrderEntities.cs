@@ -115,6 +115,43 @@ public sealed class Order : IAuditable
     public DateTime UpdatedAt { get; private set; }
     public List<OrderDetail> Details { get; private set; } = [];
 
+    /// <summary>
+    /// Records a confirmed payment on the tracked order: it becomes paid, flagged when the money came after it was
+    /// closed or for a course the learner already owned. Saving it is a compare-and-set on <see cref="Version"/>, so
+    /// a change made meanwhile by anyone else fails the save instead of being overwritten.
+    /// </summary>
+    public void RecordPayment(string? tradeNo, DateTime payTime, string? buyerId, bool duplicatePurchase, DateTime now)
+    {
+        if (!OrderStatusRules.CanMove(Status, OrderStatus.Paid))
+        {
+            throw new InvalidOperationException($"Order {OutTradeNo} is {Status} and cannot become paid.");
+        }
+
+        PaidAfterClose = OrderStatusRules.IsLatePayment(Status);
+        Status = OrderStatus.Paid;
+        TradeNo = tradeNo;
+        PayTime = payTime;
+        BuyerId = buyerId;
+        DuplicatePurchase = duplicatePurchase;
+        Touch(now);
+    }
+
+    /// <summary>A payment came with a trade number that already paid another order: flagged for an admin, not paid.</summary>
+    public void FlagTradeNoConflict(DateTime now)
+    {
+        if (!TradeNoConflict)
+        {
+            TradeNoConflict = true;
+            Touch(now);
+        }
+    }
+
+    private void Touch(DateTime now)
+    {
+        Version++;
+        UpdatedAt = now;
+    }
+
     // Stamped by the audit interceptor when a tracked order is saved.
     DateTime IAuditable.CreatedAt { get => CreatedAt; set => CreatedAt = value; }
     DateTime IAuditable.UpdatedAt { get => UpdatedAt; set => UpdatedAt = value; }

@@ -30,6 +30,8 @@ public static class OrdersSetup
         builder.Services.AddScoped<AlipayTradeLookup>();
         builder.Services.AddSingleton<OrderWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderWriter>());
+        builder.Services.AddSingleton<PaymentWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PaymentWriter>());
         builder.Services.AddSingleton<NotifyLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotifyLogWriter>());
         builder.Services.AddOptions<NotifyFloodOptions>().BindConfiguration(NotifyFloodOptions.Section)

@@ -1,0 +1,156 @@
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LuffyBlazor.Tests.Orders;
+
+/// <summary>
+/// Payments of different orders that arrive together share one transaction on SQLite (<see cref="PaymentWriter"/>).
+/// Each test holds SQLite's write gate with an open transaction while the payments queue, so they form one group.
+/// </summary>
+public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixture<PaymentWriterTests.App>
+{
+    public sealed class App() : LuffyAppFactory(AlipayTestKeys.Settings());
+
+    private static PaymentConfirmation Payment(Order order, string? tradeNo = null, decimal? amount = null) =>
+        new(order.OutTradeNo, tradeNo ?? "2026112522001" + Guid.NewGuid().ToString("N")[..15], amount ?? order.TotalAmount, null, "2088102146225135");
+
+    private async Task<PaymentOutcome> PayAsync(PaymentConfirmation payment)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OrderTransitions>().ApplyPaymentAsync(payment, "alipay-notify");
+    }
+
+    /// <summary>
+    /// Starts <paramref name="send"/>'s payments while the write gate is held and the writer is already busy with
+    /// another payment's group (waiting for the gate), so they all queue and are then written as one group.
+    /// </summary>
+    private async Task<Task<PaymentOutcome>[]> TogetherAsync(Func<Task<PaymentOutcome>[]> send)
+    {
+        var (learner, _) = await app.CreateLearnerAsync("blocker");
+        var blocker = await app.PlaceOrderAsync(learner, 9);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContextAsync();
+        Task<PaymentOutcome>[] started;
+        Task<PaymentOutcome> first;
+        await using (await db.Database.BeginTransactionAsync())
+        {
+            first = PayAsync(Payment(blocker));
+            await Task.Delay(200); // the writer has taken the blocker's group and waits for the gate
+            started = send();
+            await Task.Delay(200); // every payment is queued behind it
+        }
+
+        Assert.Equal(PaymentOutcome.MarkedPaid, await first);
+        await Task.WhenAll(started.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        return started;
+    }
+
+    private Task<Task<PaymentOutcome>[]> PayTogetherAsync(params PaymentConfirmation[] payments) =>
+        TogetherAsync(() => payments.Select(PayAsync).ToArray());
+
+    [Fact]
+    public async Task Payments_of_different_orders_that_arrive_together_each_get_their_own_outcome()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var (other, _) = await app.CreateLearnerAsync();
+        var first = await app.PlaceOrderAsync(learner, 1);
+        var sameCourseAgain = await app.PlaceOrderAsync(learner, 1, 2);
+        var otherLearners = await app.PlaceOrderAsync(other, 1);
+        var wrongAmount = await app.PlaceOrderAsync(other, 3);
+        var reusedTrade = await app.PlaceOrderAsync(other, 4);
+        var studentsBefore = await StudentsAsync(1, 2);
+
+        var outcomes = await PayTogetherAsync(
+            Payment(first, "2026112522001400000000000001"), Payment(sameCourseAgain), Payment(otherLearners),
+            Payment(wrongAmount, amount: wrongAmount.TotalAmount + 1m), Payment(reusedTrade, "2026112522001400000000000001"),
+            new PaymentConfirmation("20261125000000000000000000000000000000", "2026112522001400000000000002", 1m, null, null));
+
+        Assert.Equal(
+            [PaymentOutcome.MarkedPaid, PaymentOutcome.MarkedPaid, PaymentOutcome.MarkedPaid, PaymentOutcome.AmountMismatch, PaymentOutcome.TradeNoReused, PaymentOutcome.UnknownOrder],
+            outcomes.Select(t => t.Result));
+        // The second order of the same learner saw, within the group, the course the first one granted.
+        var again = await app.OrderAsync(sameCourseAgain.OutTradeNo);
+        Assert.Equal((OrderStatus.Paid, true), (again.Status, again.DuplicatePurchase));
+        var owned = await app.QueryAsync(db => db.CourseOwnerships.Where(x => x.UserId == learner).OrderBy(x => x.CourseId)
+            .Select(x => new { x.CourseId, x.OrderId }).ToListAsync());
+        Assert.Equal([new { CourseId = 1, OrderId = first.Id }, new { CourseId = 2, OrderId = sameCourseAgain.Id }], owned);
+        Assert.Equal(studentsBefore.Select((n, i) => n + (i == 0 ? 2 : 1)), await StudentsAsync(1, 2)); // course 1: two learners
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(wrongAmount.OutTradeNo)).Status);
+        var conflicted = await app.OrderAsync(reusedTrade.OutTradeNo);
+        Assert.Equal((OrderStatus.Unpaid, true), (conflicted.Status, conflicted.TradeNoConflict));
+        Assert.Equal(3, await PaidHistoryRowsAsync(first, sameCourseAgain, otherLearners, wrongAmount, reusedTrade));
+    }
+
+    [Fact]
+    public async Task A_payment_that_fails_inside_a_group_fails_alone_and_leaves_nothing_of_itself_behind()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var before = await app.PlaceOrderAsync(learner, 5);
+        var failing = await app.PlaceOrderAsync(learner, 6);
+        var after = await app.PlaceOrderAsync(learner, 7);
+        // A real database error in the middle of the group's writes: the failing order's history row is refused after
+        // its order row was updated and its course inserted, in the same transaction as the others' rows.
+        await ExecuteAsync($"""
+            CREATE TRIGGER refuse_history BEFORE INSERT ON OrderStatusChanges WHEN NEW.OrderId = {failing.Id}
+            BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+            """);
+        try
+        {
+            var outcomes = await PayTogetherAsync(Payment(before), Payment(failing), Payment(after));
+
+            Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[0]);
+            await Assert.ThrowsAnyAsync<DbUpdateException>(() => outcomes[1]);
+            Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[2]);
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER refuse_history");
+        }
+
+        Assert.Equal((OrderStatus.Unpaid, 0), ((await app.OrderAsync(failing.OutTradeNo)).Status, (await app.OrderAsync(failing.OutTradeNo)).Version));
+        Assert.False(await app.QueryAsync(db => db.CourseOwnerships.AnyAsync(x => x.OrderId == failing.Id)));
+        Assert.Equal(2, await PaidHistoryRowsAsync(before, failing, after));
+
+        // Sent again (as the provider does after a failure), it is applied once, and the others are not paid twice.
+        Assert.Equal(PaymentOutcome.MarkedPaid, await PayAsync(Payment(failing)));
+        Assert.Equal(PaymentOutcome.AlreadyPaid, await PayAsync(Payment(before)));
+        Assert.Equal(3, await PaidHistoryRowsAsync(before, failing, after));
+        Assert.Equal(3, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.UserId == learner)));
+    }
+
+    [Fact]
+    public async Task Copies_of_one_payment_in_a_group_pay_the_order_once()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var order = await app.PlaceOrderAsync(learner, 8);
+        var payment = Payment(order);
+        // Past the in-flight join: the writer itself gets the same payment twice in one group.
+        var writer = app.Services.GetRequiredService<PaymentWriter>();
+        var outcomes = await TogetherAsync(() =>
+        [
+            writer.WriteAsync(new PaymentToApply(payment, "alipay-notify"), CancellationToken.None),
+            writer.WriteAsync(new PaymentToApply(payment, "alipay-query"), CancellationToken.None),
+        ]);
+
+        Assert.Equal([PaymentOutcome.MarkedPaid, PaymentOutcome.AlreadyPaid], outcomes.Select(t => t.Result));
+        Assert.Equal(1, await PaidHistoryRowsAsync(order));
+        Assert.Equal(1, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id)));
+    }
+
+    private Task<int> PaidHistoryRowsAsync(params Order[] orders)
+    {
+        var ids = orders.Select(o => o.Id).ToList();
+        return app.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => ids.Contains(c.OrderId) && c.To == OrderStatus.Paid));
+    }
+
+    private Task<List<int>> StudentsAsync(params int[] courseIds) =>
+        app.QueryAsync(db => db.Courses.Where(c => courseIds.Contains(c.Id)).OrderBy(c => c.Id).Select(c => c.StudentsCount).ToListAsync());
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<LuffyDbContext>>().CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+}

@@ -1,0 +1,153 @@
+using LuffyBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>A confirmed payment to record, and who confirmed it (for the order's history).</summary>
+public sealed record PaymentToApply(PaymentConfirmation Payment, string Actor);
+
+/// <summary>
+/// Writes confirmed payments: each order becomes paid and its courses are granted, at most once. Payments are applied
+/// in one transaction per group: the orders, their lines, the learners' courses and the trade numbers already used
+/// are read once for the group, every order is updated as a compare-and-set on its version (a change made meanwhile
+/// fails the save and the group runs again from a fresh read), and the inserts share one batch. On SQLite (one
+/// writer) the payments of different orders that arrive together form a group (<see cref="GroupCommitWriter{TItem,TResult}"/>),
+/// so a storm of first payments costs one transaction per group instead of one per order; a group that fails is
+/// written again payment by payment, so one bad payment fails alone. PostgreSQL takes concurrent writers, so there
+/// each payment is its own group, as before.
+/// </summary>
+public sealed class PaymentWriter(
+    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, IOptions<DatabaseOptions> database, ILogger<PaymentWriter> logger)
+    : GroupCommitWriter<PaymentToApply, PaymentOutcome>(MaxGroup, logger)
+{
+    private const int MaxGroup = 128;
+    private const int MaxAttempts = 3;
+
+    /// <summary>Completes once the payment is committed (or found to need nothing). Not cancelled once queued.</summary>
+    public async Task<PaymentOutcome> WriteAsync(PaymentToApply payment, CancellationToken ct) =>
+        database.Value.IsPostgres ? (await WriteGroupAsync([payment], ct))[0] : await CommitAsync(payment, ct);
+
+    // Run again when it loses a race: PostgreSQL's deadlocks, a learner's other order granting one of the courses
+    // first (the unique ownership row), or an order changed between the read and the save (its version).
+    protected override Task<IReadOnlyList<PaymentOutcome>> WriteGroupAsync(IReadOnlyList<PaymentToApply> payments, CancellationToken ct) =>
+        DatabaseErrors.RetryConflictsAsync(() => ApplyInOneTransactionAsync(payments, ct), MaxAttempts,
+            ex => DatabaseErrors.IsUniqueViolation(ex) || ex is DbUpdateConcurrencyException);
+
+    private async Task<IReadOnlyList<PaymentOutcome>> ApplyInOneTransactionAsync(IReadOnlyList<PaymentToApply> payments, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var group = await PaymentGroup.ReadAsync(db, payments.Select(p => p.Payment).ToList(), ct);
+        var outcomes = payments.Select(p => Apply(db, group, p, now)).ToList();
+        await db.SaveChangesAsync(ct);
+
+        // One course at a time, in id order, after the orders: two payments that share courses lock them in the same order.
+        foreach (var (courseId, learners) in group.NewLearners.OrderBy(c => c.Key))
+        {
+            await db.Courses.Where(c => c.Id == courseId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount + learners), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        for (var i = 0; i < payments.Count; i++)
+        {
+            LogOutcome(payments[i], outcomes[i], group);
+        }
+
+        return outcomes;
+    }
+
+    private static PaymentOutcome Apply(LuffyDbContext db, PaymentGroup group, PaymentToApply item, DateTime now)
+    {
+        var payment = item.Payment;
+        if (group.Order(payment.OutTradeNo) is not { } order)
+        {
+            return PaymentOutcome.UnknownOrder;
+        }
+
+        if (order.TotalAmount != payment.TotalAmount)
+        {
+            return PaymentOutcome.AmountMismatch;
+        }
+
+        var seen = order.Status;
+        if (!OrderStatusRules.CanMove(seen, OrderStatus.Paid))
+        {
+            return PaymentOutcome.AlreadyPaid; // paid, or refunded since (or earlier in this group)
+        }
+
+        if (group.OtherOrderPaidBy(payment.TradeNo, order) is not null)
+        {
+            order.FlagTradeNoConflict(now);
+            return PaymentOutcome.TradeNoReused;
+        }
+
+        // Courses the learner already owns (another order of theirs paid for them first) are not granted or counted
+        // again: the money was taken twice, and an admin has to refund one of them.
+        var lines = group.Lines(order);
+        var alreadyOwned = lines.Where(l => group.Owns(order.UserId, l.CourseId)).Select(l => l.CourseName).ToList();
+        order.RecordPayment(payment.TradeNo, payment.PaidAt?.UtcDateTime ?? now, payment.BuyerId, alreadyOwned.Count > 0, now);
+        group.Paid(order, payment.TradeNo);
+        foreach (var line in lines.Where(l => !group.Owns(order.UserId, l.CourseId)))
+        {
+            db.CourseOwnerships.Add(new CourseOwnership { UserId = order.UserId, CourseId = line.CourseId, OrderId = order.Id, GrantedAt = now });
+            group.Grant(order.UserId, line.CourseId);
+        }
+
+        db.OrderStatusChanges.Add(new OrderStatusChange
+        {
+            OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = item.Actor, Reason = ReasonToFlag(seen, alreadyOwned), At = now,
+        });
+        return PaymentOutcome.MarkedPaid;
+    }
+
+    private void LogOutcome(PaymentToApply item, PaymentOutcome outcome, PaymentGroup group)
+    {
+        var payment = item.Payment;
+        if (outcome == PaymentOutcome.TradeNoReused)
+        {
+            logger.LogError(
+                "Trade {TradeNo} was reported paying order {OutTradeNo} via {Actor}, but it already paid order {OtherOrder}: not applied, flagged for an admin",
+                payment.TradeNo, payment.OutTradeNo, item.Actor, group.OtherOrderPaidBy(payment.TradeNo, group.Order(payment.OutTradeNo)!));
+            return;
+        }
+
+        if (outcome != PaymentOutcome.MarkedPaid)
+        {
+            return;
+        }
+
+        var order = group.Order(payment.OutTradeNo)!;
+        if (order.PaidAfterClose)
+        {
+            logger.LogWarning("Order {OutTradeNo} was paid after it was closed; flagged for an admin", payment.OutTradeNo);
+        }
+
+        if (order.DuplicatePurchase)
+        {
+            logger.LogWarning("Order {OutTradeNo} paid for course(s) the learner already owned; flagged for an admin", payment.OutTradeNo);
+        }
+
+        logger.LogInformation("Order {OutTradeNo} paid (trade {TradeNo}) via {Actor}", payment.OutTradeNo, payment.TradeNo, item.Actor);
+    }
+
+    /// <summary>Why an admin should look at a payment, for the order's history; null when nothing is amiss.</summary>
+    private static string? ReasonToFlag(OrderStatus seen, IReadOnlyList<string> alreadyOwned)
+    {
+        var reasons = new List<string>();
+        if (OrderStatusRules.IsLatePayment(seen))
+        {
+            reasons.Add($"付款到达时订单已是{seen.ToChinese()}状态");
+        }
+
+        if (alreadyOwned.Count > 0)
+        {
+            reasons.Add($"重复购买：《{string.Join("》《", alreadyOwned)}》此前已通过其他订单拥有");
+        }
+
+        var reason = reasons.Count == 0 ? null : string.Join("；", reasons) + "，需人工处理";
+        return reason is { Length: > 512 } ? reason[..511] + "…" : reason;
+    }
+}

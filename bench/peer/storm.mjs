@@ -1,0 +1,95 @@
+// The independent load client: sends a request list (JSON lines, written by bench/load) to the app from a fixed
+// number of keep-alive connections, with Node's own HTTP stack, and prints one JSON summary line:
+// {"client":"node","requests":..,"errors":..,"seconds":..,"p50":..,"p95":..,"p99":..,"answers":{"success":..}}
+//
+//   node storm.mjs --requests file.jsonl --urls http://127.0.0.1:5000[,http://...] [--concurrency 64] [--captures out.txt]
+//
+// Each line: {"i": instance, "path", "type": content type, "bearer": JWT or null, "body", "answer": exact text
+// expected, or "contains": text a 200 must contain}. An answer is an error when it is not that. --captures writes the
+// out_trade_no of every answer that carries one (one per line). No dependencies: node:http only.
+import http from 'node:http';
+import fs from 'node:fs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const file = option('requests');
+const urls = (option('urls') ?? '').split(',').filter(Boolean).map((u) => new URL(u));
+const concurrency = Number(option('concurrency', '64'));
+const capturesFile = option('captures');
+if (!file || urls.length === 0 || !(concurrency > 0)) {
+  console.error('usage: node storm.mjs --requests file.jsonl --urls http://host:port[,...] [--concurrency 64] [--captures out.txt]');
+  process.exit(2);
+}
+
+const requests = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+for (const r of requests) {
+  r.bytes = Buffer.from(r.body, 'utf8');
+}
+
+// One keep-alive agent per instance, each allowed as many sockets as there are workers (as the .NET client).
+const agents = urls.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }));
+
+function send(r) {
+  const url = urls[r.i % urls.length];
+  const headers = { 'content-type': r.type, 'content-length': r.bytes.length };
+  if (r.bearer) headers.authorization = `Bearer ${r.bearer}`;
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: r.path, method: 'POST', headers, agent: agents[r.i % urls.length] },
+      (response) => {
+        const chunks = [];
+        response.on('data', (c) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+    request.on('error', reject);
+    request.end(r.bytes);
+  });
+}
+
+const latencies = new Float64Array(requests.length);
+const answers = {};
+const captures = [];
+let next = 0;
+let errors = 0;
+
+async function worker() {
+  while (true) {
+    const index = next++;
+    if (index >= requests.length) return;
+    const r = requests[index];
+    const started = process.hrtime.bigint();
+    let right = false;
+    try {
+      const { status, text } = await send(r);
+      if (text.length <= 16) {
+        answers[text] = (answers[text] ?? 0) + 1;
+      } else {
+        const match = /"out_trade_no":"([^"]+)"/.exec(text);
+        if (match) captures.push(match[1]);
+      }
+      right = r.answer != null ? text === r.answer : status === 200 && text.includes(r.contains);
+    } catch {
+      right = false;
+    }
+    latencies[index] = Number(process.hrtime.bigint() - started) / 1e6;
+    if (!right) errors++;
+  }
+}
+
+const clock = process.hrtime.bigint();
+await Promise.all(Array.from({ length: concurrency }, worker));
+const seconds = Number(process.hrtime.bigint() - clock) / 1e9;
+agents.forEach((a) => a.destroy());
+
+const sorted = Array.from(latencies).sort((a, b) => a - b);
+// Nearest rank, as bench/load computes it.
+const percentile = (p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+if (capturesFile) fs.writeFileSync(capturesFile, captures.join('\n'));
+console.log(JSON.stringify({
+  client: 'node', node: process.version, requests: requests.length, errors, seconds,
+  p50: percentile(50), p95: percentile(95), p99: percentile(99), answers,
+}));

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The payment write path's figures in one table (bench/README.md, "Payment write path"): first payments, duplicates,
+# the mixed storm and checkout; Production and Development settings; warm (after bench/load's warm-up) and cold (a
+# fresh app, no warm-up); each sent by bench/load's own .NET client and by the independent Node client
+# (bench/peer/storm.mjs). Every run checks the database afterwards; a failed check makes the script fail.
+#
+#   bench/run-payment-figures.sh [--warm-only] [options for every run, e.g. --provider postgres]
+#
+# The machine's 1-minute load average is printed before and after each run: figures taken while other work runs
+# are not comparable (take them when it is under ~0.7 on a 2-core machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+warm_only=false
+if [[ "${1:-}" == "--warm-only" ]]; then warm_only=true; shift; fi
+command -v node >/dev/null || { echo "node (20 or later) is needed for the independent client" >&2; exit 2; }
+
+log=$(mktemp -t payment-figures.XXXXXX)
+rows=$(mktemp -t payment-rows.XXXXXX)
+loads=$(mktemp -t payment-loads.XXXXXX)
+trap 'rm -f "$rows" "$loads"' EXIT
+dotnet build -c Release bench/load -nologo -v quiet >>"$log"
+
+run() {
+  local before after
+  before=$(cut -d' ' -f1 /proc/loadavg)
+  echo "running: $* (load average $before; full output in $log)" >&2
+  local out
+  out=$(mktemp -t payment-run.XXXXXX)
+  if ! dotnet run --no-build -c Release --project bench/load -- "$@" >"$out" 2>&1; then
+    echo "FAILED: $* (see $log)" >&2
+    failed=true
+  fi
+  after=$(cut -d' ' -f1 /proc/loadavg)
+  echo "| $* | $before | $after |" >>"$loads"
+  cat "$out" >>"$log"
+  # This run's table rows (every line of a table but its header and separator).
+  grep '^| ' "$out" | grep -v '^| scenario |' >>"$rows" || true
+  rm -f "$out"
+}
+
+failed=false
+for environment in Production Development; do
+  run payments --environment "$environment" --client both "$@"
+  if ! $warm_only; then
+    for part in first-payments duplicates notify checkout; do
+      for client in dotnet node; do
+        run "$part" --environment "$environment" --client "$client" --warmup 0 "$@"
+      done
+    done
+  fi
+done
+
+echo
+echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+cat "$rows"
+echo
+echo "| run | load average before | after |"
+echo "|---|---:|---:|"
+cat "$loads"
+echo
+echo "$(nproc) cores, $(uname -sr), $(dotnet --version) SDK, node $(node --version); full output: $log"
+$failed && exit 1 || exit 0
