@@ -10,6 +10,7 @@ using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
+using LuffyBlazor.Features.Payments.WeChat;
 using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -34,6 +35,7 @@ public static class HostingExtensions
         builder.AddCourses();
         builder.AddAlipay();
         builder.AddAlipaySimulator();
+        builder.AddWeChatPay();
         builder.AddOrders();
         builder.AddAdmin();
 
