@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak|storage] [--orders 2000] [--copies 5]
+// dotnet run -c Release --project bench/load -- [all|notify|mixed|checkout|catalogue|soak|storage] [--orders 2000] [--copies 5]
 //     [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20] [--provider sqlite|postgres] [--instances 1]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
@@ -14,9 +14,9 @@ var (orders, copies, learners, concurrency, seconds, instances) =
 // --warmup 0 measures a cold start instead.
 var warmup = TimeSpan.FromSeconds(Option("warmup", 20));
 var onPostgres = Array.IndexOf(args, "--provider") is var p and >= 0 && p + 1 < args.Length && args[p + 1].Equals("postgres", StringComparison.OrdinalIgnoreCase);
-if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak" or "storage"))
+if (scenario is not ("all" or "notify" or "mixed" or "checkout" or "catalogue" or "soak" or "storage"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak, storage.");
+    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, mixed, checkout, catalogue, soak, storage.");
     return 2;
 }
 
@@ -48,6 +48,13 @@ if (scenario is "all" or "notify")
     Console.WriteLine($"notify storm: {orders} orders × {copies} copies, plus forged and wrong-amount notifies (after warming up)");
     await WarmUpAsync(() => scenarios.NotifyStormAsync(1000, copies));
     results.Add((await Measured(() => scenarios.NotifyStormAsync(orders, copies)), 3_000));
+}
+
+if (scenario is "all" or "mixed")
+{
+    Console.WriteLine($"mixed notify storm: {orders} orders, half Alipay and half WeChat Pay, × {copies} copies, plus forged and wrong-amount notifies of both (after warming up)");
+    await WarmUpAsync(() => scenarios.MixedNotifyStormAsync(500, copies));
+    results.Add((await Measured(() => scenarios.MixedNotifyStormAsync(orders, copies)), 0));
 }
 
 if (scenario is "all" or "checkout")
