@@ -10,6 +10,8 @@ using LuffyBlazor.Features.Courses;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Payments.Alipay;
 using LuffyBlazor.Features.Payments.Simulator;
+using LuffyBlazor.Features.Payments.WeChat;
+using LuffyBlazor.Features.Payments.WeChatSimulator;
 using LuffyBlazor.Features.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -34,6 +36,8 @@ public static class HostingExtensions
         builder.AddCourses();
         builder.AddAlipay();
         builder.AddAlipaySimulator();
+        builder.AddWeChatPay();
+        builder.AddWeChatPaySimulator();
         builder.AddOrders();
         builder.AddAdmin();
 
@@ -89,6 +93,7 @@ public static class HostingExtensions
         app.MapCourseApi();
         app.MapOrderApi();
         app.MapAlipaySimulator();
+        app.MapWeChatPaySimulator();
         app.MapStorage();
         app.MapAdmin();
         app.MapControllers();

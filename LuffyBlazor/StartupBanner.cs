@@ -1,5 +1,6 @@
 using LuffyBlazor.Features.Account;
 using LuffyBlazor.Features.Payments.Simulator;
+using LuffyBlazor.Features.Payments.WeChatSimulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.CommandLine;
@@ -10,8 +11,8 @@ namespace LuffyBlazor;
 
 /// <summary>
 /// In Development, once the app listens, one short block says where to go: the shop, the back office with the
-/// development admin's name and where its password is set (never the password itself), and the Alipay simulator's
-/// console when it is on.
+/// development admin's name and where its password is set (never the password itself), and the Alipay and WeChat Pay
+/// simulators' consoles when they are on.
 /// </summary>
 public static class StartupBanner
 {
@@ -31,13 +32,14 @@ public static class StartupBanner
                 addresses.Select(Browsable).ToList(),
                 app.Services.GetRequiredService<IOptions<AdminAccountOptions>>().Value,
                 WhereSet(app.Configuration, $"{AdminAccountOptions.Section}:{nameof(AdminAccountOptions.Password)}"),
-                app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled);
+                app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled,
+                app.Services.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.Enabled);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category).LogInformation("{WhereToGo}", text);
         });
     }
 
     /// <summary>The block itself (shop addresses as a browser opens them).</summary>
-    internal static string Describe(IReadOnlyList<string> shopUrls, AdminAccountOptions admin, string? passwordSetIn, bool simulator)
+    internal static string Describe(IReadOnlyList<string> shopUrls, AdminAccountOptions admin, string? passwordSetIn, bool simulator, bool weChatSimulator = false)
     {
         IReadOnlyList<string> urls = shopUrls.Count > 0 ? shopUrls : ["http://localhost:5080"];
         var shop = urls[0];
@@ -50,6 +52,11 @@ public static class StartupBanner
         {
             // The simulator's own pages (Features/Payments/Simulator/SimulatorEndpoints.cs).
             lines.Add($"  Alipay simulator   {shop}/dev/alipay/console (payments, notifies, fault switches)");
+        }
+
+        if (weChatSimulator)
+        {
+            lines.Add($"  WeChat Pay sim.    {shop}/dev/wechatpay/ (trades, notify deliveries)");
         }
 
         return string.Join(Environment.NewLine, lines);

@@ -12,12 +12,14 @@ using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Features.Orders.Reconciliation;
 using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments.WeChat;
 using LuffyBlazor.Features.Storage;
 using LuffyBlazor.Features.Storage.Uploads;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 
@@ -55,6 +57,11 @@ public abstract class AdminComponentTest : BunitTestContext
         Services.AddSingleton(appServices.GetRequiredService<IOptions<ReconciliationOptions>>());
         Services.AddScoped<StatementReconciliation>();
         Services.AddScoped<ReconciliationRepairs>();
+        Services.AddSingleton(appServices.GetRequiredService<IOptions<AlipayOptions>>());
+        Services.AddSingleton(appServices.GetRequiredService<IOptions<WeChatPayOptions>>());
+        Services.AddScoped<IPaymentTrades, AlipayTrades>();
+        Services.AddScoped<IPaymentTrades>(sp => new WeChatTrades(appServices, sp.GetRequiredService<IOptions<WeChatPayOptions>>(), NullLogger<WeChatTrades>.Instance));
+        Services.AddScoped<PaymentTradesByType>();
         // UserManager lives in the app's container: UserAdmin makes its scopes there.
         Services.AddScoped(sp => new UserAdmin(
             sp.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), appServices.GetRequiredService<IServiceScopeFactory>(),

@@ -79,13 +79,23 @@ public sealed class OrderServiceTests : IClassFixture<OrderServiceTests.App>
     }
 
     [Fact]
-    public async Task Wechat_pay_is_refused_until_it_exists()
+    public async Task Wechat_pay_is_refused_with_a_clear_message_while_its_settings_are_unset()
     {
         var (learner, _) = await app.CreateLearnerAsync();
 
         var result = await PlaceAsync(learner, [1], payType: PayType.WeChat);
 
-        Assert.Contains("暂不支持", result.Error);
+        Assert.Equal("微信支付暂未开通，请使用支付宝", result.Error);
+    }
+
+    [Fact]
+    public async Task A_pay_type_that_does_not_exist_is_refused()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+
+        var result = await PlaceAsync(learner, [1], payType: (PayType)3);
+
+        Assert.Contains("pay_type 1 为支付宝，2 为微信支付", result.Error);
     }
 
     [Fact]

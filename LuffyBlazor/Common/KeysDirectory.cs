@@ -26,6 +26,26 @@ public static class KeysDirectory
     }
 
     /// <summary>
+    /// An RSA-2048 key pair as PKCS#8 and SubjectPublicKeyInfo PEM files, made when missing. The private key file is
+    /// the truth: whoever won the race to write it, a missing public file is derived from it.
+    /// </summary>
+    public static void EnsureRsaPair(string privatePath, string publicPath)
+    {
+        if (!File.Exists(privatePath))
+        {
+            using var created = System.Security.Cryptography.RSA.Create(2048);
+            WriteSecret(privatePath, created.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        if (!File.Exists(publicPath))
+        {
+            using var key = System.Security.Cryptography.RSA.Create();
+            key.ImportFromPem(File.ReadAllText(privatePath));
+            WriteSecret(publicPath, key.ExportSubjectPublicKeyInfoPem() + "\n");
+        }
+    }
+
+    /// <summary>
     /// Writes a secret file readable by its owner only. Written beside the target and moved into place without
     /// overwriting, so a process starting at the same moment never reads half a key, and the first writer wins.
     /// </summary>

@@ -12,6 +12,15 @@ namespace LuffyBlazor.Load;
 public sealed class LoadEnvironment : IAsyncDisposable
 {
     public const string AppId = "2021000000000042";
+    public const string WeChatMchId = "1900000109";
+    public const string WeChatAppId = "wxd678efh567hg6787";
+    public const string WeChatPublicKeyId = "PUB_KEY_ID_0119000001092026120300000000000001";
+
+    /// <summary>"WeChat Pay's" platform key: signs the storm's WeChat notifies.</summary>
+    public RSA WeChatPlatformKey { get; } = RSA.Create(2048);
+
+    /// <summary>The APIv3 key the storm's WeChat notifies are encrypted with.</summary>
+    public string WeChatApiV3Key { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     private readonly List<AppUnderTest> instances = [];
     private ThrowawayPostgres? postgres;
@@ -49,6 +58,10 @@ public sealed class LoadEnvironment : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "app_private_key.pem"), appKey.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(Path.Combine(folder, "alipay_public_key.pem"), alipayKey.ExportSubjectPublicKeyInfoPem());
         var environment = new LoadEnvironment(folder, alipayKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        // WeChat Pay in public-key mode: the merchant's key signs requests, "WeChat's" key signs the storm's notifies.
+        using var merchantKey = RSA.Create(2048);
+        await File.WriteAllTextAsync(Path.Combine(folder, "wechatpay_merchant_private_key.pem"), merchantKey.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "wechatpay_platform_public_key.pem"), environment.WeChatPlatformKey.ExportSubjectPublicKeyInfoPem());
 
         if (onPostgres)
         {
@@ -69,10 +82,18 @@ public sealed class LoadEnvironment : IAsyncDisposable
             ["Alipay:AppId"] = AppId,
             ["Alipay:AppPrivateKeyPath"] = Path.Combine(folder, "app_private_key.pem"),
             ["Alipay:AlipayPublicKeyPath"] = Path.Combine(folder, "alipay_public_key.pem"),
-            // Production requires them spelled out; nothing is ever sent there (the tool plays Alipay).
+            // What start-up requires outside Development (the load test never calls out).
             ["Alipay:Gateway"] = "https://openapi-sandbox.dl.alipaydev.com/gateway.do",
-            ["Alipay:NotifyUrl"] = "https://shop.example.com/api/v1/order/success/",
-            ["Alipay:ReturnUrl"] = "https://shop.example.com/pay/success",
+            ["Alipay:NotifyUrl"] = "https://luffy.example.com/api/v1/order/success/",
+            ["Alipay:ReturnUrl"] = "https://luffy.example.com/pay/success",
+            ["WeChatPay:MchId"] = WeChatMchId,
+            ["WeChatPay:AppId"] = WeChatAppId,
+            ["WeChatPay:ApiV3Key"] = environment.WeChatApiV3Key,
+            ["WeChatPay:MerchantSerialNo"] = "5A1B2C3D4E5F60718293A4B5C6D7E8F901234567",
+            ["WeChatPay:MerchantPrivateKeyPath"] = Path.Combine(folder, "wechatpay_merchant_private_key.pem"),
+            ["WeChatPay:PlatformPublicKeyId"] = WeChatPublicKeyId,
+            ["WeChatPay:PlatformPublicKeyPath"] = Path.Combine(folder, "wechatpay_platform_public_key.pem"),
+            ["WeChatPay:NotifyUrl"] = "https://luffy.example.com/api/v1/order/wechat/notify/",
             ["Keys:Directory"] = Path.Combine(folder, "keys"),
             ["Storage:Local:Root"] = Path.Combine(folder, "media"),
             ["Storage:Local:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -128,6 +149,7 @@ public sealed class LoadEnvironment : IAsyncDisposable
         }
 
         AlipayPrivateKey.Dispose();
+        WeChatPlatformKey.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|checkout|catalogue|soak|storage]
+// dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|soak|storage]
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
 //     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
-string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "checkout", "catalogue", "soak", "storage"];
+string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "soak", "storage"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -68,6 +68,15 @@ if (scenario is "payments" or "first-payments")
     var orders = Orders(10_000);
     await MeasureEachClientAsync($"first payments: {orders} orders, one notify each, no duplicates",
         c => scenarios.FirstPaymentsAsync(orders, c), () => scenarios.FirstPaymentsAsync(2_000), 3_000);
+}
+
+if (scenario is "all" or "mixed")
+{
+    // Alipay and WeChat Pay notifies racing for the same kind of orders: exactly once across both providers.
+    var orders = Orders(2_000);
+    Console.WriteLine($"mixed providers: {orders} orders, half Alipay and half WeChat Pay, × {copies} copies, plus forged and wrong-amount notifies of both");
+    await WarmUpAsync(() => scenarios.MixedNotifyStormAsync(500, copies));
+    results.Add((await Measured(() => scenarios.MixedNotifyStormAsync(orders, copies)), 0));
 }
 
 if (scenario is "payments" or "duplicates")

@@ -132,6 +132,10 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
         return response.StatusCode == HttpStatusCode.OK;
     }
 
+    /// <summary>The notify storm with Alipay and WeChat Pay orders and notifies mixed (<see cref="MixedNotifyStorm"/>).</summary>
+    public Task<LoadResult> MixedNotifyStormAsync(int orders, int copies) =>
+        new MixedNotifyStorm(app, concurrency, (condition, what) => Check(condition, what)).RunAsync(orders, copies);
+
     private void Check(bool condition, string what)
     {
         Console.WriteLine($"  check: {what}: {(condition ? "ok" : "FAILED")}");
@@ -141,7 +145,7 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
         }
     }
 
-    private static List<KeyValuePair<string, string>> Notify(Order order, decimal amount, RSA key)
+    internal static List<KeyValuePair<string, string>> Notify(Order order, decimal amount, RSA key)
     {
         var amountText = amount.ToString("0.00", CultureInfo.InvariantCulture);
         var fields = new List<KeyValuePair<string, string>>
@@ -159,6 +163,6 @@ public sealed class Scenarios(LoadEnvironment app, int concurrency)
         return fields;
     }
 
-    private static byte[] Encode(List<KeyValuePair<string, string>> fields) =>
+    internal static byte[] Encode(List<KeyValuePair<string, string>> fields) =>
         Encoding.ASCII.GetBytes(string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value))));
 }

@@ -8,13 +8,13 @@ public sealed record OrderLineView(int CourseId, string CourseName, decimal Real
 
 public sealed record OrderView(
     string OutTradeNo, string Subject, decimal TotalAmount, OrderStatus Status, DateTime CreatedAt, DateTime ExpiresAt,
-    DateTime? PayTime, string? TradeNo, IReadOnlyList<OrderLineView> Lines)
+    DateTime? PayTime, string? TradeNo, IReadOnlyList<OrderLineView> Lines, PayType PayType = PayType.Alipay)
 {
     public bool CanBePaid(DateTime utcNow) => Status == OrderStatus.Unpaid && ExpiresAt - utcNow >= Checkout.MinimumTimeToPay;
 
     public static OrderView Of(Order o) => new(
         o.OutTradeNo, o.Subject, o.TotalAmount, o.Status, o.CreatedAt, o.ExpiresAt, o.PayTime, o.TradeNo,
-        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList());
+        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType);
 }
 
 public sealed record OwnedCourse(int CourseId, string Name, string Brief, string? CoverUrl, DateTime GrantedAt);
@@ -58,5 +58,5 @@ public sealed class OrderQueries(IDbContextFactory<LuffyDbContext> dbFactory, IF
 
     private static IQueryable<OrderView> Project(IQueryable<Order> orders) => orders.Select(o => new OrderView(
         o.OutTradeNo, o.Subject, o.TotalAmount, o.Status, o.CreatedAt, o.ExpiresAt, o.PayTime, o.TradeNo,
-        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList()));
+        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType));
 }

@@ -1,5 +1,6 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments.WeChat;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Orders;
@@ -17,7 +18,7 @@ public sealed record PlaceOrderResult(Order? Order, string? Error, bool Reused)
 /// the order, its lines and its history row, all in one transaction. Pressing Buy twice for the same courses gives
 /// back the live unpaid order.
 /// </summary>
-public sealed class OrderService(OrderWriter writer, IOptions<OrderOptions> options)
+public sealed class OrderService(OrderWriter writer, IOptions<OrderOptions> options, IOptions<WeChatPayOptions> weChatPay)
 {
     public async Task<PlaceOrderResult> PlaceOrderAsync(
         string userId, IReadOnlyCollection<int> courseIds, decimal? clientTotal = null, string? subject = null,
@@ -34,9 +35,14 @@ public sealed class OrderService(OrderWriter writer, IOptions<OrderOptions> opti
             return PlaceOrderResult.Fail($"一个订单最多包含 {options.Value.MaxCoursesPerOrder} 门课程");
         }
 
-        if (payType != PayType.Alipay)
+        if (payType == PayType.WeChat && !weChatPay.Value.IsEnabled)
         {
-            return PlaceOrderResult.Fail("暂不支持该支付方式，请使用支付宝");
+            return PlaceOrderResult.Fail("微信支付暂未开通，请使用支付宝");
+        }
+
+        if (!Enum.IsDefined(payType))
+        {
+            return PlaceOrderResult.Fail("暂不支持该支付方式：pay_type 1 为支付宝，2 为微信支付");
         }
 
         if (!string.IsNullOrWhiteSpace(subject))

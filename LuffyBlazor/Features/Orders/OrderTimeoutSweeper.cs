@@ -1,20 +1,19 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Orders.Payments;
-using LuffyBlazor.Features.Payments.Alipay;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Orders;
 
 /// <summary>
-/// Unpaid orders past their deadline: ask Alipay first (a last-second payment is recorded as paid), otherwise close
-/// the trade at Alipay and mark the order timed out. Each order is claimed with a conditional update when it is
+/// Unpaid orders past their deadline: ask the order's provider first (a last-second payment is recorded as paid),
+/// otherwise close the trade there (Alipay's trade.close, WeChat Pay's close) and mark the order timed out. Each order is claimed with a conditional update when it is
 /// taken, for longer than its Alipay calls can last, and the claim is checked again before each step, so several
 /// app instances sweeping at once never query or close the same order twice.
 /// </summary>
 public sealed class OrderTimeoutSweep(
-    IDbContextFactory<LuffyDbContext> dbFactory, PaymentReconciliation reconciliation, IOptions<AlipayOptions> alipay,
+    IDbContextFactory<LuffyDbContext> dbFactory, PaymentReconciliation reconciliation, PaymentTradesByType providers,
     TimeProvider clock, ILogger<OrderTimeoutSweep> logger)
 {
     public const string Actor = "sweeper";
@@ -27,7 +26,8 @@ public sealed class OrderTimeoutSweep(
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>How long one order stays claimed: its worst case at Alipay (every call timing out after its retries), plus a margin.</summary>
-    public TimeSpan ClaimLifetime { get; } = PaymentReconciliation.MaxAlipayCallsToClose * alipay.Value.CallTimeout + ClaimMargin;
+    public TimeSpan ClaimLifetime { get; } =
+        PaymentReconciliation.MaxProviderCallsToClose * providers.All.Max(p => p.CallTimeout) + ClaimMargin;
 
     /// <summary>Handles the orders due now; returns how many it timed out.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken ct = default)

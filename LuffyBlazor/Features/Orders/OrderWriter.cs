@@ -50,7 +50,7 @@ public sealed class OrderWriter(
 
         var now = clock.GetUtcNow().UtcDateTime;
         var snapshot = await PurchaseSnapshot.ReadAsync(db, requests, now + Checkout.MinimumTimeToReuse, ct);
-        var written = new Dictionary<(string UserId, string PurchaseKey, decimal Total), Order>();
+        var written = new Dictionary<(string UserId, string PurchaseKey, decimal Total, PayType PayType), Order>();
         var results = new List<PlaceOrderResult>(requests.Count);
         foreach (var request in requests)
         {
@@ -61,8 +61,8 @@ public sealed class OrderWriter(
                 continue;
             }
 
-            var key = (request.UserId, request.PurchaseKey, priced.Total);
-            var live = written.GetValueOrDefault(key) ?? snapshot.LiveOrder(request.UserId, request.PurchaseKey, priced.Total);
+            var key = (request.UserId, request.PurchaseKey, priced.Total, request.PayType);
+            var live = written.GetValueOrDefault(key) ?? snapshot.LiveOrder(request.UserId, request.PurchaseKey, priced.Total, request.PayType);
             if (live is not null)
             {
                 results.Add(new PlaceOrderResult(live, null, Reused: true));

@@ -19,6 +19,7 @@ public static class OrdersSetup
         builder.Services.AddSingleton<InFlightPayments>();
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<Checkout>();
+        builder.Services.AddScoped<WeChatCheckout>();
         builder.Services.AddScoped<BrowserCheckout>();
         builder.Services.AddScoped<OrderTransitions>();
         builder.Services.AddScoped<PaymentReconciliation>();
@@ -28,6 +29,9 @@ public static class OrdersSetup
         builder.Services.AddScoped<IPaymentNotifyHandler, PaymentNotifyHandler>();
         builder.Services.AddScoped<OrderRefunds>();
         builder.Services.AddScoped<AlipayTradeLookup>();
+        builder.Services.AddScoped<IPaymentTrades, AlipayTrades>();
+        builder.Services.AddScoped<IPaymentTrades, WeChatTrades>();
+        builder.Services.AddScoped<PaymentTradesByType>();
         builder.Services.AddSingleton<OrderWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderWriter>());
         builder.Services.AddSingleton<PaymentWriter>();

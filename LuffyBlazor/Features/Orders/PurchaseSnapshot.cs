@@ -28,10 +28,10 @@ internal sealed class PurchaseSnapshot
 {
     private readonly Dictionary<int, (string Name, decimal Price, bool IsOnSale)> courses;
     private readonly HashSet<(string UserId, int CourseId)> owned;
-    private readonly Dictionary<(string UserId, string PurchaseKey, decimal Total), Order> liveOrders;
+    private readonly Dictionary<(string UserId, string PurchaseKey, decimal Total, PayType PayType), Order> liveOrders;
 
     private PurchaseSnapshot(
-        Dictionary<int, (string, decimal, bool)> courses, HashSet<(string, int)> owned, Dictionary<(string, string, decimal), Order> liveOrders)
+        Dictionary<int, (string, decimal, bool)> courses, HashSet<(string, int)> owned, Dictionary<(string, string, decimal, PayType), Order> liveOrders)
     {
         this.courses = courses;
         this.owned = owned;
@@ -52,7 +52,7 @@ internal sealed class PurchaseSnapshot
         return new(
             courses.ToDictionary(c => c.Id, c => (c.Name, c.Price, c.IsOnSale)),
             owned.Select(x => (x.UserId, x.CourseId)).ToHashSet(),
-            live.GroupBy(o => (o.UserId, o.PurchaseKey, o.TotalAmount)).ToDictionary(g => g.Key, g => g.MaxBy(o => o.CreatedAt)!));
+            live.GroupBy(o => (o.UserId, o.PurchaseKey, o.TotalAmount, o.PayType)).ToDictionary(g => g.Key, g => g.MaxBy(o => o.CreatedAt)!));
     }
 
     /// <summary>
@@ -93,5 +93,10 @@ internal sealed class PurchaseSnapshot
     }
 
     /// <summary>The learner's newest unpaid order for the same courses and total that can still be paid, if any.</summary>
-    public Order? LiveOrder(string userId, string purchaseKey, decimal total) => liveOrders.GetValueOrDefault((userId, purchaseKey, total));
+    /// <summary>
+    /// The learner's live unpaid order for the same courses, total and pay type: an order is paid with the provider it
+    /// was placed for (its sweeper closes the trade there), so a Buy with the other provider places its own order.
+    /// </summary>
+    public Order? LiveOrder(string userId, string purchaseKey, decimal total, PayType payType) =>
+        liveOrders.GetValueOrDefault((userId, purchaseKey, total, payType));
 }

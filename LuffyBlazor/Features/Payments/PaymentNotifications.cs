@@ -24,7 +24,8 @@ public enum TradeState
 /// <param name="TradeStatus">The provider's own word for the state, as logged.</param>
 /// <param name="ProviderTradeNo">The provider's trade number (Alipay's <c>trade_no</c>).</param>
 /// <param name="RefundedTotal">The trade's refunded total so far, when the notify reports a refund.</param>
-/// <param name="MerchantId">The merchant account the money went to (Alipay's <c>seller_id</c>, the 2088… PID).</param>
+/// <param name="MerchantId">The merchant account the money went to (Alipay's <c>seller_id</c>, the 2088… PID; WeChat's <c>mchid</c>).</param>
+/// <param name="Refund">Set when the notify reports one refund by its request number (WeChat's refund notifies).</param>
 public sealed record PaymentNotification(
     string? AppId,
     string? OutTradeNo,
@@ -36,26 +37,45 @@ public sealed record PaymentNotification(
     DateTimeOffset? PaidAt,
     string? BuyerId,
     decimal? RefundedTotal,
-    string? MerchantId = null);
+    string? MerchantId = null,
+    RefundReport? Refund = null);
+
+public enum RefundReportState
+{
+    /// <summary>The money went back to the buyer.</summary>
+    Succeeded,
+    /// <summary>The refund was closed: no money moved.</summary>
+    Closed,
+    /// <summary>The provider could not complete it (e.g. the buyer's card was cancelled): a person has to look.</summary>
+    Abnormal,
+}
+
+/// <summary>One refund's outcome as a provider reports it: the shop's refund request number and the amount of this refund.</summary>
+public sealed record RefundReport(string OutRequestNo, RefundReportState State, decimal? Amount);
 
 /// <summary>A payment provider as the shop names it.</summary>
 /// <param name="Name">"Alipay": names the provider in logs.</param>
 /// <param name="ChineseName">"支付宝": names it in an order's history.</param>
 /// <param name="NotifyActor">Who an order's status history names for a change its notify makes, e.g. "alipay-notify".</param>
-public sealed record PaymentProvider(string Name, string ChineseName, string NotifyActor);
+/// <param name="AppIdField">The provider's name for the application id, as the notify log's reasons quote it.</param>
+/// <param name="MerchantIdField">Its name for the merchant account.</param>
+/// <param name="AmountField">Its name for the trade's total.</param>
+public sealed record PaymentProvider(
+    string Name, string ChineseName, string NotifyActor,
+    string AppIdField = "app_id", string MerchantIdField = "seller_id", string AmountField = "total_amount");
 
 /// <summary>
 /// A notify as it reached a provider's endpoint, with the provider's verdict on it. The provider verifies (signature,
 /// format) and parses; the shop (<see cref="IPaymentNotifyHandler"/>) decides what it means for the order.
 /// </summary>
-/// <param name="ExpectedAppId">The merchant application this provider is configured for.</param>
+/// <param name="ExpectedAppId">The merchant application this provider is configured for; null when this kind of notify names none (WeChat's refund notifies).</param>
 /// <param name="Parameters">Everything received, in order, for the notify log.</param>
 /// <param name="Notification">What it says; parsed even when not verified (to be logged, never acted upon), null when nothing could be read.</param>
 /// <param name="Refusal">Why the provider did not verify it; null when it did.</param>
 /// <param name="ExpectedMerchantId">The merchant account this provider is configured for (Alipay's <c>Alipay:SellerId</c>); null: not checked.</param>
 public sealed record ReceivedNotify(
     PaymentProvider Provider,
-    string ExpectedAppId,
+    string? ExpectedAppId,
     IReadOnlyList<KeyValuePair<string, string>> Parameters,
     PaymentNotification? Notification,
     string? Refusal,
@@ -75,5 +95,5 @@ public interface IPaymentNotifyHandler
     Task<bool> HandleAsync(ReceivedNotify notify, CancellationToken ct);
 
     /// <summary>Keeps a record of a body that could not even be read (not a form, too large...), one by one up to a limit per address, then counted.</summary>
-    Task RecordUnreadableAsync(string reason, string? remoteIp);
+    Task RecordUnreadableAsync(string reason, string? remoteIp, PaymentProvider? provider = null);
 }

@@ -677,6 +677,11 @@ namespace LuffyBlazor.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .UseCollation("C");
 
+                    b.Property<string>("Provider")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .UseCollation("C");
+
                     b.Property<string>("RawParameters")
                         .IsRequired()
                         .HasMaxLength(16000)

@@ -603,6 +603,10 @@ namespace LuffyBlazor.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Provider")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RawParameters")
                         .IsRequired()
                         .HasMaxLength(16000)

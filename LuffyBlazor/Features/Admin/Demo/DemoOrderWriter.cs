@@ -44,7 +44,8 @@ internal sealed class DemoOrderWriter : IDisposable
             nameof(CourseOwnership.UserId), nameof(CourseOwnership.CourseId), nameof(CourseOwnership.OrderId), nameof(CourseOwnership.GrantedAt));
         notifies = BulkInsert.For<NotifyLog>(db, transaction, returnId: false,
             nameof(NotifyLog.ReceivedAt), nameof(NotifyLog.OutTradeNo), nameof(NotifyLog.NotifyId), nameof(NotifyLog.TradeStatus),
-            nameof(NotifyLog.Verdict), nameof(NotifyLog.Reason), nameof(NotifyLog.RawParameters), nameof(NotifyLog.RemoteIp));
+            nameof(NotifyLog.Verdict), nameof(NotifyLog.Reason), nameof(NotifyLog.RawParameters), nameof(NotifyLog.RemoteIp),
+            nameof(NotifyLog.Provider));
         refunds = BulkInsert.For<OrderRefund>(db, transaction, returnId: false,
             nameof(OrderRefund.OrderId), nameof(OrderRefund.OutRequestNo), nameof(OrderRefund.Amount), nameof(OrderRefund.Reason),
             nameof(OrderRefund.Status), nameof(OrderRefund.RequestedBy), nameof(OrderRefund.RequestedAt), nameof(OrderRefund.CompletedAt),
@@ -80,14 +81,14 @@ internal sealed class DemoOrderWriter : IDisposable
         if (o.PayTime is { } paid)
         {
             notifies.Insert(paid.AddSeconds(2), o.OutTradeNo, NotifyId(), "TRADE_SUCCESS", NotifyVerdict.Accepted, "marked paid",
-                RawNotify(o, DemoAppId), "110.75.242.7");
+                RawNotify(o, DemoAppId), "110.75.242.7", "Alipay");
         }
 
         if (o.RejectedNotifyReason is { } reason)
         {
             var at = (o.PayTime ?? o.CreatedAt).AddSeconds(1);
             var appId = reason.StartsWith("app_id", StringComparison.Ordinal) ? "2021000000009999" : DemoAppId;
-            notifies.Insert(at, o.OutTradeNo, NotifyId(), "TRADE_SUCCESS", NotifyVerdict.Rejected, reason, RawNotify(o, appId), "203.0.113.9");
+            notifies.Insert(at, o.OutTradeNo, NotifyId(), "TRADE_SUCCESS", NotifyVerdict.Rejected, reason, RawNotify(o, appId), "203.0.113.9", "Alipay");
         }
 
         if (o.Status == OrderStatus.Refunded)

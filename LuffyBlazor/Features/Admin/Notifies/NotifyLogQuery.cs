@@ -12,7 +12,7 @@ namespace LuffyBlazor.Features.Admin.Notifies;
 /// </summary>
 public sealed record NotifyRow(
     long Id, DateTime ReceivedAt, string? OutTradeNo, string? NotifyId, string? TradeStatus, NotifyVerdict Verdict, string Reason,
-    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters, int Count = 1);
+    string? RemoteIp, IReadOnlyDictionary<string, string> Parameters, int Count = 1, string? Provider = null);
 
 /// <summary>Filters of the notify log: a verdict, and the start of an out_trade_no.</summary>
 public sealed record NotifyFilter(NotifyVerdict? Verdict = null, string? OutTradeNo = null)
@@ -89,7 +89,18 @@ public sealed class NotifyLogQuery(IDbContextFactory<LuffyDbContext> dbFactory)
     }
 
     private static IQueryable<NotifyRow> Project(IQueryable<NotifyLog> notifies) => notifies.Select(n => new NotifyRow(
-        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters), n.Count));
+        n.Id, n.ReceivedAt, n.OutTradeNo, n.NotifyId, n.TradeStatus, n.Verdict, n.Reason, n.RemoteIp, NotifyParameters.Read(n.RawParameters), n.Count, n.Provider));
+}
+
+public static class NotifyProviderText
+{
+    /// <summary>The provider whose endpoint received a notify, as admins read it; rows from before providers were recorded were Alipay's.</summary>
+    public static string ToChinese(string? provider) => provider switch
+    {
+        "WeChat" => "微信支付",
+        "Alipay" or null => "支付宝",
+        _ => provider,
+    };
 }
 
 public static class NotifyVerdictText

@@ -13,7 +13,7 @@ public static class NotifyReasons
     [
         // Applied, or nothing to do: answered "success".
         ("marked paid", "付款已入账，订单改为已支付"),
-        ("already paid; nothing changed", "订单此前已支付，未作变更（支付宝的重复通知）"),
+        ("already paid; nothing changed", "订单此前已支付，未作变更（重复通知）"),
         ("waiting for the buyer", "等待买家付款，无需处理"),
         ("trade closed unpaid", "交易关闭且未付款，订单已取消"),
         ("trade closed after a full refund", "全额退款后交易关闭，订单改为已退款"),
@@ -46,6 +46,28 @@ public static class NotifyReasons
         ("unknown trade_status", "未知的交易状态（trade_status）"),
         ("payment not applied", "付款未能入账，已回复失败（支付宝会重发）"),
         ("error while applying the notify", "处理时出错，未生效，已回复失败（支付宝会重发）"),
+
+        // WeChat Pay (APIv3): its headers, its encrypted resource, its field names, its refund notifies.
+        ("missing Wechatpay-Timestamp", "缺少微信支付签名头（Wechatpay-Timestamp/Nonce/Signature/Serial）"),
+        ("Wechatpay-Timestamp ", "时间戳无效，或与本机时间相差超过 5 分钟（过期或重放的通知）"),
+        ("Wechatpay-Serial ", "Wechatpay-Serial 所指的微信支付公钥或平台证书未配置，请检查 WeChatPay:PlatformPublicKeyId 或平台证书"),
+        ("Wechatpay-Signature does not verify", "验签失败：签名与微信支付公钥不符（或是微信支付的验签探测）"),
+        ("body is not a WeChat Pay notify", "请求不是微信支付通知（JSON）"),
+        ("not JSON: content type ", "请求不是 JSON 格式"),
+        ("unreadable body", "无法读取请求内容"),
+        ("resource is missing or not", "通知缺少加密数据（resource），或算法不是 AEAD_AES_256_GCM"),
+        ("resource does not decrypt", "解密失败：请检查 APIv3 密钥（WeChatPay:ApiV3Key）"),
+        ("resource.ciphertext ", "加密数据格式不正确"),
+        ("the APIv3 key is not 32 bytes", "APIv3 密钥不是 32 位，无法解密"),
+        ("decrypted resource is not the JSON expected", "解密后的数据格式不正确"),
+        ("appid ", "appid 不是本商户绑定的，请检查 WeChatPay:AppId 配置"),
+        ("mchid ", "商户号（mchid）不是本商户的，请检查 WeChatPay:MchId 配置"),
+        ("amount.total ", "金额与订单金额不符"),
+        ("refund notify without out_refund_no", "退款通知缺少退款单号（out_refund_no）"),
+        ("refund not made here", "退款不是本系统发起的（可能在商户平台操作），未作变更"),
+        ("refund already settled", "这笔退款此前已有结果，未作变更（重复通知）"),
+        ("refund amount ", "退款金额与发起的退款不符"),
+        ("refund settled", "退款结果已记录"),
     ];
 
     /// <summary>Longest prefixes first, so "total_amount '" (malformed) wins over "total_amount " (mismatch).</summary>

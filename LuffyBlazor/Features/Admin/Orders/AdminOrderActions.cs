@@ -5,7 +5,7 @@ using LuffyBlazor.Features.Orders.Payments;
 namespace LuffyBlazor.Features.Admin.Orders;
 
 /// <summary>
-/// An admin's "sync with Alipay" and "close" on one order: the same <see cref="PaymentReconciliation"/> paths the
+/// An admin's "sync with the provider" (Alipay or WeChat Pay, by the order's pay type) and "close" on one order: the same <see cref="PaymentReconciliation"/> paths the
 /// return page, the sweeper and learners use, with the admin named in the order's history and the audit log.
 /// </summary>
 public sealed class AdminOrderActions(PaymentReconciliation reconciliation, AdminAuditLog audit)
@@ -19,7 +19,7 @@ public sealed class AdminOrderActions(PaymentReconciliation reconciliation, Admi
         return outcome;
     }
 
-    /// <summary>Closes an unpaid order at Alipay first, then here; a payment that slipped in is recorded instead.</summary>
+    /// <summary>Closes an unpaid order at its provider first, then here; a payment that slipped in is recorded instead.</summary>
     public async Task<AdminActionOutcome> CloseAsync(string outTradeNo, string reason, AdminActor admin, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(reason))

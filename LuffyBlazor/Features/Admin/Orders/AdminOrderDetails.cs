@@ -33,7 +33,7 @@ public sealed record AdminOrderDetail(
 
     public bool CanClose => Status == OrderStatus.Unpaid;
 
-    /// <summary>Worth asking Alipay about: anything not yet settled as paid and refunded.</summary>
+    /// <summary>Worth asking the provider about: anything not yet settled as paid and refunded.</summary>
     public bool CanSync => Status != OrderStatus.Refunded;
 }
 

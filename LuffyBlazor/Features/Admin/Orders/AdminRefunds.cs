@@ -19,7 +19,7 @@ public sealed class AdminRefunds(OrderRefunds refunds, AdminAuditLog audit)
         return outcome;
     }
 
-    /// <summary>Settles a pending refund: Alipay is asked whether it happened before the same request is sent again.</summary>
+    /// <summary>Settles a pending refund: the provider is asked whether it happened before the same request is sent again.</summary>
     public async Task<RefundOutcome> RetryAsync(string outTradeNo, string outRequestNo, AdminActor admin, CancellationToken ct = default)
     {
         var outcome = await refunds.RetryAsync(outTradeNo, outRequestNo, Requester(admin), ct);

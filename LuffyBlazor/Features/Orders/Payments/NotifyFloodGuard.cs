@@ -67,7 +67,7 @@ public sealed class NotifyFloodGuard(
     }
 
     /// <summary>Counts an unverifiable notify the limit did not admit, into its address's row for this minute.</summary>
-    public void Count(string? remoteIp, string reason, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    public void Count(string? remoteIp, string reason, IReadOnlyList<KeyValuePair<string, string>> parameters, string? provider = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
@@ -83,7 +83,7 @@ public sealed class NotifyFloodGuard(
         {
             logger.LogWarning("Unverifiable notifies from {Address} beyond {Limit} per {Window} are counted, not logged one by one ({Reason})",
                 key.Address, options.Value.PermitLimit, options.Value.Window, key.Reason);
-            return new Aggregate(now, Sample(parameters));
+            return new Aggregate(now, Sample(parameters), provider);
         });
         Interlocked.Increment(ref aggregate.Pending);
     }
@@ -173,6 +173,7 @@ public sealed class NotifyFloodGuard(
             Reason = $"rate limited, counted: {key.Reason}",
             RawParameters = aggregate.Sample,
             RemoteIp = key.Address,
+            Provider = aggregate.Provider,
             Count = pending,
         };
         await log.WriteAsync(row, ct);
@@ -211,8 +212,11 @@ public sealed class NotifyFloodGuard(
 
     private readonly record struct Key(string Address, string Reason, DateTime Minute);
 
-    private sealed class Aggregate(DateTime firstAt, string sample)
+    private sealed class Aggregate(DateTime firstAt, string sample, string? provider)
     {
+        /// <summary>The provider whose endpoint the first counted notify reached (the address's later ones usually the same).</summary>
+        public string? Provider { get; } = provider;
+
         public int Pending;
 
         public DateTime FirstAt { get; } = firstAt;

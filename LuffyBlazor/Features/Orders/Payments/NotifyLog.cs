@@ -29,6 +29,9 @@ public sealed class NotifyLog
 
     public string? RemoteIp { get; set; }
 
+    /// <summary>The provider whose endpoint received it ("Alipay", "WeChat"); null only for rows written before providers were recorded.</summary>
+    public string? Provider { get; set; }
+
     /// <summary>
     /// How many notifies this row stands for: 1, or, for unverifiable ones an address sent beyond the rate limit, how
     /// many it sent with that reason in that minute (<see cref="NotifyFloodGuard"/>).
@@ -46,6 +49,7 @@ internal sealed class NotifyLogConfiguration : IEntityTypeConfiguration<NotifyLo
         b.Property(x => x.Reason).HasMaxLength(512);
         b.Property(x => x.RawParameters).HasMaxLength(16_000);
         b.Property(x => x.RemoteIp).HasMaxLength(64);
+        b.Property(x => x.Provider).HasMaxLength(16);
         b.HasIndex(x => new { x.OutTradeNo, x.ReceivedAt });
         b.HasIndex(x => new { x.Verdict, x.ReceivedAt });
         // The admin notify log, newest first.

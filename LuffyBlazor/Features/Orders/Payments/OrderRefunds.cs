@@ -1,7 +1,7 @@
 using System.Data;
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders.Payments;
@@ -32,15 +32,16 @@ public sealed record RefundAsk(string OutTradeNo, decimal Amount, string Reason,
 public sealed record RefundRequester(string Name, string Actor);
 
 /// <summary>
-/// Full and partial refunds through <c>alipay.trade.refund</c>. The refund row and its out_request_no are committed
-/// <em>before</em> Alipay is called; until Alipay's answer is known (a timeout, an unsigned answer, Alipay's "result
-/// unknown" codes) the row stays pending and no other refund of the order may start. Asking again (a double click, a
-/// second admin, 查询/重试 after a restart) first asks <c>alipay.trade.fastpay.refund.query</c> about that
-/// out_request_no, and sends the same request again only when Alipay has no such refund: a refund is paid at most
-/// once. The order's refunded total and status then change through <see cref="OrderTransitions.RecordRefundAsync"/>.
+/// Full and partial refunds at the order's provider (<see cref="IPaymentTrades"/>: <c>alipay.trade.refund</c>, WeChat
+/// Pay's <c>/v3/refund/domestic/refunds</c>). The refund row and its out_request_no are committed <em>before</em> the
+/// provider is called; until its answer is known (a timeout, an unsigned answer, "result unknown" codes, a refund
+/// still processing) the row stays pending and no other refund of the order may start. Asking again (a double click, a
+/// second admin, 查询/重试 after a restart) first asks the provider's refund query about that out_request_no, and
+/// sends the same request again only when the provider has no such refund: a refund is paid at most once. A provider's
+/// refund notify (WeChat's) settles the pending row the same way. The order's refunded total and status then change through <see cref="OrderTransitions.RecordRefundAsync"/>.
 /// </summary>
 public sealed class OrderRefunds(
-    IDbContextFactory<LuffyDbContext> dbFactory, IAlipayClient alipay, OrderTransitions transitions, TimeProvider clock, ILogger<OrderRefunds> logger)
+    IDbContextFactory<LuffyDbContext> dbFactory, PaymentTradesByType providers, OrderTransitions transitions, TimeProvider clock, ILogger<OrderRefunds> logger)
 {
     public const int MaxReasonLength = 256;
     private const int MaxClaimAttempts = 3;
@@ -49,7 +50,7 @@ public sealed class OrderRefunds(
     {
         // On PostgreSQL two admins' claims may race: the loser (a serialization failure, or the one-pending-refund
         // index) runs again and finds the winner's pending refund.
-        var (refund, isNew, refusal) = await DatabaseErrors.RetryConflictsAsync(
+        var (refund, isNew, refusal, trade) = await DatabaseErrors.RetryConflictsAsync(
             () => ClaimAsync(ask with { Reason = ask.Reason?.Trim() ?? "" }, by, ct), MaxClaimAttempts, DatabaseErrors.IsUniqueViolation);
         if (refund is null)
         {
@@ -57,79 +58,122 @@ public sealed class OrderRefunds(
         }
 
         // The same refund asked again (a second click, a second admin) settles the pending one: never a new request.
-        return isNew ? await SendAsync(ask.OutTradeNo, refund, by) : await SettleAsync(ask.OutTradeNo, refund, by);
+        return isNew ? await SendAsync(trade!, refund, by) : await SettleAsync(trade!, refund, by);
     }
 
     /// <summary>
-    /// Settles a pending refund: asks Alipay whether it happened (<c>alipay.trade.fastpay.refund.query</c>) and, only
-    /// when Alipay says it did not, sends the very same request again.
+    /// Settles a pending refund: asks the provider whether it happened (its refund query) and, only when the provider
+    /// says it has no such refund, sends the very same request again.
     /// </summary>
     public async Task<RefundOutcome> RetryAsync(string outTradeNo, string outRequestNo, RefundRequester by, CancellationToken ct = default)
     {
-        var refund = await PendingAsync(outTradeNo, outRequestNo, ct);
-        return refund is null
+        var pending = await PendingAsync(outTradeNo, outRequestNo, ct);
+        return pending is null
             ? new(RefundResult.Refused, "这笔退款已有结果，无需重试")
-            : await SettleAsync(outTradeNo, refund, by);
+            : await SettleAsync(pending.Value.Trade, pending.Value.Refund, by);
     }
 
-    private async Task<RefundOutcome> SettleAsync(string outTradeNo, OrderRefund refund, RefundRequester by) =>
-        await AlipayConfirmsAsync(outTradeNo, refund) switch
+    private async Task<RefundOutcome> SettleAsync(RefundedTrade trade, OrderRefund refund, RefundRequester by)
+    {
+        var answer = await providers.For(trade.PayType).QueryRefundAsync(trade.OutTradeNo, refund.OutRequestNo);
+        return answer.State switch
         {
-            true => await CompleteAsync(refund, refundedTotal: null, by),
-            // Not found at Alipay: sending the same out_request_no again refunds at most once.
-            false => await SendAsync(outTradeNo, refund, by),
-            null => await UnknownAsync(refund, "支付宝退款查询暂无结果"),
+            ProviderRefundState.Succeeded => await CompleteAsync(refund, refundedTotal: null, by),
+            // Not found at the provider: sending the same out_request_no again refunds at most once.
+            ProviderRefundState.NotFound => await SendAsync(trade, refund, by),
+            ProviderRefundState.Failed => await FailAsync(trade, refund, answer),
+            _ => await UnknownAsync(refund, answer.Message),
         };
+    }
+
+    /// <summary>
+    /// A provider's word on one refund (WeChat's refund notify): settles the pending row it names, as the refund query
+    /// would. A refund not made here, or already settled, changes nothing.
+    /// </summary>
+    public async Task<(NotifyVerdict, string)> OnRefundReportedAsync(string outTradeNo, RefundReport report, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await db.OrderRefunds.AsNoTracking()
+            .Where(r => r.OutRequestNo == report.OutRequestNo)
+            .Join(db.Orders.Where(o => o.OutTradeNo == outTradeNo), r => r.OrderId, o => o.Id, (r, o) => new { Refund = r, o.PayType, o.TotalAmount })
+            .FirstOrDefaultAsync(ct);
+        if (found is null)
+        {
+            logger.LogWarning("Refund {OutRequestNo} of order {OutTradeNo} was reported but not made here", report.OutRequestNo, outTradeNo);
+            return (NotifyVerdict.Ignored, $"refund not made here: {report.OutRequestNo}; nothing changed");
+        }
+
+        if (found.Refund.Status != RefundStatus.Pending)
+        {
+            return (NotifyVerdict.Accepted, $"refund already settled: {report.OutRequestNo} is {found.Refund.Status}; nothing changed");
+        }
+
+        if (report.Amount is { } amount && amount != found.Refund.Amount)
+        {
+            return (NotifyVerdict.Rejected, $"refund amount {amount} does not match the refund requested {found.Refund.Amount}");
+        }
+
+        var trade = new RefundedTrade(outTradeNo, found.PayType, found.TotalAmount);
+        var by = new RefundRequester(actor, actor);
+        var outcome = report.State switch
+        {
+            RefundReportState.Succeeded => await CompleteAsync(found.Refund, refundedTotal: null, by),
+            RefundReportState.Closed => await FailAsync(trade, found.Refund, new(ProviderRefundState.Failed, Message: "退款已关闭", Error: "CLOSED")),
+            _ => await UnknownAsync(found.Refund, "退款异常（如买家银行卡已注销），需在商户平台处理"),
+        };
+        return (NotifyVerdict.Accepted, $"refund settled: {report.OutRequestNo} {outcome.Result}");
+    }
 
     /// <summary>Validates the request and stores it, or finds the pending one it repeats. One writer at a time.</summary>
-    private async Task<(OrderRefund? Refund, bool IsNew, string? Refusal)> ClaimAsync(RefundAsk ask, RefundRequester by, CancellationToken ct)
+    private async Task<(OrderRefund? Refund, bool IsNew, string? Refusal, RefundedTrade? Trade)> ClaimAsync(RefundAsk ask, RefundRequester by, CancellationToken ct)
     {
         var (outTradeNo, amount, reason, refundedSeen) = ask;
         if (amount <= 0 || !Money.HasFenPrecision(amount))
         {
-            return (null, false, "退款金额必须大于 0，最多两位小数");
+            return (null, false, "退款金额必须大于 0，最多两位小数", null);
         }
 
         if (reason.Length == 0 || reason.Length > MaxReasonLength)
         {
-            return (null, false, $"请填写退款原因（不超过 {MaxReasonLength} 字）");
+            return (null, false, $"请填写退款原因（不超过 {MaxReasonLength} 字）", null);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Serializable takes SQLite's write lock up front: two clicks queue here instead of both creating a refund.
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
         var order = await db.Orders.AsNoTracking().Where(o => o.OutTradeNo == outTradeNo)
-            .Select(o => new { o.Id, o.Status, o.TotalAmount, o.RefundedAmount }).FirstOrDefaultAsync(ct);
+            .Select(o => new { o.Id, o.Status, o.TotalAmount, o.RefundedAmount, o.PayType }).FirstOrDefaultAsync(ct);
         if (order is null)
         {
-            return (null, false, "订单不存在");
+            return (null, false, "订单不存在", null);
         }
 
+        var trade = new RefundedTrade(outTradeNo, order.PayType, order.TotalAmount);
         var refunds = await db.OrderRefunds.AsNoTracking().Where(r => r.OrderId == order.Id).ToListAsync(ct);
         if (refunds.FirstOrDefault(r => r.Status == RefundStatus.Pending) is { } pending)
         {
             // While one refund's result is unknown no other may start: it may have been paid already.
             return pending.Amount == amount
-                ? (pending, false, null)
-                : (null, false, $"该订单有一笔 {Money.Display(pending.Amount)} 的退款结果未知，请先在退款记录中“查询/重试”它");
+                ? (pending, false, null, trade)
+                : (null, false, $"该订单有一笔 {Money.Display(pending.Amount)} 的退款结果未知，请先在退款记录中“查询/重试”它", null);
         }
 
         if (!OrderStatusRules.IsRefundable(order.Status))
         {
-            return (null, false, $"只有已支付的订单可以退款（当前状态：{order.Status.ToChinese()}）");
+            return (null, false, $"只有已支付的订单可以退款（当前状态：{order.Status.ToChinese()}）", null);
         }
 
         var refunded = Math.Max(order.RefundedAmount, refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount));
         if (refunded != refundedSeen)
         {
             // A compare-and-set on the money: the same partial refund clicked twice, or by two admins, pays once.
-            return (null, false, $"该订单已退款金额已变为 {Money.Display(refunded)}（您看到的是 {Money.Display(refundedSeen)}），可能刚有另一笔退款完成，请刷新核对后再操作");
+            return (null, false, $"该订单已退款金额已变为 {Money.Display(refunded)}（您看到的是 {Money.Display(refundedSeen)}），可能刚有另一笔退款完成，请刷新核对后再操作", null);
         }
 
         var refundable = order.TotalAmount - refunded;
         if (amount > refundable)
         {
-            return (null, false, $"退款金额超过可退金额 {Money.Display(refundable)}");
+            return (null, false, $"退款金额超过可退金额 {Money.Display(refundable)}", null);
         }
 
         var refund = new OrderRefund
@@ -145,7 +189,7 @@ public sealed class OrderRefunds(
         db.OrderRefunds.Add(refund);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (refund, true, null);
+        return (refund, true, null, trade);
     }
 
     /// <summary>"{out_trade_no}_R2": readable on a support call, unique per order and refund.</summary>
@@ -156,66 +200,34 @@ public sealed class OrderRefunds(
     }
 
     // Once a request is sent, it is seen through: leaving the page must not leave a refund half recorded.
-    private async Task<RefundOutcome> SendAsync(string outTradeNo, OrderRefund refund, RefundRequester by)
+    private async Task<RefundOutcome> SendAsync(RefundedTrade trade, OrderRefund refund, RefundRequester by)
     {
         await UpdatePendingAsync(refund.Id, attempted: true, error: null);
-        AlipayResponse<AlipayTradeRefund> response;
-        try
+        var answer = await providers.For(trade.PayType).RefundAsync(
+            new ProviderRefundRequest(trade.OutTradeNo, refund.OutRequestNo, refund.Amount, trade.OrderTotal, refund.Reason));
+        return answer.State switch
         {
-            response = await alipay.RefundAsync(
-                new AlipayRefundRequest(outTradeNo, refund.Amount, refund.OutRequestNo, refund.Reason));
-        }
-        catch (AlipayException ex)
-        {
-            logger.LogWarning(ex, "alipay.trade.refund {OutRequestNo} for order {OutTradeNo} has no answer", refund.OutRequestNo, outTradeNo);
-            return await UnknownAsync(refund, "支付宝没有应答");
-        }
+            ProviderRefundState.Succeeded => await CompleteAsync(refund, answer.RefundedTotal, by),
+            ProviderRefundState.Failed => await FailAsync(trade, refund, answer),
+            // NotFound cannot answer a refund request; like any unclear answer, it settles nothing.
+            _ => await UnknownAsync(refund, answer.Message),
+        };
+    }
 
-        if (response.IsSuccess)
-        {
-            // fund_change N: no money moved by this call (e.g. the request was already refunded); Alipay's advice
-            // is to confirm with the refund query before believing it.
-            if (!response.Data!.FundChange && await AlipayConfirmsAsync(outTradeNo, refund) is not true)
-            {
-                return await UnknownAsync(refund, "支付宝未确认退款到账");
-            }
-
-            return await CompleteAsync(refund, response.Data.RefundFee, by);
-        }
-
-        var error = response.Error!;
-        if (!response.IsSigned || error.IsResultUnknown)
-        {
-            // An unsigned answer, or Alipay's "system busy", proves nothing: the refund may have happened.
-            return await UnknownAsync(refund, $"支付宝返回 {error}");
-        }
-
+    /// <summary>The provider refused or closed it (an answer it signed): no money moved, the request is closed.</summary>
+    private async Task<RefundOutcome> FailAsync(RefundedTrade trade, OrderRefund refund, ProviderRefundAnswer answer)
+    {
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
             await db.OrderRefunds.Where(r => r.Id == refund.Id && r.Status == RefundStatus.Pending)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.Status, RefundStatus.Failed)
                     .SetProperty(r => r.CompletedAt, clock.GetUtcNow().UtcDateTime)
-                    .SetProperty(r => r.LastError, Truncate(error.ToString())));
+                    .SetProperty(r => r.LastError, Truncate(answer.Error ?? answer.Message)));
         }
 
-        logger.LogWarning("Alipay refused refund {OutRequestNo} for order {OutTradeNo}: {Error}", refund.OutRequestNo, outTradeNo, error);
-        return new(RefundResult.Failed, $"支付宝拒绝退款：{error.SubMsg ?? error.Msg}");
-    }
-
-    /// <summary>True when Alipay says this refund happened, false when it says not, null when it cannot tell.</summary>
-    private async Task<bool?> AlipayConfirmsAsync(string outTradeNo, OrderRefund refund)
-    {
-        try
-        {
-            var response = await alipay.QueryRefundAsync(outTradeNo, refund.OutRequestNo);
-            return response.IsSuccess ? response.Data!.IsRefunded : null;
-        }
-        catch (AlipayException ex)
-        {
-            logger.LogWarning(ex, "alipay.trade.fastpay.refund.query {OutRequestNo} failed", refund.OutRequestNo);
-            return null;
-        }
+        logger.LogWarning("Refund {OutRequestNo} for order {OutTradeNo} failed: {Error}", refund.OutRequestNo, trade.OutTradeNo, answer.Error ?? answer.Message);
+        return new(RefundResult.Failed, answer.Message);
     }
 
     /// <param name="refundedTotal">Alipay's refund_fee, or null to add this refund to the ones known to have succeeded.</param>
@@ -244,7 +256,7 @@ public sealed class OrderRefunds(
     private async Task<RefundOutcome> UnknownAsync(OrderRefund refund, string why)
     {
         await UpdatePendingAsync(refund.Id, attempted: false, error: why);
-        return new(RefundResult.Unknown, $"{why}，退款结果未知。请稍后在退款记录中点“查询/重试”（先向支付宝查询，未退款才用同一退款单号重新提交，不会重复退款）");
+        return new(RefundResult.Unknown, $"{why}，退款结果未知。请稍后在退款记录中点“查询/重试”（先向支付平台查询，未退款才用同一退款单号重新提交，不会重复退款）");
     }
 
     private async Task UpdatePendingAsync(int refundId, bool attempted, string? error)
@@ -256,14 +268,18 @@ public sealed class OrderRefunds(
                 .SetProperty(r => r.LastError, Truncate(error)));
     }
 
-    private async Task<OrderRefund?> PendingAsync(string outTradeNo, string outRequestNo, CancellationToken ct)
+    private async Task<(RefundedTrade Trade, OrderRefund Refund)?> PendingAsync(string outTradeNo, string outRequestNo, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.OrderRefunds.AsNoTracking()
-            .Where(r => r.OutRequestNo == outRequestNo && r.Status == RefundStatus.Pending
-                        && db.Orders.Any(o => o.Id == r.OrderId && o.OutTradeNo == outTradeNo))
+        var found = await db.OrderRefunds.AsNoTracking()
+            .Where(r => r.OutRequestNo == outRequestNo && r.Status == RefundStatus.Pending)
+            .Join(db.Orders.Where(o => o.OutTradeNo == outTradeNo), r => r.OrderId, o => o.Id, (r, o) => new { Refund = r, o.PayType, o.TotalAmount })
             .FirstOrDefaultAsync(ct);
+        return found is null ? null : (new RefundedTrade(outTradeNo, found.PayType, found.TotalAmount), found.Refund);
     }
+
+    /// <summary>The order a refund is for, as its provider needs it.</summary>
+    private sealed record RefundedTrade(string OutTradeNo, PayType PayType, decimal OrderTotal);
 
     private static string? Truncate(string? value) => value is { Length: > 512 } ? value[..512] : value;
 }

@@ -13,7 +13,7 @@ namespace LuffyBlazor.Features.Orders.Payments;
 /// verdict, an error while applying it included.
 /// </summary>
 public sealed class PaymentNotifyHandler(
-    OrderTransitions transitions, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
+    OrderTransitions transitions, OrderRefunds refunds, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
     IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
 {
     public async Task<bool> HandleAsync(ReceivedNotify received, CancellationToken ct)
@@ -33,12 +33,12 @@ public sealed class PaymentNotifyHandler(
             logger.LogWarning("{Provider} notify rejected for order {OutTradeNo}: {Reason}", received.Provider.Name, notification?.OutTradeNo, reason);
         }
 
-        await WriteLogAsync(received.Parameters, notification, result, reason, received.RemoteIp);
+        await WriteLogAsync(received.Provider, received.Parameters, notification, result, reason, received.RemoteIp);
         return result != NotifyVerdict.Rejected;
     }
 
-    public Task RecordUnreadableAsync(string reason, string? remoteIp) =>
-        RecordUnverifiableAsync(null, [], null, reason, remoteIp);
+    public Task RecordUnreadableAsync(string reason, string? remoteIp, PaymentProvider? provider = null) =>
+        RecordUnverifiableAsync(provider, [], null, reason, remoteIp);
 
     /// <summary>What nobody can vouch for is logged one row each up to the address's limit, then counted (<see cref="NotifyFloodGuard"/>).</summary>
     private async Task RecordUnverifiableAsync(
@@ -46,13 +46,13 @@ public sealed class PaymentNotifyHandler(
     {
         if (!flood.Admits(remoteIp))
         {
-            flood.Count(remoteIp, reason, parameters);
+            flood.Count(remoteIp, reason, parameters, provider?.Name);
             return;
         }
 
         logger.LogWarning("{Provider} notify from {RemoteIp} refused before it could be verified: {Reason}",
             provider?.Name ?? "Payment", remoteIp, reason);
-        await WriteLogAsync(parameters, notification, NotifyVerdict.Rejected, reason, remoteIp);
+        await WriteLogAsync(provider, parameters, notification, NotifyVerdict.Rejected, reason, remoteIp);
     }
 
     /// <summary>
@@ -75,15 +75,15 @@ public sealed class PaymentNotifyHandler(
 
     private async Task<(NotifyVerdict, string)> DecideAsync(ReceivedNotify received, PaymentNotification notify, CancellationToken ct)
     {
-        if (!string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
+        if (received.ExpectedAppId is not null && !string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
         {
-            return (NotifyVerdict.Rejected, $"app_id {notify.AppId} is not ours");
+            return (NotifyVerdict.Rejected, $"{received.Provider.AppIdField} {notify.AppId} is not ours");
         }
 
         if (received.ExpectedMerchantId is { } merchant && !string.Equals(notify.MerchantId, merchant, StringComparison.Ordinal))
         {
             // Signed by the provider, but the money went to another merchant account: never ours to deliver on.
-            return (NotifyVerdict.Rejected, $"seller_id {notify.MerchantId ?? "(none)"} is not ours ({merchant})");
+            return (NotifyVerdict.Rejected, $"{received.Provider.MerchantIdField} {notify.MerchantId ?? "(none)"} is not ours ({merchant})");
         }
 
         if (string.IsNullOrEmpty(notify.OutTradeNo))
@@ -104,7 +104,12 @@ public sealed class PaymentNotifyHandler(
 
         if (notify.TotalAmount != order.TotalAmount)
         {
-            return (NotifyVerdict.Rejected, $"total_amount {notify.TotalAmount} does not match the order total {order.TotalAmount}");
+            return (NotifyVerdict.Rejected, $"{received.Provider.AmountField} {notify.TotalAmount} does not match the order total {order.TotalAmount}");
+        }
+
+        if (notify.Refund is { } refund)
+        {
+            return await refunds.OnRefundReportedAsync(notify.OutTradeNo, refund, received.Provider.NotifyActor, ct);
         }
 
         switch (notify.State)
@@ -168,7 +173,7 @@ public sealed class PaymentNotifyHandler(
     }
 
     private async Task WriteLogAsync(
-        IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notify, NotifyVerdict verdict, string reason, string? remoteIp)
+        PaymentProvider? provider, IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notify, NotifyVerdict verdict, string reason, string? remoteIp)
     {
         try
         {
@@ -182,6 +187,7 @@ public sealed class PaymentNotifyHandler(
                 Reason = Truncate(reason, 512)!,
                 RawParameters = Truncate(JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
                 RemoteIp = remoteIp,
+                Provider = provider?.Name,
             });
         }
         catch (Exception ex)

@@ -1,20 +1,20 @@
 using LuffyBlazor.Data;
-using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders.Payments;
 
 public enum SyncResult
 {
-    /// <summary>Alipay says paid; the order is (now) paid here too.</summary>
+    /// <summary>The provider says paid; the order is (now) paid here too.</summary>
     Paid,
-    /// <summary>The trade exists at Alipay but the buyer has not paid (yet).</summary>
+    /// <summary>The trade exists at the provider but the buyer has not paid (yet).</summary>
     WaitingForBuyer,
     /// <summary><c>ACQ.TRADE_NOT_EXIST</c>: the buyer has not opened the cashier.</summary>
     NotOpened,
-    /// <summary>Alipay closed the trade unpaid (or after a full refund).</summary>
-    ClosedAtAlipay,
-    /// <summary>Alipay could not be asked, or answered something we cannot apply; nothing changed.</summary>
+    /// <summary>The provider closed the trade unpaid (or after a full refund).</summary>
+    ClosedAtProvider,
+    /// <summary>The provider could not be asked, or answered something we cannot apply; nothing changed.</summary>
     Failed,
 }
 
@@ -33,57 +33,59 @@ public enum CloseResult
 public sealed record CloseOutcome(CloseResult Result, string Message);
 
 /// <summary>
-/// Asks Alipay what happened to a trade and applies a confirmed payment through the same
+/// Asks the order's provider (by its pay type: <see cref="PaymentTradesByType"/>) what happened to a trade and applies a confirmed payment through the same
 /// <see cref="OrderTransitions.ApplyPaymentAsync"/> path as the notify. Used by /pay/success's re-check, the
 /// timeout sweeper, "cancel" in /orders and the admin's sync and close.
 /// </summary>
 public sealed class PaymentReconciliation(
-    IAlipayClient alipay, OrderTransitions transitions, IDbContextFactory<LuffyDbContext> dbFactory, ILogger<PaymentReconciliation> logger)
+    PaymentTradesByType providers, OrderTransitions transitions, IDbContextFactory<LuffyDbContext> dbFactory, ILogger<PaymentReconciliation> logger)
 {
     public async Task<SyncOutcome> SyncAsync(string outTradeNo, string actor, CancellationToken ct = default)
     {
-        AlipayResponse<AlipayTradeQuery> response;
-        try
+        var trades = providers.For(await PayTypeAsync(outTradeNo, ct));
+        var name = trades.ChineseName;
+        var lookup = await trades.QueryAsync(outTradeNo, ct);
+        switch (lookup.State)
         {
-            response = await alipay.QueryTradeAsync(outTradeNo, ct);
-        }
-        catch (AlipayException ex)
-        {
-            logger.LogWarning(ex, "alipay.trade.query failed for order {OutTradeNo}", outTradeNo);
-            return new(SyncResult.Failed, "暂时无法连接支付宝，请稍后再试");
-        }
-
-        if (!response.IsSuccess)
-        {
-            return response.IsTradeNotExist
-                ? new(SyncResult.NotOpened, "支付宝尚无该笔交易：还没有在收银台付款")
-                : new(SyncResult.Failed, $"支付宝返回错误：{response.Error?.SubMsg ?? response.Error?.Msg}");
+            case TradeLookupState.Unreachable:
+                return new(SyncResult.Failed, $"暂时无法连接{name}，请稍后再试");
+            case TradeLookupState.NotExist:
+                return new(SyncResult.NotOpened, $"{name}尚无该笔交易：还没有在收银台付款");
+            case TradeLookupState.Error:
+                return new(SyncResult.Failed, $"{name}返回错误：{lookup.ErrorDetail}");
         }
 
-        var trade = response.Data!;
-        switch (trade.TradeStatus)
+        var trade = lookup.Trade!;
+        switch (trade.State)
         {
-            case "TRADE_SUCCESS" or "TRADE_FINISHED":
+            case TradeState.Paid when trade.TotalAmount is { } total:
                 var outcome = await transitions.ApplyPaymentAsync(
-                    new PaymentConfirmation(outTradeNo, trade.TradeNo, trade.TotalAmount, trade.SendPayDate, trade.BuyerId), actor, ct);
+                    new PaymentConfirmation(outTradeNo, trade.TradeNo, total, trade.PaidAt, trade.BuyerId), actor, ct);
                 return outcome switch
                 {
                     PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid => new(SyncResult.Paid, "支付成功"),
-                    PaymentOutcome.AmountMismatch => LogMismatch(outTradeNo, trade.TotalAmount),
-                    PaymentOutcome.TradeNoReused => new(SyncResult.Failed, $"支付宝交易号 {trade.TradeNo} 已用于另一订单：未记为已支付，订单已标记“交易号冲突”，请人工核实"),
+                    PaymentOutcome.AmountMismatch => LogMismatch(outTradeNo, name, total),
+                    PaymentOutcome.TradeNoReused => new(SyncResult.Failed, $"{name}交易号 {trade.TradeNo} 已用于另一订单：未记为已支付，订单已标记“交易号冲突”，请人工核实"),
                     _ => new(SyncResult.Failed, "订单不存在"),
                 };
-            case "WAIT_BUYER_PAY":
+            case TradeState.WaitingForBuyer:
                 return new(SyncResult.WaitingForBuyer, "等待付款");
-            case "TRADE_CLOSED":
-                return new(SyncResult.ClosedAtAlipay, "支付宝交易已关闭");
+            case TradeState.Closed:
+                return new(SyncResult.ClosedAtProvider, $"{name}交易已关闭");
             default:
-                return new(SyncResult.Failed, $"未知的交易状态 {trade.TradeStatus}");
+                return new(SyncResult.Failed, $"未知的交易状态 {trade.Status}");
         }
     }
 
-    /// <summary>The most Alipay calls <see cref="CloseUnpaidAsync"/> makes for one order: query, close, query again.</summary>
-    public const int MaxAlipayCallsToClose = 3;
+    /// <summary>The provider an order is paid with (Alipay for an order not found: the caller's next step reports it).</summary>
+    private async Task<PayType> PayTypeAsync(string outTradeNo, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.Where(o => o.OutTradeNo == outTradeNo).Select(o => (PayType?)o.PayType).FirstOrDefaultAsync(ct) ?? PayType.Alipay;
+    }
+
+    /// <summary>The most provider calls <see cref="CloseUnpaidAsync"/> makes for one order: query, close, query again.</summary>
+    public const int MaxProviderCallsToClose = 3;
 
     /// <summary>
     /// Closes an unpaid order, at Alipay first (so nobody can pay it afterwards) and then here. A payment that
@@ -125,7 +127,7 @@ public sealed class PaymentReconciliation(
                     return abandoned;
                 }
 
-                var closed = await CloseAtAlipayAsync(outTradeNo, ct);
+                var closed = await providers.For(await PayTypeAsync(outTradeNo, ct)).CloseAsync(outTradeNo, ct);
                 if (closed is not null)
                 {
                     if (!await mayAct(ct))
@@ -154,30 +156,15 @@ public sealed class PaymentReconciliation(
             : new(CloseResult.NotUnpaid, "订单已不是未支付状态");
     }
 
-    /// <summary>Null when closed (or nothing to close), otherwise why not.</summary>
-    private async Task<string?> CloseAtAlipayAsync(string outTradeNo, CancellationToken ct)
-    {
-        try
-        {
-            var response = await alipay.CloseTradeAsync(outTradeNo, ct);
-            return response.IsSuccess || response.IsTradeNotExist ? null : $"支付宝拒绝关闭交易：{response.Error?.SubMsg ?? response.Error?.Msg}";
-        }
-        catch (AlipayException ex)
-        {
-            logger.LogWarning(ex, "alipay.trade.close failed for order {OutTradeNo}", outTradeNo);
-            return "暂时无法连接支付宝，请稍后再试";
-        }
-    }
-
     private async Task<int> OrderIdAsync(string outTradeNo, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Orders.Where(o => o.OutTradeNo == outTradeNo).Select(o => o.Id).FirstAsync(ct);
     }
 
-    private SyncOutcome LogMismatch(string outTradeNo, decimal alipayAmount)
+    private SyncOutcome LogMismatch(string outTradeNo, string provider, decimal providerAmount)
     {
-        logger.LogError("Alipay reports {Amount} paid for order {OutTradeNo}, which does not match the order total", alipayAmount, outTradeNo);
-        return new(SyncResult.Failed, "支付宝金额与订单金额不一致，请联系客服");
+        logger.LogError("{Provider} reports {Amount} paid for order {OutTradeNo}, which does not match the order total", provider, providerAmount, outTradeNo);
+        return new(SyncResult.Failed, $"{provider}金额与订单金额不一致，请联系客服");
     }
 }

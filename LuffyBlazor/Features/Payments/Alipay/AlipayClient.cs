@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using LuffyBlazor.Common;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -118,40 +118,8 @@ public sealed class AlipayGateway(IOptions<AlipayOptions> options, IServer? serv
 
     private string Resolve()
     {
-        var configured = options.Value.Gateway;
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            return resolved = AlipayOptions.SandboxGateway;
-        }
-
-        if (!AlipayOptions.IsOwnPath(configured))
-        {
-            return resolved = configured;
-        }
-
-        // On this app's own address, kept only once the server knows it (it does not before it starts).
-        var own = OwnAddress();
-        var url = (own ?? "http://localhost") + configured;
-        if (own is not null)
-        {
-            resolved = url;
-        }
-
-        return url;
-    }
-
-    /// <summary>The app's first listening address, with a wildcard host made reachable as localhost.</summary>
-    private string? OwnAddress()
-    {
-        var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var address = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
-        if (address is null)
-        {
-            return null;
-        }
-
-        var uri = new Uri(address.Replace("://+", "://localhost").Replace("://*", "://localhost")
-            .Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost"));
-        return uri.GetLeftPart(UriPartial.Authority);
+        // On this app's own address (the simulator's), kept only once the server knows it.
+        var url = ServerAddress.Resolve(options.Value.Gateway, AlipayOptions.SandboxGateway, server, out var final);
+        return final ? resolved = url : url;
     }
 }

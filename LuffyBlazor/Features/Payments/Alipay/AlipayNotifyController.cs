@@ -59,7 +59,7 @@ public sealed class AlipayNotifyController(
     // Logged by the shop, which also keeps a flood of these from filling its log.
     private async Task<ContentResult> RefuseAsync(string reason, string? remoteIp)
     {
-        await shop.RecordUnreadableAsync(reason, remoteIp);
+        await shop.RecordUnreadableAsync(reason, remoteIp, Provider);
         return Answer(false);
     }
 

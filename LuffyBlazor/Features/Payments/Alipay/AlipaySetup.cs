@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace LuffyBlazor.Features.Payments.Alipay;
 
@@ -22,22 +20,10 @@ public static class AlipaySetup
         services.AddSingleton<AlipayCallbacks>();
 
         services.AddHttpClient<IAlipayClient, AlipayClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler("alipay-openapi", (pipeline, context) =>
+            .AddProviderResilience("alipay-openapi", AlipayClient.Idempotent, sp =>
             {
-                var alipay = context.ServiceProvider.GetRequiredService<IOptions<AlipayOptions>>().Value;
-                // Network timeouts and back-off are physical time, not the business clock (which tests may fake).
-                pipeline.TimeProvider = TimeProvider.System;
-                pipeline.AddTimeout(alipay.CallTimeout);
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    Delay = TimeSpan.FromMilliseconds(300),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldHandle = args => ValueTask.FromResult(
-                        IsIdempotent(args.Context) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-                });
-                pipeline.AddTimeout(alipay.Timeout);
+                var alipay = sp.GetRequiredService<IOptions<AlipayOptions>>().Value;
+                return (alipay.Timeout, alipay.CallTimeout);
             });
         AddStatements(services);
     }
@@ -45,7 +31,4 @@ public static class AlipaySetup
     /// <summary>Statements are downloaded from the URL Alipay gives (no signature, no retry: the URL lives 30 seconds).</summary>
     private static void AddStatements(IServiceCollection services) =>
         services.AddHttpClient<AlipayStatements>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlipayOptions>>().Value.Timeout * 6);
-
-    private static bool IsIdempotent(ResilienceContext context) =>
-        context.GetRequestMessage()?.Options.TryGetValue(AlipayClient.Idempotent, out var idempotent) == true && idempotent;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using LuffyBlazor.Common;
 
 namespace LuffyBlazor.Features.Payments.Simulator;
@@ -17,24 +16,7 @@ public static class SimulatorKeys
 
     public static void EnsureCreated(string directory)
     {
-        EnsurePair(Path.Combine(directory, AppPrivateKeyFile), Path.Combine(directory, AppPublicKeyFile));
-        EnsurePair(Path.Combine(directory, AlipayPrivateKeyFile), Path.Combine(directory, AlipayPublicKeyFile));
-    }
-
-    private static void EnsurePair(string privatePath, string publicPath)
-    {
-        if (!File.Exists(privatePath))
-        {
-            using var created = RSA.Create(2048);
-            KeysDirectory.WriteSecret(privatePath, created.ExportPkcs8PrivateKeyPem() + "\n");
-        }
-
-        if (!File.Exists(publicPath))
-        {
-            // Whoever won the race to write the private key, its public half is derived from the file.
-            using var key = RSA.Create();
-            key.ImportFromPem(File.ReadAllText(privatePath));
-            KeysDirectory.WriteSecret(publicPath, key.ExportSubjectPublicKeyInfoPem() + "\n");
-        }
+        KeysDirectory.EnsureRsaPair(Path.Combine(directory, AppPrivateKeyFile), Path.Combine(directory, AppPublicKeyFile));
+        KeysDirectory.EnsureRsaPair(Path.Combine(directory, AlipayPrivateKeyFile), Path.Combine(directory, AlipayPublicKeyFile));
     }
 }

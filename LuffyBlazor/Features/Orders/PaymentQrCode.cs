@@ -1,0 +1,35 @@
+using QRCoder;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>
+/// A QR code for a payment link (WeChat Native's <c>weixin://wxpay/…</c> code_url), drawn by QRCoder as an SVG the
+/// page can inline: no image request, nothing for the CSP to allow. Error correction M, as WeChat's own QR codes use.
+/// </summary>
+public static class PaymentQrCode
+{
+    /// <summary>An SVG document with a white quiet zone, sized by the viewer (viewBox only), dark modules in black.</summary>
+    public static string Svg(string text)
+    {
+        using var data = Encode(text);
+        using var svg = new SvgQRCode(data);
+        return svg.GetGraphic(new System.Drawing.Size(256, 256), "#000000", "#ffffff", drawQuietZones: true,
+            SvgQRCode.SizingMode.ViewBoxAttribute);
+    }
+
+    /// <summary>The module matrix (dark = true), without the quiet zone: what a scanner must read back as <paramref name="text"/>.</summary>
+    public static bool[][] Modules(string text)
+    {
+        using var data = Encode(text);
+        const int quiet = 4;
+        return data.ModuleMatrix.Skip(quiet).SkipLast(quiet)
+            .Select(row => Enumerable.Range(quiet, row.Length - 2 * quiet).Select(i => row[i]).ToArray()).ToArray();
+    }
+
+    private static QRCodeData Encode(string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        using var generator = new QRCodeGenerator();
+        return generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+    }
+}
