@@ -74,6 +74,7 @@ public static class HostingExtensions
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache(); // anonymous catalogue and course pages (CatalogueCache)
         app.UseUserLogScope();
         app.UseAntiforgery();
 
@@ -92,7 +93,8 @@ public static class HostingExtensions
         app.MapStorage();
         app.MapAdmin();
         app.MapControllers();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The app's own Content-Security-Policy (SecurityHeaders) names frame-ancestors 'none': Blazor adds none of its own.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.LogWhereToGoOnceStarted();
     }
 

@@ -71,7 +71,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.ClickAsync("#cashier-cancel");
         await Expect(page.Locator("#simulator-heading")).ToHaveTextAsync("您已取消付款");
         await page.ClickAsync("#back-to-merchant");
-        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitUntilUsableAsync();
         var order = page.Locator(".order-card").First;
         await Expect(order.Locator(".order-status")).ToHaveTextAsync("未支付");
         await order.Locator(".order-pay").ClickAsync();
@@ -92,7 +92,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.PayAtCashierAsync(fault: nameof(NotifyFault.Drop));
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("还未收到支付结果");
-        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitUntilUsableAsync();
         await page.ClickAsync("#recheck");
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
     }
