@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|soak|storage] [--orders 2000] [--copies 5]
+// dotnet run -c Release --project bench/load -- [all|notify|checkout|catalogue|pages|soak|storage] [--orders 2000] [--copies 5]
 //     [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20] [--provider sqlite|postgres] [--instances 1]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
@@ -14,9 +14,9 @@ var (orders, copies, learners, concurrency, seconds, instances) =
 // --warmup 0 measures a cold start instead.
 var warmup = TimeSpan.FromSeconds(Option("warmup", 20));
 var onPostgres = Array.IndexOf(args, "--provider") is var p and >= 0 && p + 1 < args.Length && args[p + 1].Equals("postgres", StringComparison.OrdinalIgnoreCase);
-if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "soak" or "storage"))
+if (scenario is not ("all" or "notify" or "checkout" or "catalogue" or "pages" or "soak" or "storage"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, soak, storage.");
+    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: all, notify, checkout, catalogue, pages, soak, storage.");
     return 2;
 }
 
@@ -62,8 +62,16 @@ if (scenario is "all" or "catalogue")
     Console.WriteLine($"catalogue: anonymous reads, {seconds} s each");
     await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(1)));
     results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue API GET /api/v1/course/", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(seconds))), 10_000));
+}
+
+if (scenario is "all" or "catalogue" or "pages")
+{
+    // The shop's pages as an anonymous visitor gets them (static server rendering, output-cached since issue 20).
+    Console.WriteLine($"pages: anonymous page views, {seconds} s each");
     await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/", TimeSpan.FromSeconds(1)));
     results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue page GET /", "/", TimeSpan.FromSeconds(seconds))), 0));
+    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/course/1", TimeSpan.FromSeconds(1)));
+    results.Add((await Measured(() => scenarios.CatalogueAsync("course page GET /course/1", "/course/1", TimeSpan.FromSeconds(seconds))), 0));
 }
 
 if (scenario == "soak")

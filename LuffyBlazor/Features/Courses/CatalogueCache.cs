@@ -40,7 +40,7 @@ public static class CatalogueCache
             context.AllowCacheStorage = cacheable;
             context.AllowLocking = true;
             context.ResponseExpirationTimeSpan = Expiry;
-            context.CacheVaryByRules.QueryKeys = new[] { "q", "category", "page" };
+            context.CacheVaryByRules.QueryKeys = new[] { "q", "category", "page", "lesson" };
             // Blazor's enhanced navigation asks with its own Accept header: kept apart from full page loads.
             context.CacheVaryByRules.HeaderNames = HeaderNames.Accept;
             context.Tags.Add(Tag);
