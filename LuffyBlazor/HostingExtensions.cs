@@ -38,6 +38,7 @@ public static class HostingExtensions
         builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddPageEncodingAndCompression();
         builder.Services.AddMudServicesInChinese();
         builder.Services.AddSingleton<ThemeStylesheet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ThemeStylesheet>());
@@ -74,6 +75,7 @@ public static class HostingExtensions
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAnonymousPageCompression();
         app.UseOutputCache(); // anonymous catalogue and course pages (CatalogueCache)
         app.UseUserLogScope();
         app.UseAntiforgery();
