@@ -42,6 +42,7 @@ public static class HostingExtensions
         builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddPageEncodingAndCompression();
         builder.Services.AddMudServicesInChinese();
         builder.Services.AddSingleton<ThemeStylesheet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ThemeStylesheet>());
@@ -78,6 +79,8 @@ public static class HostingExtensions
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAnonymousPageCompression();
+        app.UseOutputCache(); // anonymous catalogue and course pages (CatalogueCache)
         app.UseUserLogScope();
         app.UseAntiforgery();
 
@@ -97,7 +100,8 @@ public static class HostingExtensions
         app.MapStorage();
         app.MapAdmin();
         app.MapControllers();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The app's own Content-Security-Policy (SecurityHeaders) names frame-ancestors 'none': Blazor adds none of its own.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.LogWhereToGoOnceStarted();
     }
 

@@ -64,7 +64,10 @@ public static class SecurityHeaders
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-                if (exempt is not { } path || !context.Request.Path.StartsWithSegments(path))
+                // A page served from the output cache (CatalogueCache) brings the policy it was rendered with: its
+                // import map carries that policy's nonce.
+                var fromCache = headers.ContentSecurityPolicy.ToString().Contains("'nonce-", StringComparison.Ordinal);
+                if ((exempt is not { } path || !context.Request.Path.StartsWithSegments(path)) && !fromCache)
                 {
                     headers.ContentSecurityPolicy = context.RequestServices.GetRequiredService<ContentSecurityPolicy>().HeaderFor(context);
                 }

@@ -31,7 +31,9 @@ public sealed class AdminAccessTests(LuffyAppFactory app) : IClassFixture<LuffyA
         var response = await browser.GetAsync("/admin");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("无权访问", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("无权访问", html);
+        Assert.Contains("<title>无权访问 - 路飞学城</title>", html);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(BrowserSession session)
         await page.OpenAsync(Base + "/course/12");
         await page.AssertAccessibleAsync("a course page");
         await page.ClickAsync("#add-to-cart");
-        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已加入购物车");
+        await Expect(page.Locator("#purchase-message")).ToContainTextAsync("已加入购物车");
         await page.OpenAsync(Base + "/cart");
         await Expect(page.Locator("#cart-lines tbody tr")).ToHaveCountAsync(1);
         await page.AssertAccessibleAsync("the cart");

@@ -90,12 +90,19 @@ public static class LearnerSteps
     public static string OutTradeNoOfReturn(this IPage page) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Query)["out_trade_no"].ToString();
 
-    /// <summary>Opens a page and waits until its buttons work (the Blazor circuit is live).</summary>
+    /// <summary>
+    /// Opens a page and waits until its buttons work: at once on the shop's static pages, once the Blazor circuit is
+    /// live on interactive ones (the back office).
+    /// </summary>
     public static async Task OpenAsync(this IPage page, string url)
     {
         await page.GotoAsync(url);
-        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitUntilUsableAsync();
     }
+
+    /// <summary>Waits until the page the browser is on works (static, or its circuit live).</summary>
+    public static Task WaitUntilUsableAsync(this IPage page) =>
+        page.WaitForSelectorAsync("[data-interactive=true], [data-interactive=static]");
 
     public static async Task RegisterAsync(this IPage page, string baseUrl, string userName)
     {

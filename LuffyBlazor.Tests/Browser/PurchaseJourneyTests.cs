@@ -65,7 +65,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
     }
 
     [Fact]
-    public async Task A_visitor_who_presses_buy_logs_in_and_comes_back_to_the_course()
+    public async Task A_visitor_who_presses_buy_logs_in_and_goes_straight_on_to_the_cashier()
     {
         var (_, name) = await session.Shop.App.CreateLearnerAsync("visitor");
         var page = await session.NewPageAsync();
@@ -73,10 +73,33 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.OpenAsync(Base + "/course/3");
         await page.ClickAsync("#buy-now");
         await page.WaitForURLAsync("**/Account/Login?returnUrl=*");
-        await page.LogInHereAsync(name, AppScenarios.LearnerPassword);
+        await Expect(page.Locator("#purchase-reason")).ToContainTextAsync("登录后继续购买《");
+        await page.ScreenshotAsync("log-in-to-buy");
+        await page.FillAsync("#Input\\.Login", name);
+        await page.FillAsync("#Input\\.Password", AppScenarios.LearnerPassword);
+        await page.ClickAsync("#login-submit");
 
-        await page.WaitForURLAsync(Base + "/course/3");
-        await Expect(page.Locator("#buy-now")).ToBeVisibleAsync();
+        await page.WaitForURLAsync("**/dev/alipay/cashier/**");
+        await page.PayAtCashierAsync();
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+    }
+
+    [Fact]
+    public async Task A_visitor_who_presses_buy_and_registers_instead_goes_straight_on_to_the_cashier()
+    {
+        var page = await session.NewPageAsync();
+        await page.OpenAsync(Base + "/course/3");
+        await page.ClickAsync("#buy-now");
+        await page.ClickAsync("text=立即注册");
+        await Expect(page.Locator("#purchase-reason")).ToContainTextAsync("注册后继续购买");
+
+        var name = "reg" + Guid.NewGuid().ToString("N")[..8];
+        await page.FillAsync("#Input\\.UserName", name);
+        await page.FillAsync("#Input\\.Password", LearnerSteps.Password);
+        await page.FillAsync("#Input\\.ConfirmPassword", LearnerSteps.Password);
+        await page.ClickAsync("#register-submit");
+
+        await page.WaitForURLAsync("**/dev/alipay/cashier/**");
     }
 
     [Fact]
@@ -88,7 +111,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.ClickAsync("#cashier-cancel");
         await Expect(page.Locator("#simulator-heading")).ToHaveTextAsync("您已取消付款");
         await page.ClickAsync("#back-to-merchant");
-        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitUntilUsableAsync();
         var order = page.Locator(".order-card").First;
         await Expect(order.Locator(".order-status")).ToHaveTextAsync("未支付");
         await order.Locator(".order-pay").ClickAsync();
@@ -109,7 +132,7 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         await page.PayAtCashierAsync(fault: nameof(NotifyFault.Drop));
 
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("还未收到支付结果");
-        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitUntilUsableAsync();
         await page.ClickAsync("#recheck");
         await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
     }
@@ -122,7 +145,8 @@ public sealed class PurchaseJourneyTests(BrowserSession session)
         {
             await page.OpenAsync($"{Base}/course/{course}");
             await page.ClickAsync("#add-to-cart");
-            await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("已加入购物车");
+            await Expect(page.Locator("#purchase-message")).ToContainTextAsync("已加入购物车");
+            await Expect(page.Locator("#in-cart")).ToHaveTextAsync("已在购物车");
         }
 
         await page.OpenAsync(Base + "/cart");

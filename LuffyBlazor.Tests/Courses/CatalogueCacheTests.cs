@@ -21,7 +21,7 @@ public sealed class CatalogueCacheTests
         await app.QueryAsync(db => db.Courses.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Price, 1.23m)));
         var cached = (await catalog.SearchAsync(new CatalogueQuery())).Items.Single(c => c.Id == 1).Price;
         var searched = (await catalog.SearchAsync(new CatalogueQuery(Search: "Python 全栈"))).Items.Single(c => c.Id == 1).Price;
-        catalog.Invalidate();
+        await catalog.InvalidateAsync();
         var after = (await catalog.SearchAsync(new CatalogueQuery())).Items.Single(c => c.Id == 1).Price;
         var detailsAfter = (await catalog.GetDetailsAsync(1))!.Price;
 

@@ -88,14 +88,29 @@ public sealed class CatalogueComponentTests : BunitTestContext, IClassFixture<Lu
     }
 
     [Fact]
-    public void Typing_in_the_search_box_puts_the_query_in_the_address()
+    public async Task The_search_box_is_a_get_form_that_keeps_the_chosen_category_and_categories_and_pages_are_links()
     {
-        var page = RenderAt("/");
-        var navigation = Services.GetRequiredService<NavigationManager>();
+        var categoryId = (await Services.GetRequiredService<CourseCatalog>().GetCategoriesAsync()).Single(c => c.Name == "Linux 运维").Id;
 
-        page.Find("#course-search").Input("Linux");
+        var page = RenderAt($"/?category={categoryId}&q=o");
 
-        page.WaitForAssertion(() => Assert.Contains("q=Linux", navigation.Uri), TimeSpan.FromSeconds(5));
-        page.WaitForAssertion(() => Assert.Equal(["Linux 运维入门"], CourseNames(page)), TimeSpan.FromSeconds(5));
+        var form = page.Find("form[role=search]");
+        Assert.Equal("get", form.GetAttribute("method"));
+        Assert.Equal("o", page.Find("#course-search").GetAttribute("value"));
+        Assert.Equal("q", page.Find("#course-search").GetAttribute("name"));
+        Assert.Equal(categoryId.ToString(), form.QuerySelector("input[name=category]")!.GetAttribute("value"));
+        Assert.Equal("?q=o", page.Find(".catalogue-category:not([aria-current])").GetAttribute("href"));
+        Assert.Equal($"?q=o&category={categoryId}", page.Find(".catalogue-category[aria-current=page]").GetAttribute("href"));
+        Assert.Empty(page.FindAll(".page-links")); // one page of results: no paging
+    }
+
+    [Fact]
+    public void Paging_links_lead_to_the_neighbouring_pages()
+    {
+        var page = RenderAt("/?page=2");
+
+        Assert.Equal("", page.Find(".page-links a[rel=prev]").GetAttribute("href"));
+        Assert.Equal("?page=2", page.Find(".page-links a[aria-current=page]").GetAttribute("href"));
+        Assert.Empty(page.FindAll(".page-links a[rel=next]"));
     }
 }

@@ -200,30 +200,37 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
     [Fact]
     public async Task The_course_page_html_never_carries_a_private_video_url()
     {
-        var (courseId, _, _, _) = await PythonFullStackAsync();
+        var (courseId, _, paid, _) = await PythonFullStackAsync();
 
         var html = await app.CreateClient().GetStringAsync($"/course/{courseId}");
+        var askingForAPaidLesson = System.Net.WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync($"/course/{courseId}?lesson={paid}"));
 
         Assert.Contains("试看", html);
         Assert.Contains("购买后观看", html);
         Assert.DoesNotContain("/media/private/", html);
         Assert.DoesNotContain("token=", html);
+        Assert.Contains("购买课程后即可观看全部课时", askingForAPaidLesson);
+        Assert.DoesNotContain("/media/private/", askingForAPaidLesson);
     }
 
     [Fact]
     public async Task On_the_page_a_visitor_can_play_the_preview_and_sees_paid_lessons_locked()
     {
-        var (courseId, free, paid, _) = await PythonFullStackAsync();
+        var (courseId, free, paid, withoutVideo) = await PythonFullStackAsync();
         var course = (await app.Services.GetRequiredService<CourseCatalog>().GetDetailsAsync(courseId))!;
 
         var cut = Render<CourseChapters>(p => p.Add(c => c.Course, course));
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".lesson-play")));
+        Assert.Contains("即将上线", cut.Find($"[data-lesson-id='{withoutVideo}']").TextContent);
+        Assert.All(cut.FindAll(".free-preview"), badge => Assert.NotNull(badge.Closest("[data-lesson-id]")!.QuerySelector(".lesson-play")));
         var paidRow = cut.Find($"[data-lesson-id='{paid}']");
         Assert.Empty(paidRow.QuerySelectorAll(".lesson-play"));
         Assert.Contains("购买后观看", paidRow.TextContent);
         Assert.DoesNotContain("<video", cut.Markup);
+        Assert.Equal($"course/{courseId}?lesson={free}#lesson-player-anchor", cut.Find($"[data-lesson-id='{free}'] .lesson-play").GetAttribute("href"));
 
-        cut.Find($"[data-lesson-id='{free}'] .lesson-play").Click();
+        // The play button's link: the page again, with the lesson to play.
+        cut.Render(p => p.Add(c => c.Lesson, free));
 
         cut.WaitForAssertion(() => Assert.Contains("/media/private/videos/python-setup.webm?e=", cut.Find("video source").GetAttribute("src")));
         Assert.Equal("开发环境搭建", cut.Find("#lesson-player-title").TextContent);
@@ -241,7 +248,7 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
 
         var cut = Render<CourseChapters>(p => p.Add(c => c.Course, course));
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll($"[data-lesson-id='{paid}'] .lesson-play")));
-        cut.Find($"[data-lesson-id='{paid}'] .lesson-play").Click();
+        cut.Render(p => p.Add(c => c.Lesson, paid));
 
         cut.WaitForAssertion(() => Assert.Equal("流程控制", cut.Find("#lesson-player-title").TextContent));
         Assert.Empty(cut.FindAll(".lesson-locked"));

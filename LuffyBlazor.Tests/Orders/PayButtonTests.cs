@@ -6,13 +6,13 @@ using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace LuffyBlazor.Tests.Orders;
 
 /// <summary>
 /// 立即购买 and 去支付 when the order has run out of time between showing the button and building the cashier URL:
-/// a message (or a fresh order), never a crashed circuit. The pages share the app's fake clock.
+/// a message (or a fresh order), never a crashed page. The pages share the app's fake clock; their forms are
+/// submitted as the post of a static page would run them.
 /// </summary>
 public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlipayApp>
 {
@@ -57,11 +57,10 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
 
         Fixture.Clock.Advance(TimeSpan.FromMinutes(14.5));
-        await page.Find($"[data-order='{order.OutTradeNo}'] .order-pay").ClickAsync(new());
+        await page.Find($"[data-order='{order.OutTradeNo}'] form:has(.order-pay)").SubmitAsync();
 
         Assert.Null(CashierOrderNumber());
-        var shown = Assert.Single(Services.GetRequiredService<ISnackbar>().ShownSnackbars);
-        Assert.Contains("已无法支付", shown.Message);
+        page.WaitForAssertion(() => Assert.Contains("已无法支付", page.Find("#orders-message").TextContent), TimeSpan.FromSeconds(10));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
     }
 
@@ -74,7 +73,7 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         var page = Render<MyOrdersPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-order='{order.OutTradeNo}'] .order-pay")), TimeSpan.FromSeconds(10));
 
-        await page.Find($"[data-order='{order.OutTradeNo}'] .order-pay").ClickAsync(new());
+        await page.Find($"[data-order='{order.OutTradeNo}'] form:has(.order-pay)").SubmitAsync();
 
         Assert.Equal(order.OutTradeNo, CashierOrderNumber());
         Assert.Equal(order.ExpiresAt.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), CashierBizContent()!.Value.GetProperty("time_expire").GetString());
@@ -86,26 +85,26 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         var learner = await SignedInLearnerAsync();
         var earlier = await App.PlaceOrderAsync(learner, 4);
         Fixture.Clock.Advance(TimeSpan.FromMinutes(12.5)); // 2.5 minutes left: a second Buy gets it back
-        // The page asks the browser for its user agent before it builds the cashier URL; the first time, the answer
-        // takes two minutes, and the order given back by Buy has 30 seconds left by then.
-        var slowAnswers = 0;
-        JSInterop.SetupModule("./js/device.js")
-            .Setup<string?>("userAgent", _ =>
+        // The order Buy gets back has 30 seconds left by the time its cashier URL is built (a slow database, say).
+        var checkout = Services.GetRequiredService<BrowserCheckout>();
+        var orders = Services.GetRequiredService<OrderService>();
+        var places = 0;
+
+        var refusal = await checkout.BuyAsync(async () =>
+        {
+            var placed = await orders.PlaceOrderAsync(learner, [4]);
+            if (++places == 1)
             {
-                if (Interlocked.Increment(ref slowAnswers) == 1)
-                {
-                    Fixture.Clock.Advance(TimeSpan.FromMinutes(2));
-                }
+                Fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+            }
 
-                return true;
-            })
-            .SetResult("Mozilla/5.0 (X11; Linux x86_64)");
-        var panel = Render<CoursePurchasePanel>(p => p.Add(c => c.CourseId, 4).Add(c => c.IsOnSale, true));
+            return placed;
+        }, "Mozilla/5.0 (X11; Linux x86_64)");
 
-        await panel.Find("#buy-now").ClickAsync(new());
-
-        var orders = await App.QueryAsync(db => db.Orders.Where(o => o.UserId == learner).Select(o => o.OutTradeNo).ToListAsync());
-        var fresh = Assert.Single(orders, n => n != earlier.OutTradeNo);
+        Assert.Null(refusal);
+        Assert.Equal(2, places);
+        var numbers = await App.QueryAsync(db => db.Orders.Where(o => o.UserId == learner).Select(o => o.OutTradeNo).ToListAsync());
+        var fresh = Assert.Single(numbers, n => n != earlier.OutTradeNo);
         Assert.Equal(fresh, CashierOrderNumber());
     }
 }

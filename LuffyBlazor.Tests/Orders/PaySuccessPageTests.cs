@@ -178,7 +178,7 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
 {
     private readonly FakeTimeProvider pageClock = new(DateTimeOffset.UtcNow);
     private readonly CapturedLogs logs = new();
-    private FailingAfterTwoUses database = null!;
+    private FailingAfterThreeUses database = null!;
 
     public PaySuccessPagePollingTests(ScriptedAlipayApp fixture) : base(fixture)
     {
@@ -186,7 +186,7 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
 
     protected override void AddPageServices()
     {
-        database = new FailingAfterTwoUses(AppScope.ServiceProvider.GetRequiredService<IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>>());
+        database = new FailingAfterThreeUses(AppScope.ServiceProvider.GetRequiredService<IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>>());
         Services.AddSingleton(new OrderQueries(database, AppScope.ServiceProvider.GetRequiredService<LuffyBlazor.Features.Storage.IFileStore>()));
         UseAppService<AlipayCallbacks>();
         UseAppService<PaymentReconciliation>();
@@ -194,15 +194,18 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
         Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new Microsoft.Extensions.Logging.LoggerFactory([logs]));
     }
 
-    /// <summary>The page's first read and its first re-check work; every later read fails, as a database going away would.</summary>
-    private sealed class FailingAfterTwoUses(IDbContextFactory<LuffyBlazor.Data.LuffyDbContext> inner) : IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>
+    /// <summary>
+    /// The page's read, its waiting island's first read and the island's first re-check work; every later read fails,
+    /// as a database going away would.
+    /// </summary>
+    private sealed class FailingAfterThreeUses(IDbContextFactory<LuffyBlazor.Data.LuffyDbContext> inner) : IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>
     {
         private int uses;
 
         public int Uses => Volatile.Read(ref uses);
 
         public LuffyBlazor.Data.LuffyDbContext CreateDbContext() =>
-            Interlocked.Increment(ref uses) <= 2 ? inner.CreateDbContext() : throw new InvalidOperationException("database gone");
+            Interlocked.Increment(ref uses) <= 3 ? inner.CreateDbContext() : throw new InvalidOperationException("database gone");
     }
 
     [Fact]
@@ -216,10 +219,10 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#pay-status")), TimeSpan.FromSeconds(5));
         // The page's re-check waits on the clock: time moves on (in its 2 s steps) only once the page waits, so a busy
         // machine cannot make the test advance the clock before the page's timer exists.
-        await AdvanceUntilAsync(() => database.Uses >= 2); // the first re-check reads the order: still unpaid, still watching
+        await AdvanceUntilAsync(() => database.Uses >= 3); // the first re-check reads the order: still unpaid, still watching
         page.WaitForAssertion(() => Assert.Contains("正在自动刷新", page.Markup), TimeSpan.FromSeconds(5));
 
-        await AdvanceUntilAsync(() => database.Uses >= 3); // the second one fails
+        await AdvanceUntilAsync(() => database.Uses >= 4); // the second one fails
 
         page.WaitForAssertion(() => Assert.Contains("如果您已付款，请向支付宝查询。", page.Markup), TimeSpan.FromSeconds(5));
         page.WaitForAssertion(() => Assert.Contains(logs.Errors,

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LuffyBlazor.Load;
 
-// dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|soak|storage]
+// dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|pages|soak|storage]
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
 //     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
-string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "soak", "storage"];
+string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -104,8 +104,16 @@ if (scenario is "all" or "catalogue")
     Console.WriteLine($"catalogue: anonymous reads, {seconds} s each");
     await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(1)));
     results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue API GET /api/v1/course/", "/api/v1/course/?page=1&size=10", TimeSpan.FromSeconds(seconds))), 10_000));
+}
+
+if (scenario is "all" or "catalogue" or "pages")
+{
+    // The shop's pages as an anonymous visitor gets them (static server rendering, output-cached since issue 20).
+    Console.WriteLine($"pages: anonymous page views, {seconds} s each");
     await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/", TimeSpan.FromSeconds(1)));
     results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue page GET /", "/", TimeSpan.FromSeconds(seconds))), 0));
+    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/course/1", TimeSpan.FromSeconds(1)));
+    results.Add((await Measured(() => scenarios.CatalogueAsync("course page GET /course/1", "/course/1", TimeSpan.FromSeconds(seconds))), 0));
 }
 
 if (scenario == "soak")

@@ -1,5 +1,6 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Storage;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Primitives;
@@ -59,20 +60,25 @@ public sealed record CourseDetails(
 /// Read side of the catalogue, for the pages and the API. Paging, filtering and search run in SQL; a context
 /// per call, so it is safe to use from long-lived Blazor circuits. Listings without a search term, categories and
 /// course details are cached for <see cref="CacheFor"/> (the hot, bounded set a sale hammers); any change to the
-/// catalogue calls <see cref="Invalidate"/>. Student counts may lag by up to <see cref="CacheFor"/>.
+/// catalogue calls <see cref="InvalidateAsync"/>, which also evicts the output-cached pages (<see cref="CatalogueCache"/>).
+/// Student counts may lag by up to <see cref="CacheFor"/>.
 /// </summary>
-public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, IMemoryCache cache)
+public sealed class CourseCatalog(IDbContextFactory<LuffyDbContext> dbFactory, IFileStore files, IMemoryCache cache, IOutputCacheStore pages)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private CancellationTokenSource changed = new();
 
-    /// <summary>Drops every cached catalogue read: call after creating, editing or pricing a course.</summary>
-    public void Invalidate()
+    /// <summary>
+    /// Drops every cached catalogue read and every output-cached catalogue and course page: call after creating,
+    /// editing or pricing a course or changing its lessons.
+    /// </summary>
+    public async Task InvalidateAsync(CancellationToken ct = default)
     {
         var previous = Interlocked.Exchange(ref changed, new CancellationTokenSource());
         previous.Cancel();
         previous.Dispose();
+        await pages.EvictByTagAsync(CatalogueCache.Tag, ct);
     }
 
     public Task<CatalogueResult> SearchAsync(CatalogueQuery query, CancellationToken ct = default) =>

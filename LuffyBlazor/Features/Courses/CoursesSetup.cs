@@ -9,6 +9,7 @@ public static class CoursesSetup
     {
         builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         builder.Services.AddMemoryCache();
+        builder.Services.AddCatalogueCache();
         builder.Services.AddSingleton<CourseCatalog>();
         builder.Services.AddSingleton<LessonVideos>();
         builder.Services.AddScoped<IDataSeeder, CatalogueSeeder>();

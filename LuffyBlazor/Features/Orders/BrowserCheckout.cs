@@ -1,24 +1,23 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
 
 namespace LuffyBlazor.Features.Orders;
 
 /// <summary>
-/// Sends the browser of an interactive page to Alipay's cashier. The device is read from the browser itself
-/// (interactive components have no HTTP request to read a user agent from).
+/// Sends the browser of a shop page (static server rendering, a form post) to Alipay's cashier: the page's
+/// <see cref="NavigationManager"/> turns the navigation into a redirect. Phones are told from the request's user agent.
 /// </summary>
-public sealed class BrowserCheckout(IJSRuntime js, Checkout checkout, NavigationManager navigation)
+public sealed class BrowserCheckout(Checkout checkout, NavigationManager navigation)
 {
     /// <summary>Leaves for the cashier; false (and the browser stays) when the order can no longer be paid.</summary>
-    public async Task<bool> GoToCashierAsync(OrderView order)
+    public bool GoToCashier(OrderView order, string? userAgent)
     {
-        var url = checkout.PaymentUrl(order, new Uri(navigation.BaseUri), Checkout.IsMobile(await UserAgentAsync()));
+        var url = checkout.PaymentUrl(order, new Uri(navigation.BaseUri), Checkout.IsMobile(userAgent));
         if (url is null)
         {
             return false;
         }
 
-        navigation.NavigateTo(url, forceLoad: true);
+        navigation.NavigateTo(url);
         return true;
     }
 
@@ -27,7 +26,7 @@ public sealed class BrowserCheckout(IJSRuntime js, Checkout checkout, Navigation
     /// back may have run out of time on the way here; then a fresh one is placed. Null when the browser is on its
     /// way, otherwise what to tell the learner.
     /// </summary>
-    public async Task<string?> BuyAsync(Func<Task<PlaceOrderResult>> place)
+    public async Task<string?> BuyAsync(Func<Task<PlaceOrderResult>> place, string? userAgent)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -37,25 +36,12 @@ public sealed class BrowserCheckout(IJSRuntime js, Checkout checkout, Navigation
                 return result.Error;
             }
 
-            if (await GoToCashierAsync(OrderView.Of(result.Order!)))
+            if (GoToCashier(OrderView.Of(result.Order!), userAgent))
             {
                 return null;
             }
         }
 
         return "订单已临近支付期限，请稍后重新下单";
-    }
-
-    private async Task<string?> UserAgentAsync()
-    {
-        try
-        {
-            await using var module = await js.InvokeAsync<IJSObjectReference?>("import", "./js/device.js");
-            return module is null ? null : await module.InvokeAsync<string?>("userAgent");
-        }
-        catch (JSException)
-        {
-            return null; // treat as a desktop browser: page pay works everywhere
-        }
     }
 }

@@ -23,6 +23,12 @@ public sealed class Cart(IDbContextFactory<LuffyDbContext> dbFactory, TimeProvid
         return await db.CartItems.CountAsync(x => x.UserId == userId, ct);
     }
 
+    public async Task<bool> ContainsAsync(string userId, int courseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.CartItems.AnyAsync(x => x.UserId == userId && x.CourseId == courseId, ct);
+    }
+
     /// <summary>Adds a course; adding it twice keeps one line. Returns false for an unknown course.</summary>
     public async Task<bool> AddAsync(string userId, int courseId, CancellationToken ct = default)
     {

@@ -8,13 +8,22 @@ public sealed record OrderLineView(int CourseId, string CourseName, decimal Real
 
 public sealed record OrderView(
     string OutTradeNo, string Subject, decimal TotalAmount, OrderStatus Status, DateTime CreatedAt, DateTime ExpiresAt,
-    DateTime? PayTime, string? TradeNo, IReadOnlyList<OrderLineView> Lines, PayType PayType = PayType.Alipay)
+    DateTime? PayTime, string? TradeNo, IReadOnlyList<OrderLineView> Lines, PayType PayType = PayType.Alipay, decimal RefundedAmount = 0)
 {
     public bool CanBePaid(DateTime utcNow) => Status == OrderStatus.Unpaid && ExpiresAt - utcNow >= Checkout.MinimumTimeToPay;
 
     public static OrderView Of(Order o) => new(
         o.OutTradeNo, o.Subject, o.TotalAmount, o.Status, o.CreatedAt, o.ExpiresAt, o.PayTime, o.TradeNo,
-        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType);
+        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType, o.RefundedAmount);
+
+    /// <summary>
+    /// What the amount is called: 实付 once money was paid (paid or refunded), 应付 for an order never paid (unpaid,
+    /// cancelled, timed out).
+    /// </summary>
+    public string AmountLabel => PayTime is not null || Status is OrderStatus.Paid or OrderStatus.Refunded ? "实付" : "应付";
+
+    /// <summary>Unpaid, but its deadline (less the minimum time to pay) has passed and the sweeper has not closed it yet.</summary>
+    public bool IsPastDeadline(DateTime utcNow) => Status == OrderStatus.Unpaid && !CanBePaid(utcNow);
 }
 
 public sealed record OwnedCourse(int CourseId, string Name, string Brief, string? CoverUrl, DateTime GrantedAt);
@@ -58,5 +67,5 @@ public sealed class OrderQueries(IDbContextFactory<LuffyDbContext> dbFactory, IF
 
     private static IQueryable<OrderView> Project(IQueryable<Order> orders) => orders.Select(o => new OrderView(
         o.OutTradeNo, o.Subject, o.TotalAmount, o.Status, o.CreatedAt, o.ExpiresAt, o.PayTime, o.TradeNo,
-        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType));
+        o.Details.Select(d => new OrderLineView(d.CourseId, d.CourseName, d.RealPrice)).ToList(), o.PayType, o.RefundedAmount));
 }

@@ -163,7 +163,7 @@ public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFi
         }
 
         await db.SaveChangesAsync(ct);
-        catalog.Invalidate();
+        await catalog.InvalidateAsync(ct);
         await CourseMedia.DeleteUploadedAsync(files, replacedCover);
         await audit.WriteAsync(admin, form.Id is null ? AdminActions.CourseCreate : AdminActions.CourseUpdate, AuditTargets.Course(course.Id),
             null, true, $"《{course.Name}》{changes}", ct);
@@ -176,7 +176,7 @@ public sealed class CourseAdmin(IDbContextFactory<LuffyDbContext> dbFactory, IFi
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var changed = await db.Courses.Where(c => c.Id == courseId && c.IsOnSale != onSale)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsOnSale, onSale), ct);
-        catalog.Invalidate();
+        await catalog.InvalidateAsync(ct);
         var name = await db.Courses.Where(c => c.Id == courseId).Select(c => c.Name).FirstOrDefaultAsync(ct);
         await audit.WriteAsync(admin, onSale ? AdminActions.CourseOnSale : AdminActions.CourseOffSale, AuditTargets.Course(courseId), reason,
             changed > 0, changed > 0 ? $"《{name}》已{(onSale ? "上架" : "下架")}" : "状态未变化", ct);

@@ -174,9 +174,9 @@ public sealed class CourseContentAdmin(IDbContextFactory<LuffyDbContext> dbFacto
         await db.SaveChangesAsync();
     }
 
-    private Task LogAsync(AdminActor admin, int courseId, string what)
+    private async Task LogAsync(AdminActor admin, int courseId, string what)
     {
-        catalog.Invalidate();
-        return audit.WriteAsync(admin, AdminActions.CourseContent, AuditTargets.Course(courseId), null, true, what);
+        await catalog.InvalidateAsync();
+        await audit.WriteAsync(admin, AdminActions.CourseContent, AuditTargets.Course(courseId), null, true, what);
     }
 }
