@@ -63,5 +63,7 @@ for trx in TestResults/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "the test run failed before reporting results"; fi
+# Name the failures last, where a CI log's tail shows them (the console logger's lines are among the app's logs).
+if [ "$failed" -gt 0 ] && compgen -G "TestResults/*.trx" >/dev/null; then node test-support/failed-tests.mjs TestResults/*.trx; fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"
