@@ -33,13 +33,13 @@ public sealed class AdminDialogTests : AdminComponentTest, IClassFixture<LuffyAp
         await provider.Find("#refund-reason").InputAsync(new ChangeEventArgs { Value = "  课程重复购买  " });
         await provider.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "120" });
         // Refused with a message, not quietly lowered to the maximum.
-        provider.WaitForAssertion(() => Assert.Contains("超过了最多可退金额 ¥99.00，请改小", provider.Find(".mud-dialog").TextContent));
+        provider.WaitForAssertion(() => Assert.Contains("超过了最多可退金额 ¥99.00，请改小", provider.Find(".mud-dialog").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("120.00", provider.Find("#refund-amount").GetAttribute("value"));
         Assert.Contains("¥120.00", provider.Find("#refund-ok").TextContent);
         Assert.True(provider.Find("#refund-ok").HasAttribute("disabled"));
 
         await provider.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "30.5" });
-        provider.WaitForAssertion(() => Assert.False(provider.Find("#refund-ok").HasAttribute("disabled")));
+        provider.WaitForAssertion(() => Assert.False(provider.Find("#refund-ok").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         await provider.Find("#refund-ok").ClickAsync(new());
 
         Assert.Equal(new RefundDialog.RefundRequest(30.50m, "课程重复购买"), await asked);
@@ -67,7 +67,7 @@ public sealed class AdminDialogTests : AdminComponentTest, IClassFixture<LuffyAp
         Assert.Equal("将无法登录", provider.Find("#confirm-message").TextContent);
         Assert.True(provider.Find("#confirm-ok").HasAttribute("disabled"));
         await provider.Find("#confirm-reason").InputAsync(new ChangeEventArgs { Value = "  刷单  " });
-        provider.WaitForAssertion(() => Assert.False(provider.Find("#confirm-ok").HasAttribute("disabled")));
+        provider.WaitForAssertion(() => Assert.False(provider.Find("#confirm-ok").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         await provider.Find("#confirm-ok").ClickAsync(new());
 
         Assert.Equal("刷单", await asked);

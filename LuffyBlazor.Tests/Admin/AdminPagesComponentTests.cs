@@ -90,7 +90,7 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
 
         await page.Find("#course-form").SubmitAsync();
 
-        page.WaitForAssertion(() => Assert.Contains("请填写课程名称", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("请填写课程名称", page.Markup), TimeSpan.FromSeconds(10));
         Assert.Contains("请填写价格", page.Markup);
         Assert.Contains("请选择分类", page.Markup);
         Assert.Equal(15, await App.QueryAsync(db => db.Courses.CountAsync()));
@@ -130,9 +130,9 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
 
         page.WaitForAssertion(() => Assert.Equal(secondPage, page.FindAll("#users-grid .user-link").Select(a => a.TextContent).ToList()), TimeSpan.FromSeconds(5));
         await page.FindAll(".mud-table-pagination button").Single(b => b.GetAttribute("aria-label") == "下一页").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&page=3", Address));
+        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&page=3", Address), TimeSpan.FromSeconds(10));
         await page.Find("#user-admins-only").ChangeAsync(new ChangeEventArgs { Value = true });
-        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&admins=1", Address));
+        page.WaitForAssertion(() => Assert.Equal("admin/users?q=demo&admins=1", Address), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

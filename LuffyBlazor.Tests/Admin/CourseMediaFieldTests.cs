@@ -20,7 +20,7 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
         var uploader = field.FindComponent<MediaUploader>();
         var choosing = field.InvokeAsync(() => uploader.Instance.OnFileChosen(new(fileName, bytes.Length, "")));
-        field.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["upload"]));
+        field.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][^1].Arguments[1]);
         await App.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(bytes), bytes.Length, default);
         upload.SetResult(new MediaUploader.UploadOutcome(200, "{}"));
@@ -37,7 +37,7 @@ public sealed class CourseMediaFieldTests(LuffyAppFactory app) : AdminComponentT
             .Add(f => f.Video, video).Add(f => f.Value, value).Add(f => f.AllowRemove, true).Add(f => f.Label, "封面图")
             .Add(f => f.ValueChanged, EventCallback.Factory.Create<string?>(this, changed))
             .Add(f => f.FileChanged, EventCallback.Factory.Create<MediaUploader.UploadedFile?>(this, fileChanged ?? (_ => { }))));
-        field.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]));
+        field.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]), TimeSpan.FromSeconds(10));
         return (field, module);
     }
 

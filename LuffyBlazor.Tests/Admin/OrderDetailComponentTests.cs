@@ -51,7 +51,7 @@ public sealed class OrderDetailComponentTests : AdminComponentTest, IClassFixtur
 
         _ = page.Find("#order-notifies .notify-show").ClickAsync(new()); // its handler waits for the dialog to close
 
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("#notify-parameters")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#notify-parameters")), TimeSpan.FromSeconds(10));
         var cells = page.FindAll("#notify-parameters tbody tr").ToDictionary(tr => tr.Children[0].TextContent, tr => tr.Children[1].TextContent);
         Assert.Equal(order.OutTradeNo, cells["out_trade_no"]);
         Assert.Equal($"{notify["sign"][..12]}…{notify["sign"][^8..]} ({notify["sign"].Length} 字符)", cells["sign"]);
@@ -66,16 +66,16 @@ public sealed class OrderDetailComponentTests : AdminComponentTest, IClassFixtur
         var page = await RenderOrderAsync(order);
 
         _ = page.Find("#action-refund").ClickAsync(new()); // its handler waits for the dialog to close
-        page.WaitForAssertion(() => Assert.Equal("¥198.00", page.Find("#refundable").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("¥198.00", page.Find("#refundable").TextContent), TimeSpan.FromSeconds(10));
         await page.Find("#refund-full").ChangeAsync(new ChangeEventArgs { Value = false });
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("#refund-amount")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#refund-amount")), TimeSpan.FromSeconds(10));
         await page.Find("#refund-amount").InputAsync(new ChangeEventArgs { Value = "48.5" });
         await page.Find("#refund-reason").InputAsync(new ChangeEventArgs { Value = "只退一部分" });
-        page.WaitForAssertion(() => Assert.False(page.Find("#refund-ok").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.False(page.Find("#refund-ok").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         await page.Find("#refund-ok").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Contains("已退款 ¥48.50，累计退款 ¥48.50", page.Markup), TimeSpan.FromSeconds(10));
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("#order-refunds .refund-row")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("#order-refunds .refund-row")), TimeSpan.FromSeconds(10));
         Assert.Equal(48.50m, fixture.Alipay.RefundedTotal(order.OutTradeNo));
         Assert.Contains("¥48.50", page.Find("#order-refunded").TextContent);
         Assert.Contains("只退一部分", page.FindAll(".audit-row")[0].TextContent);
@@ -93,9 +93,9 @@ public sealed class OrderDetailComponentTests : AdminComponentTest, IClassFixtur
         Assert.Empty(page.FindAll("#action-refund"));
 
         _ = page.Find("#action-close").ClickAsync(new()); // its handler waits for the dialog to close
-        page.WaitForAssertion(() => Assert.True(page.Find("#confirm-ok").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.True(page.Find("#confirm-ok").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         await page.Find("#confirm-reason").InputAsync(new ChangeEventArgs { Value = "测试订单" });
-        page.WaitForAssertion(() => Assert.False(page.Find("#confirm-ok").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.False(page.Find("#confirm-ok").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         await page.Find("#confirm-ok").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Equal("已取消", page.Find(".order-status").TextContent.Trim()), TimeSpan.FromSeconds(10));
@@ -112,10 +112,10 @@ public sealed class OrderDetailComponentTests : AdminComponentTest, IClassFixtur
         var page = await RenderOrderAsync(order);
 
         _ = page.Find("#action-sync").ClickAsync(new()); // its handler waits for the dialog to close
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("#confirm-cancel")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#confirm-cancel")), TimeSpan.FromSeconds(10));
         await page.Find("#confirm-cancel").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#confirm-ok")));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#confirm-ok")), TimeSpan.FromSeconds(10));
         Assert.Equal(0, await App.QueryAsync(db => db.AdminAuditEntries.CountAsync(e => e.Target == AuditTargets.Order(order.OutTradeNo))));
     }
 
@@ -126,6 +126,6 @@ public sealed class OrderDetailComponentTests : AdminComponentTest, IClassFixtur
 
         var page = RenderPage<OrderDetailPage>("/admin/orders/NOSUCHORDER", p => p.Add(nameof(OrderDetailPage.OutTradeNo), "NOSUCHORDER"));
 
-        page.WaitForAssertion(() => Assert.Contains("不存在", page.Find("#order-missing").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("不存在", page.Find("#order-missing").TextContent), TimeSpan.FromSeconds(10));
     }
 }

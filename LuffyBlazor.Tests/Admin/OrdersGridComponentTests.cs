@@ -37,7 +37,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         var page = RenderOrders();
 
         Assert.Equal(expected, Numbers(page));
-        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal($"admin/orders/{expected[0]}", page.Find("#orders-grid tbody .order-link").GetAttribute("href"));
     }
 
@@ -52,7 +52,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         Assert.True(refunded > 0, "the demo orders include refunded ones");
         Assert.Equal(Math.Min(20, refunded), rows.Count);
         Assert.All(rows, row => Assert.Equal("已退款", row.QuerySelector(".order-status")!.TextContent.Trim()));
-        page.WaitForAssertion(() => Assert.Equal(refunded.ToString("N0"), page.Find("#orders-count").TextContent));
+        page.WaitForAssertion(() => Assert.Equal(refunded.ToString("N0"), page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("api/v1/admin/orders/export.csv?status=4", page.Find("#orders-export").GetAttribute("href"));
         Assert.True(page.Find("#orders-export").HasAttribute("download"));
     }
@@ -66,7 +66,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         var page = RenderOrders(url);
 
         Assert.Contains(error, page.Find("#address-problems").TextContent);
-        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("1,500", page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("api/v1/admin/orders/export.csv", page.Find("#orders-export").GetAttribute("href"));
     }
 
@@ -91,7 +91,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         page.Find("#filter-search").Input("nginx");
 
         page.WaitForAssertion(() => Assert.Equal(expected.ToString("N0"), page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
-        page.WaitForAssertion(() => Assert.Contains("q=nginx", page.Find("#orders-export").GetAttribute("href")));
+        page.WaitForAssertion(() => Assert.Contains("q=nginx", page.Find("#orders-export").GetAttribute("href")), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         Assert.True(flagged > 0, "the demo orders include some paid after they were closed");
         Assert.Equal(Math.Min(20, flagged), rows.Count);
         Assert.All(rows, row => Assert.NotNull(row.QuerySelector(".paid-after-close")));
-        page.WaitForAssertion(() => Assert.Equal(flagged.ToString("N0"), page.Find("#orders-count").TextContent));
+        page.WaitForAssertion(() => Assert.Equal(flagged.ToString("N0"), page.Find("#orders-count").TextContent), TimeSpan.FromSeconds(10));
     }
 
     private string Address => Services.GetRequiredService<NavigationManager>().ToBaseRelativePath(Services.GetRequiredService<NavigationManager>().Uri);
@@ -120,11 +120,11 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         var firstPage = Numbers(page);
 
         await page.FindAll(".mud-table-pagination button").Single(b => b.GetAttribute("aria-label") == "下一页").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("admin/orders?page=2", Address));
+        page.WaitForAssertion(() => Assert.Equal("admin/orders?page=2", Address), TimeSpan.FromSeconds(10));
         var secondPage = Numbers(page);
         var header = page.FindAll("#orders-grid th").Single(th => th.TextContent.Contains("金额"));
         await header.QuerySelector(".sortable-column-header")!.ClickAsync(new());
-        page.WaitForAssertion(() => Assert.StartsWith("admin/orders?sort=TotalAmount&desc=false", Address));
+        page.WaitForAssertion(() => Assert.StartsWith("admin/orders?sort=TotalAmount&desc=false", Address), TimeSpan.FromSeconds(10));
         page.Find("#filter-search").Input("nginx");
         page.WaitForAssertion(() => Assert.Equal("admin/orders?q=nginx&sort=TotalAmount&desc=false", Address), TimeSpan.FromSeconds(10));
 
@@ -173,7 +173,7 @@ public sealed class OrdersGridComponentTests : AdminComponentTest, IClassFixture
         var page = RenderOrders("/admin/orders?status=4&page=999");
 
         Assert.Equal("admin/orders?status=4&page=999", Address);
-        page.WaitForAssertion(() => Assert.Contains(page.FindAll("#address-problems .address-problem"), p => p.TextContent.StartsWith("page 超出了范围", StringComparison.Ordinal)));
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("#address-problems .address-problem"), p => p.TextContent.StartsWith("page 超出了范围", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
         Assert.All(OrderRows(page), row => Assert.Equal("已退款", row.QuerySelector(".order-status")!.TextContent.Trim()));
     }
 

@@ -50,7 +50,7 @@ public sealed class ReconciliationAdminTests : AdminComponentTest, IClassFixture
 
     private static async Task ConfirmAsync(IRenderedComponent<IComponent> page)
     {
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("#confirm-ok")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#confirm-ok")), TimeSpan.FromSeconds(10));
         await page.Find("#confirm-ok").ClickAsync(new());
     }
 
@@ -70,7 +70,7 @@ public sealed class ReconciliationAdminTests : AdminComponentTest, IClassFixture
         {
             var row = page.FindAll("#reconciliation-grid tbody tr").Single(tr => tr.TextContent.Contains(day.ToString("yyyy-MM-dd")));
             Assert.Equal("有差异", row.QuerySelector(".reconciliation-status")!.TextContent);
-        });
+        }, TimeSpan.FromSeconds(10));
         var audit = await App.QueryAsync(db => db.AdminAuditEntries.AsNoTracking().SingleAsync(e => e.Target == AuditTargets.ReconciliationDay(day)));
         Assert.Equal((AdminActions.ReconciliationRun, "手动对账", true), (audit.Action, audit.Reason, audit.Succeeded));
     }
@@ -89,7 +89,7 @@ public sealed class ReconciliationAdminTests : AdminComponentTest, IClassFixture
         await ConfirmAsync(page);
 
         page.WaitForAssertion(() => Assert.Contains("支付宝确认已付款", page.Markup), TimeSpan.FromSeconds(10));
-        page.WaitForAssertion(() => Assert.StartsWith("已修复", page.Find(".mismatch-repaired").TextContent));
+        page.WaitForAssertion(() => Assert.StartsWith("已修复", page.Find(".mismatch-repaired").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal(OrderStatus.Paid, (await App.OrderAsync(order.OutTradeNo)).Status);
         Assert.Equal(1, fixture.Alipay.CallsFor(order.OutTradeNo, "alipay.trade.query"));
         Assert.Equal(2, await App.QueryAsync(db => db.AdminAuditEntries.CountAsync(e =>

@@ -69,7 +69,7 @@ public sealed class PageErrorBoundaryTests : BunitTestContext
         FlakyPage.Failing = false;
         layout.Find("#page-error-retry").Click();
 
-        layout.WaitForAssertion(() => Assert.Equal("页面正常", layout.Find("#flaky-page").TextContent));
+        layout.WaitForAssertion(() => Assert.Equal("页面正常", layout.Find("#flaky-page").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(layout.FindAll("#page-error"));
     }
 
@@ -83,7 +83,7 @@ public sealed class PageErrorBoundaryTests : BunitTestContext
         FlakyPage.Failing = false;
         Services.GetRequiredService<NavigationManager>().NavigateTo("/orders");
 
-        layout.WaitForAssertion(() => Assert.NotNull(layout.Find("#flaky-page")));
+        layout.WaitForAssertion(() => Assert.NotNull(layout.Find("#flaky-page")), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -220,7 +220,7 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
         var course = (await app.Services.GetRequiredService<CourseCatalog>().GetDetailsAsync(courseId))!;
 
         var cut = Render<CourseChapters>(p => p.Add(c => c.Course, course));
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".lesson-play")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".lesson-play")), TimeSpan.FromSeconds(10));
         Assert.Contains("即将上线", cut.Find($"[data-lesson-id='{withoutVideo}']").TextContent);
         Assert.All(cut.FindAll(".free-preview"), badge => Assert.NotNull(badge.Closest("[data-lesson-id]")!.QuerySelector(".lesson-play")));
         var paidRow = cut.Find($"[data-lesson-id='{paid}']");
@@ -232,7 +232,7 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
         // The play button's link: the page again, with the lesson to play.
         cut.Render(p => p.Add(c => c.Lesson, free));
 
-        cut.WaitForAssertion(() => Assert.Contains("/media/private/videos/python-setup.webm?e=", cut.Find("video source").GetAttribute("src")));
+        cut.WaitForAssertion(() => Assert.Contains("/media/private/videos/python-setup.webm?e=", cut.Find("video source").GetAttribute("src")), TimeSpan.FromSeconds(10));
         Assert.Equal("开发环境搭建", cut.Find("#lesson-player-title").TextContent);
     }
 
@@ -247,10 +247,10 @@ public sealed class LessonVideoTests : BunitTestContext, IClassFixture<LuffyAppF
         var course = (await app.Services.GetRequiredService<CourseCatalog>().GetDetailsAsync(courseId))!;
 
         var cut = Render<CourseChapters>(p => p.Add(c => c.Course, course));
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll($"[data-lesson-id='{paid}'] .lesson-play")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll($"[data-lesson-id='{paid}'] .lesson-play")), TimeSpan.FromSeconds(10));
         cut.Render(p => p.Add(c => c.Lesson, paid));
 
-        cut.WaitForAssertion(() => Assert.Equal("流程控制", cut.Find("#lesson-player-title").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("流程控制", cut.Find("#lesson-player-title").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll(".lesson-locked"));
     }
 }

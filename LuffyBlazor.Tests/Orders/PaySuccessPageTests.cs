@@ -119,7 +119,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
 
         await page.Find("#recheck").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Contains("支付宝尚无该笔交易", page.Find("#recheck-message").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("支付宝尚无该笔交易", page.Find("#recheck-message").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal(OrderStatus.Unpaid, (await App.OrderAsync(order.OutTradeNo)).Status);
     }
 
@@ -142,7 +142,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
             await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
         }
 
-        page.WaitForAssertion(() => Assert.Contains("暂时无法确认支付结果", page.Find("#recheck-message").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("暂时无法确认支付结果", page.Find("#recheck-message").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("还未收到支付结果", page.Find("#pay-status").TextContent.Trim());
         Assert.False(page.Find("#recheck").HasAttribute("disabled"));
     }

@@ -79,7 +79,7 @@ public sealed class MediaUploaderTests : BunitTestContext
             .Add(c => c.IsPrivate, isPrivate)
             .Add(c => c.MaxBytes, maxBytes)
             .Add(c => c.Uploaded, EventCallback.Factory.Create<string>(this, key => uploaded.Add(key))));
-        cut.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]));
+        cut.WaitForAssertion(() => Assert.NotEmpty(module.Invocations["init"]), TimeSpan.FromSeconds(10));
         return (cut, uploaded, module);
     }
 
@@ -93,10 +93,10 @@ public sealed class MediaUploaderTests : BunitTestContext
         var bytes = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot-assets/private/videos/go-intro.webm"));
 
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("第 1 课.webm", bytes.Length, "video/webm")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         await cut.InvokeAsync(() => cut.Instance.OnStatus(new(42, 2, 5, 1_500_000, null)));
-        cut.WaitForAssertion(() => Assert.Contains("42%", cut.Find(".media-uploader-status").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("42%", cut.Find(".media-uploader-status").TextContent), TimeSpan.FromSeconds(10));
         Assert.Contains("第 3 / 5 片", cut.Find(".media-uploader-parts").TextContent);
         Assert.Contains("1.4 MB/s", cut.Find(".media-uploader-speed").TextContent);
         Assert.Empty(uploaded);
@@ -110,7 +110,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         Assert.Equal(8 * 1024 * 1024, ticket.PartSize);
         Assert.StartsWith("private/videos/", ticket.Key);
         Assert.Equal([ticket.Key], uploaded);
-        cut.WaitForAssertion(() => Assert.Contains("已上传 第 1 课.webm", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("已上传 第 1 课.webm", cut.Markup), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll(".media-uploader-error"));
     }
 
@@ -124,7 +124,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 2000, "image/png")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         upload.SetResult(new MediaUploader.UploadOutcome(403, "{\"error\":\"limited mimeType\"}"));
         await choosing;
@@ -149,7 +149,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         using (var browser = new HttpClient())
         using (var form = new MultipartFormDataContent { { new StringContent(ticket.Key), "key" }, { new StringContent(ticket.Token), "token" } })
@@ -190,7 +190,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("intro.webm", 50_000_000, "video/webm")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         await cut.InvokeAsync(() => cut.Instance.OnStatus(new(30, 2, 6, 0, "第 3 片上传失败（503），2 秒后第 2 次重试…")));
         var retry = cut.Find(".media-uploader-retry").TextContent;
         cut.Find(".media-uploader-cancel").Click();
@@ -213,7 +213,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var first = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
         var bytes = TestMedia.Webm(5000);
         var started = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("lesson.webm", bytes.Length, "video/webm")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var original = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         first.SetResult(new MediaUploader.UploadOutcome(0, ""));
         await started;
@@ -224,7 +224,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var offer = again.Find(".media-uploader-pending").TextContent;
         var second = moduleAgain.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
         var resumed = again.InvokeAsync(() => again.Instance.OnFileChosen(new("lesson.webm", bytes.Length, "video/webm", original.ConfirmToken)));
-        again.WaitForAssertion(() => Assert.Single(moduleAgain.Invocations["upload"]));
+        again.WaitForAssertion(() => Assert.Single(moduleAgain.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(moduleAgain.Invocations["upload"][0].Arguments[1]);
         var status = again.Find(".media-uploader-status").TextContent;
         await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(bytes), bytes.Length, default);
@@ -309,7 +309,7 @@ public sealed class MediaUploaderTests : BunitTestContext
         var upload = module.Setup<MediaUploader.UploadOutcome>("upload", _ => true);
 
         var choosing = cut.InvokeAsync(() => cut.Instance.OnFileChosen(new("cover.png", 8, "image/png")));
-        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["upload"]), TimeSpan.FromSeconds(10));
         var ticket = Assert.IsType<UploadTicket>(module.Invocations["upload"][0].Arguments[1]);
         await app.Services.GetRequiredService<MediaUploads>().ReceiveAsync(ticket.Token, new MemoryStream(TestMedia.Png(8)), 8, default);
         Assert.True((await app.WithAsync<UserAdmin, AdminActionOutcome>(u => u.SetLockedAsync(helper.UserId, true, "离职", boss))).Succeeded);
