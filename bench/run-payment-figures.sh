@@ -4,14 +4,21 @@
 # fresh app, no warm-up); each sent by bench/load's own .NET client and by the independent Node client
 # (bench/peer/storm.mjs). Every run checks the database afterwards; a failed check makes the script fail.
 #
-#   bench/run-payment-figures.sh [--warm-only] [options for every run, e.g. --provider postgres]
+#   bench/run-payment-figures.sh [--warm-only | --quick] [options for every run, e.g. --provider postgres]
+#
+# --warm-only: the warm rows only (Production and Development). --quick: the warm Production rows only, both clients,
+# in one app (about 6 minutes on 2 quiet cores): the table bench/README.md compares with the targets.
 #
 # The machine's 1-minute load average is printed before and after each run: figures taken while other work runs
 # are not comparable (take them when it is under ~0.7 on a 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warm_only=false
-if [[ "${1:-}" == "--warm-only" ]]; then warm_only=true; shift; fi
+environments=(Production Development)
+case "${1:-}" in
+  --warm-only) warm_only=true; shift ;;
+  --quick) warm_only=true; environments=(Production); shift ;;
+esac
 command -v node >/dev/null || { echo "node (20 or later) is needed for the independent client" >&2; exit 2; }
 
 log=$(mktemp -t payment-figures.XXXXXX)
@@ -39,7 +46,7 @@ run() {
 }
 
 failed=false
-for environment in Production Development; do
+for environment in "${environments[@]}"; do
   run payments --environment "$environment" --client both "$@"
   if ! $warm_only; then
     for part in first-payments duplicates notify checkout; do

@@ -53,7 +53,8 @@ public sealed class AppUnderTest : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient();
-        for (var i = 0; i < 600; i++)
+        // Three minutes: on a saturated 2-core machine migrating, seeding and the first JIT take more than one.
+        for (var i = 0; i < 1800; i++)
         {
             if (process.HasExited)
             {
@@ -77,7 +78,7 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
 
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException($"The app did not become healthy within a minute:\n{output}");
+        throw new TimeoutException($"The app did not become healthy within three minutes:\n{output}");
     }
 
     public async ValueTask DisposeAsync()
