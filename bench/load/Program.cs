@@ -112,10 +112,17 @@ if (scenario is "all" or "catalogue" or "pages")
 {
     // The shop's pages as an anonymous visitor gets them (static server rendering, output-cached since issue 20).
     Console.WriteLine($"pages: anonymous page views, {seconds} s each");
-    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/", TimeSpan.FromSeconds(1)));
-    results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue page GET /", "/", TimeSpan.FromSeconds(seconds))), 0));
-    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/course/1", TimeSpan.FromSeconds(1)));
-    results.Add((await Measured(() => scenarios.CatalogueAsync("course page GET /course/1", "/course/1", TimeSpan.FromSeconds(seconds))), 0));
+    foreach (var (name, path) in new[] { ("catalogue page GET /", "/"), ("course page GET /course/1", "/course/1") })
+    {
+        await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", path, TimeSpan.FromSeconds(1)));
+        foreach (var client in clientNames)
+        {
+            // --client node: bench/peer/pages.mjs GETs the page from Node against the same app process.
+            results.Add((await Measured(() => client == "node"
+                ? NodePages.RunAsync(root, app.Instances[0].BaseUrl, name, path, TimeSpan.FromSeconds(seconds), concurrency)
+                : scenarios.CatalogueAsync(name, path, TimeSpan.FromSeconds(seconds))), 0));
+        }
+    }
 }
 
 if (scenario == "soak")
