@@ -20,6 +20,9 @@ public sealed class AppUnderTest : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The app's process id: for its diagnostics port (a full GC before memory is read).</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>CPU time the process has used so far (user and system, all threads).</summary>
     public TimeSpan CpuTime
     {

@@ -5,7 +5,8 @@ using LuffyBlazor.Load;
 // dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|pages|soak|storage]
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
 //     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
-string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage"];
+//     circuits [--levels 25,50,100,200,400,800] [--think 5] [--click-seconds 10]
+string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage", "circuits"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -35,7 +36,8 @@ if (scenario == "storage")
 }
 
 Console.WriteLine($"Starting {instances} instance(s) of the app (Release, {environmentName} settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
-await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency, environmentName: environmentName);
+await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency,
+    scenario == "circuits" ? LuffyBlazor.Load.Circuits.CircuitCapacity.Settings : null, environmentName);
 var scenarios = new Scenarios(app, concurrency);
 var clients = clientNames.Select(c => c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet).ToList();
 var results = new List<(LoadResult Result, double Target)>();
@@ -110,10 +112,17 @@ if (scenario is "all" or "catalogue" or "pages")
 {
     // The shop's pages as an anonymous visitor gets them (static server rendering, output-cached since issue 20).
     Console.WriteLine($"pages: anonymous page views, {seconds} s each");
-    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/", TimeSpan.FromSeconds(1)));
-    results.Add((await Measured(() => scenarios.CatalogueAsync("catalogue page GET /", "/", TimeSpan.FromSeconds(seconds))), 0));
-    await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", "/course/1", TimeSpan.FromSeconds(1)));
-    results.Add((await Measured(() => scenarios.CatalogueAsync("course page GET /course/1", "/course/1", TimeSpan.FromSeconds(seconds))), 0));
+    foreach (var (name, path) in new[] { ("catalogue page GET /", "/"), ("course page GET /course/1", "/course/1") })
+    {
+        await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", path, TimeSpan.FromSeconds(1)));
+        foreach (var client in clientNames)
+        {
+            // --client node: bench/peer/pages.mjs GETs the page from Node against the same app process.
+            results.Add((await Measured(() => client == "node"
+                ? NodePages.RunAsync(root, app.Instances[0].BaseUrl, name, path, TimeSpan.FromSeconds(seconds), concurrency)
+                : scenarios.CatalogueAsync(name, path, TimeSpan.FromSeconds(seconds))), 0));
+        }
+    }
 }
 
 if (scenario == "soak")
@@ -139,6 +148,19 @@ if (scenario == "soak")
 
     Console.WriteLine($"  working set after warm-up {settled / 1048576.0:N0} MB; after each of {sizes.Count} rounds (MB): " +
         string.Join(", ", sizes.Select(b => (b / 1048576.0).ToString("N0", CultureInfo.InvariantCulture))));
+}
+
+if (scenario == "circuits")
+{
+    // Real Blazor Server circuits ramped level by level: memory per circuit and a click's latency (bench/README.md).
+    var levels = Text("levels", "25,50,100,200,400,800").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+    Console.WriteLine($"circuits: levels {string.Join(", ", levels)}; each grid clicks its sort header every {Option("think", 5)} s for {Option("click-seconds", 10)} s");
+    var capacity = new LuffyBlazor.Load.Circuits.CircuitCapacity(app, levels, TimeSpan.FromSeconds(Option("click-seconds", 10)), TimeSpan.FromSeconds(Option("think", 5)));
+    await capacity.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(LuffyBlazor.Load.Circuits.CircuitCapacity.Header);
+    capacity.Rows.ForEach(Console.WriteLine);
+    scenarios.Failures.AddRange(capacity.Failures);
 }
 
 var endSet = app.WorkingSetBytes;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Issue 20's figures in two tables (bench/README.md, "Shop pages and circuits"):
+#   1. GET / and the course page: bench/load's .NET client and the independent Node client (bench/peer/pages.mjs)
+#      against the same app process, warm (after bench/load's warm-up) and cold (a fresh app, no warm-up);
+#   2. circuit capacity: real Blazor Server circuits on the admin orders grid and the pay-success island, ramped
+#      level by level: GC heap and working set per circuit after a full GC, and a click's latency on the grid.
+#
+#   bench/run-page-figures.sh [--quick]      # --quick: shorter runs and levels, to check that everything works
+#
+# Release build, Production settings, a fresh SQLite database per run. The machine's 1-minute load average is
+# printed before and after each run: figures taken while other work runs are not comparable (take them when it is
+# under ~1 on a 2-core machine). About 10 minutes on 2 quiet cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=20 cold_seconds=10 levels=25,50,100,200,400,800
+if [[ "${1:-}" == "--quick" ]]; then seconds=3 cold_seconds=3 levels=10,20; shift; fi
+command -v node >/dev/null || { echo "node (20 or later) is needed for the independent client" >&2; exit 2; }
+
+log=$(mktemp -t page-figures.XXXXXX)
+pages=$(mktemp -t page-rows.XXXXXX)
+circuits=$(mktemp -t circuit-rows.XXXXXX)
+loads=$(mktemp -t page-loads.XXXXXX)
+trap 'rm -f "$pages" "$circuits" "$loads"' EXIT
+dotnet build -c Release bench/load -nologo -v quiet >>"$log"
+
+failed=false
+run() {
+  local rows=$1 before after out
+  shift
+  before=$(cut -d' ' -f1 /proc/loadavg)
+  echo "running: $* (load average $before; full output in $log)" >&2
+  out=$(mktemp -t page-run.XXXXXX)
+  if ! dotnet run --no-build -c Release --project bench/load -- "$@" >"$out" 2>&1; then
+    echo "FAILED: $* (see $log)" >&2
+    failed=true
+  fi
+  after=$(cut -d' ' -f1 /proc/loadavg)
+  echo "| $* | $before | $after |" >>"$loads"
+  cat "$out" >>"$log"
+  # This run's table rows (every line of a table but its headers and separators).
+  grep '^| ' "$out" | grep -v -E '^\| (scenario|circuits on) \|' >>"$rows" || true
+  rm -f "$out"
+}
+
+run "$pages" pages --client both --seconds "$seconds" "$@"
+for client in dotnet node; do
+  run "$pages" pages --client "$client" --warmup 0 --seconds "$cold_seconds" "$@"
+done
+run "$circuits" circuits --levels "$levels" "$@"
+
+echo
+echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+cat "$pages"
+echo
+echo "| circuits on | N | s to open | GC heap after full GC, MB | GC heap KB per circuit | working set, MB | working set KB per circuit (target ≤ 150; Microsoft: 273) | clicks (failed) | app CPU ms per click | click p50 ms | p95 ms | p99 ms (target < 100) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+cat "$circuits"
+echo
+echo "| run | load average before | after |"
+echo "|---|---:|---:|"
+cat "$loads"
+echo
+echo "$(nproc) cores, $(uname -sr), $(dotnet --version) SDK, node $(node --version); full output: $log"
+$failed && exit 1 || exit 0
