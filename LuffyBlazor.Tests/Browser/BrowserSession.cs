@@ -10,7 +10,7 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserSession>
 }
 
 /// <summary>
-/// The shop on real Kestrel with the Alipay simulator, and Debian's Chromium driven by Playwright (no browser
+/// The shop on real Kestrel with the Alipay and WeChat Pay simulators, and Debian's Chromium driven by Playwright (no browser
 /// download is possible here: <c>./test.sh</c> installs <c>chromium</c> with apt when it is missing).
 /// </summary>
 public sealed class BrowserSession : IAsyncLifetime
@@ -35,7 +35,12 @@ public sealed class BrowserSession : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"Chromium not found at {ChromiumPath}: run ./test.sh, which installs it (apt-get install -y chromium)");
-        Shop = new SimulatorApp();
+        // WeChat Pay's simulator too, so that the shop offers 微信支付 beside 支付宝 as in Development.
+        Shop = new SimulatorApp(new Dictionary<string, string?>
+        {
+            ["WeChatPay:Simulator:Enabled"] = "true",
+            ["WeChatPay:Simulator:NotifyRetryScale"] = "0.01",
+        });
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -4,21 +4,32 @@ using Bunit.TestDoubles;
 using LuffyBlazor.Components.Localization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LuffyBlazor.Tests.Infrastructure;
 
 /// <summary>
-/// bUnit for the learner's pages over a <see cref="ScriptedAlipayApp"/>: MudBlazor's services, the app's own services
+/// bUnit for the learner's pages over a running app (a <see cref="ScriptedAlipayApp"/>'s, or any other such as a
+/// <see cref="WeChatPayApp"/>): MudBlazor's services, the app's own services
 /// from one scope of the running app (<see cref="UseAppService{T}"/>), and a learner signed in by the test.
 /// </summary>
 public abstract class LearnerPageTest : BunitTestContext
 {
     private readonly BunitAuthorizationContext auth;
 
-    protected LearnerPageTest(ScriptedAlipayApp fixture)
+    protected LearnerPageTest(ScriptedAlipayApp fixture) : this(fixture.App, fixture)
     {
-        Fixture = fixture;
-        AppScope = fixture.App.Services.CreateAsyncScope();
+    }
+
+    protected LearnerPageTest(LuffyAppFactory app) : this(app, null)
+    {
+    }
+
+    private LearnerPageTest(LuffyAppFactory app, ScriptedAlipayApp? fixture)
+    {
+        App = app;
+        Fixture = fixture!;
+        AppScope = app.Services.CreateAsyncScope();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServicesInChinese();
         AddPageServices();
@@ -27,9 +38,10 @@ public abstract class LearnerPageTest : BunitTestContext
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
+    /// <summary>The scripted-Alipay app and its fake clock (not set for the other constructor's app).</summary>
     protected ScriptedAlipayApp Fixture { get; }
 
-    protected LuffyAppFactory App => Fixture.App;
+    protected LuffyAppFactory App { get; }
 
     /// <summary>A scope of the running app, where the pages' scoped services come from.</summary>
     protected AsyncServiceScope AppScope { get; }
@@ -47,6 +59,21 @@ public abstract class LearnerPageTest : BunitTestContext
     {
         auth.SetAuthorized(userName);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+    }
+
+    /// <summary>
+    /// Moves a page's fake clock on in 2 s steps (its polling period) until <paramref name="done"/>: time moves only
+    /// once the page waits, so a busy machine cannot make the test advance the clock before the page's timer exists.
+    /// </summary>
+    protected static async Task AdvanceUntilAsync(FakeTimeProvider pageClock, Func<bool> done, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            pageClock.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(20);
+        }
     }
 
     protected override async Task DisposeTestAsync() => await AppScope.DisposeAsync();

@@ -26,6 +26,7 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         UseAppService<OrderQueries>();
         UseAppService<Cart>();
         UseAppService<Checkout>();
+        UseAppService<WeChatCheckout>();
         UseAppService<PaymentReconciliation>();
         Services.AddSingleton<TimeProvider>(Fixture.Clock);
         Services.AddScoped<BrowserCheckout>();
@@ -99,7 +100,7 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
             }
 
             return placed;
-        }, "Mozilla/5.0 (X11; Linux x86_64)");
+        }, new Buyer("Mozilla/5.0 (X11; Linux x86_64)", null));
 
         Assert.Null(refusal);
         Assert.Equal(2, places);

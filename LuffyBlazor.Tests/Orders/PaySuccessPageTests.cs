@@ -230,14 +230,5 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
         Assert.False(page.Find("#recheck").HasAttribute("disabled"));
     }
 
-    private async Task AdvanceUntilAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the page did not re-check the order");
-            pageClock.Advance(TimeSpan.FromSeconds(2));
-            await Task.Delay(20);
-        }
-    }
+    private Task AdvanceUntilAsync(Func<bool> done) => AdvanceUntilAsync(pageClock, done, "the page did not re-check the order");
 }

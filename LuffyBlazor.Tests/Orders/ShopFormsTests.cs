@@ -66,6 +66,20 @@ public sealed class ShopFormsTests(LuffyAppFactory app) : IClassFixture<LuffyApp
     }
 
     [Fact]
+    public async Task Without_wechat_pay_configured_no_pay_type_is_offered_and_a_posted_wechat_choice_is_refused_clearly()
+    {
+        var (learner, userId) = await LearnerAsync();
+
+        var page = await learner.GetStringAsync("/course/14");
+        using var response = await learner.SubmitFormAsync("/course/14", "buy-14", new Dictionary<string, string> { ["pay_type"] = "2" });
+
+        Assert.DoesNotContain("name=\"pay_type\"", page);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("微信支付暂未开通，请使用支付宝", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        Assert.False(await app.QueryAsync(db => db.Orders.AnyAsync(o => o.UserId == userId)));
+    }
+
+    [Fact]
     public async Task Buy_is_a_form_post_answered_with_a_redirect_to_the_cashier_wap_pay_for_a_phone()
     {
         var (learner, userId) = await LearnerAsync();

@@ -102,6 +102,28 @@ public sealed class WeChatSimulatorTests : IDisposable
         await app.WaitForStatusAsync(order.OutTradeNo, OrderStatus.Paid);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_absolute_redirect_url_is_followed_on_the_apps_own_host_only(bool ownHost)
+    {
+        var (_, started) = await StartAsync(4, WeChatScene.H5);
+        var back = (ownHost ? baseUrl : "https://elsewhere.example") + "/pay/wechat/x";
+
+        using var cancelled = await PayAsync(started with { H5Url = started.H5Url + "?redirect_url=" + Uri.EscapeDataString(back) }, "cancel", ("redirect_url", back));
+
+        if (ownHost)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
+            Assert.Equal(back, cancelled.Headers.Location!.AbsoluteUri);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+            Assert.Contains("已取消支付", await cancelled.Content.ReadAsStringAsync());
+        }
+    }
+
     [Fact]
     public async Task Concurrent_duplicate_notifies_pay_once()
     {

@@ -36,7 +36,7 @@ public sealed class PurchaseLogIn(CourseCatalog catalog, OrderService orders, Or
             return false;
         }
 
-        return await checkout.BuyAsync(() => orders.PlaceOrderAsync(userId, [course.Id]), userAgent) is null;
+        return await checkout.BuyAsync(() => orders.PlaceOrderAsync(userId, [course.Id]), new Buyer(userAgent, null)) is null;
     }
 }
 

@@ -78,13 +78,3 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
     private static string Time(DateTime utc) =>
         new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(BeijingTime.Offset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }
-
-public static class PayTypeText
-{
-    public static string ToChinese(this PayType payType) => payType switch
-    {
-        PayType.Alipay => "支付宝",
-        PayType.WeChat => "微信支付",
-        _ => payType.ToString(),
-    };
-}
