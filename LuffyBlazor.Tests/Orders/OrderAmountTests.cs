@@ -3,7 +3,6 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Tests.Orders;
 
@@ -22,17 +21,6 @@ public sealed class OrderAmountTests(LuffyAppFactory app) : IClassFixture<LuffyA
         return (await app.BrowserForAsync(name), userId);
     }
 
-    /// <summary>Puts a freshly placed order into the state a test needs, as the order's own transitions would have left it.</summary>
-    private async Task<Order> OrderAsync(string userId, int course, OrderStatus status, decimal refunded = 0, TimeSpan? expiresIn = null)
-    {
-        var order = await app.PlaceOrderAsync(userId, course);
-        var paidAt = status is OrderStatus.Paid or OrderStatus.Refunded ? DateTime.UtcNow.AddMinutes(-5) : (DateTime?)null;
-        var expiresAt = expiresIn is { } left ? DateTime.UtcNow + left : order.ExpiresAt;
-        await app.QueryAsync(db => db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(o => o.Status, status).SetProperty(o => o.PayTime, paidAt).SetProperty(o => o.RefundedAmount, refunded)
-            .SetProperty(o => o.ExpiresAt, expiresAt)));
-        return order;
-    }
 
     private async Task<IElement> OrderCardAsync(HttpClient browser, Order order)
     {
@@ -49,7 +37,7 @@ public sealed class OrderAmountTests(LuffyAppFactory app) : IClassFixture<LuffyA
     public async Task An_order_never_paid_reads_what_is_due_and_never_paid(OrderStatus status)
     {
         var (browser, userId) = await LearnerAsync();
-        var order = await OrderAsync(userId, 2, status);
+        var order = await app.OrderInStateAsync(userId, 2, status);
 
         var amount = Amount(await OrderCardAsync(browser, order));
 
@@ -62,7 +50,7 @@ public sealed class OrderAmountTests(LuffyAppFactory app) : IClassFixture<LuffyA
     public async Task A_paid_order_reads_what_was_paid_and_its_order_page_says_the_same()
     {
         var (browser, userId) = await LearnerAsync();
-        var order = await OrderAsync(userId, 3, OrderStatus.Paid);
+        var order = await app.OrderInStateAsync(userId, 3, OrderStatus.Paid);
 
         var card = await OrderCardAsync(browser, order);
         var result = await parser.ParseDocumentAsync(await browser.GetStringAsync($"/pay/success?out_trade_no={order.OutTradeNo}"));
@@ -77,7 +65,7 @@ public sealed class OrderAmountTests(LuffyAppFactory app) : IClassFixture<LuffyA
     public async Task A_partial_refund_shows_what_was_refunded_on_my_orders_and_on_the_order_page()
     {
         var (browser, userId) = await LearnerAsync();
-        var order = await OrderAsync(userId, 4, OrderStatus.Paid, refunded: 30.50m);
+        var order = await app.OrderInStateAsync(userId, 4, OrderStatus.Paid, refunded: 30.50m);
 
         var card = await OrderCardAsync(browser, order);
         var result = await parser.ParseDocumentAsync(await browser.GetStringAsync($"/pay/success?out_trade_no={order.OutTradeNo}"));
@@ -90,9 +78,9 @@ public sealed class OrderAmountTests(LuffyAppFactory app) : IClassFixture<LuffyA
     public async Task An_unpaid_order_past_its_deadline_not_yet_swept_says_so_and_offers_neither_pay_nor_cancel()
     {
         var (browser, userId) = await LearnerAsync();
-        var live = await OrderAsync(userId, 5, OrderStatus.Unpaid);
+        var live = await app.OrderInStateAsync(userId, 5, OrderStatus.Unpaid);
         // 40 s left: less than the minute a buyer needs to pay, and not yet expired, so the sweeper leaves it alone.
-        var stale = await OrderAsync(userId, 6, OrderStatus.Unpaid, expiresIn: TimeSpan.FromSeconds(40));
+        var stale = await app.OrderInStateAsync(userId, 6, OrderStatus.Unpaid, expiresIn: TimeSpan.FromSeconds(40));
 
         var staleCard = await OrderCardAsync(browser, stale);
         var liveCard = await OrderCardAsync(browser, live);
