@@ -87,7 +87,7 @@ public sealed class LearnerPagesTests(BrowserSession session)
         var response = await page.GotoAsync(Base + "/admin");
 
         Assert.Equal(403, response!.Status);
-        Assert.Equal("无权访问 - 路飞学城", await page.TitleAsync());
+        await Expect(page).ToHaveTitleAsync("无权访问 - 路飞学城");
         await Expect(page.Locator("body")).ToContainTextAsync("当前账户没有访问该页面的权限");
         await page.AssertAccessibleAsync("the 403 page");
         await page.ScreenshotAsync("access-denied");

@@ -139,8 +139,8 @@ public sealed class PaymentNotifyHandler(
 
     /// <summary>The order's pay type a provider's notifies may settle; null for a provider the shop does not know (not checked).</summary>
     private static PayType? PayTypeOf(PaymentProvider provider) =>
-        provider.Name == AlipayNotifyController.Provider.Name ? PayType.Alipay
-        : provider.Name == WeChatPayNotifies.Provider.Name ? PayType.WeChat
+        provider == AlipayNotifyController.Provider ? PayType.Alipay
+        : provider == WeChatPayNotifies.Provider ? PayType.WeChat
         : null;
 
     private async Task<(NotifyVerdict, string)> OnTradePaidAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
