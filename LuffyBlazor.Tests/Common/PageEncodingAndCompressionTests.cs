@@ -23,6 +23,7 @@ public sealed class PageEncodingAndCompressionTests(LuffyAppFactory app) : IClas
         await using var brotli = new BrotliStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
         using var reader = new StreamReader(brotli, Encoding.UTF8);
         var html = await reader.ReadToEndAsync();
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         Assert.Contains("Python 全栈开发", html);
         Assert.Contains("课程章节", html);
         Assert.DoesNotContain("&#x", html);
@@ -39,7 +40,11 @@ public sealed class PageEncodingAndCompressionTests(LuffyAppFactory app) : IClas
 
         Assert.Empty(cart.Content.Headers.ContentEncoding);
         Assert.Empty(logIn.Content.Headers.ContentEncoding);
-        Assert.Contains("购物车", await cart.Content.ReadAsStringAsync());
-        Assert.Contains("用户名或邮箱", await logIn.Content.ReadAsStringAsync());
+        var (cartHtml, logInHtml) = (await cart.Content.ReadAsStringAsync(), await logIn.Content.ReadAsStringAsync());
+        Assert.Contains("购物车", cartHtml);
+        Assert.Contains("用户名或邮箱", logInHtml);
+        Assert.DoesNotContain("&#x", cartHtml);
+        Assert.DoesNotContain("&#x", logInHtml);
+        Assert.All(new[] { cart, logIn }, r => Assert.Equal("utf-8", r.Content.Headers.ContentType?.CharSet));
     }
 }

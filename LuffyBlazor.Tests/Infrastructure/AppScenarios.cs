@@ -33,6 +33,23 @@ public static class AppScenarios
         return result.Order!;
     }
 
+    /// <summary>
+    /// A freshly placed order put straight into <paramref name="status"/> (paid minutes ago when paid, with
+    /// <paramref name="refunded"/> back, its deadline <paramref name="expiresIn"/> from now when given): how a page
+    /// shows an order in that state, without walking it there.
+    /// </summary>
+    public static async Task<Order> OrderInStateAsync(
+        this LuffyAppFactory app, string userId, int course, OrderStatus status, decimal refunded = 0, TimeSpan? expiresIn = null)
+    {
+        var order = await app.PlaceOrderAsync(userId, course);
+        var paidAt = status is OrderStatus.Paid or OrderStatus.Refunded ? DateTime.UtcNow.AddMinutes(-3) : (DateTime?)null;
+        var expiresAt = expiresIn is { } left ? DateTime.UtcNow + left : order.ExpiresAt;
+        await app.QueryAsync(db => db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.Status, status).SetProperty(o => o.PayTime, paidAt).SetProperty(o => o.RefundedAmount, refunded)
+            .SetProperty(o => o.ExpiresAt, expiresAt)));
+        return order;
+    }
+
     public static async Task<T> QueryAsync<T>(this LuffyAppFactory app, Func<LuffyDbContext, Task<T>> query)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Orders;
 using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Tests.Infrastructure;
@@ -162,5 +163,36 @@ public sealed class WeChatNotifyTests(WeChatPayApp app) : IClassFixture<WeChatPa
         Assert.Contains("FAIL", body);
         var log = await app.QueryAsync(db => db.NotifyLogs.AsNoTracking().Where(l => l.Reason.StartsWith("not JSON")).OrderByDescending(l => l.Id).FirstAsync());
         Assert.Equal("WeChat", log.Provider);
+    }
+
+    [Fact]
+    public async Task A_wechat_notify_for_an_order_placed_with_alipay_does_not_pay_it_and_says_why_in_chinese()
+    {
+        var (learner, _) = await app.CreateLearnerAsync("wx");
+        var alipayOrder = await app.PlaceOrderAsync(learner, 9);
+
+        var (code, _) = await PostAsync(FakeWeChatPay.NotifyRequest(Paid(alipayOrder)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        var order = await app.OrderAsync(alipayOrder.OutTradeNo);
+        Assert.Equal((OrderStatus.Unpaid, null), (order.Status, order.TradeNo));
+        var log = Assert.Single(await LogsAsync(alipayOrder.OutTradeNo));
+        Assert.Equal((NotifyVerdict.Rejected, "WeChat"), (log.Verdict, log.Provider));
+        Assert.StartsWith("pay_type mismatch: WeChat notified an order placed with Alipay", log.Reason);
+        Assert.StartsWith("支付方式不符", NotifyReasons.ToChinese(log.Reason));
+    }
+
+    [Fact]
+    public async Task An_alipay_notify_for_an_order_placed_with_wechat_pay_does_not_pay_it()
+    {
+        var order = await NewOrderAsync(10);
+
+        var answer = await app.CreateClient().PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed());
+
+        Assert.Equal("failure", answer);
+        Assert.Equal(OrderStatus.Unpaid, (await app.OrderAsync(order.OutTradeNo)).Status);
+        var log = Assert.Single(await LogsAsync(order.OutTradeNo));
+        Assert.Equal((NotifyVerdict.Rejected, "Alipay"), (log.Verdict, log.Provider));
+        Assert.StartsWith("pay_type mismatch: Alipay notified an order placed with WeChat", log.Reason);
     }
 }

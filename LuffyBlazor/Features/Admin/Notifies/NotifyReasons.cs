@@ -44,6 +44,7 @@ public static class NotifyReasons
         ("unknown out_trade_no", "订单号不存在"),
         ("total_amount ", "金额与订单金额不符"),
         ("unknown trade_status", "未知的交易状态（trade_status）"),
+        ("pay_type mismatch", "支付方式不符：这笔订单不是用发来通知的支付方式下单的，未入账，请管理员核查"),
         ("payment not applied", "付款未能入账，已回复失败（支付宝会重发）"),
         ("error while applying the notify", "处理时出错，未生效，已回复失败（支付宝会重发）"),
 

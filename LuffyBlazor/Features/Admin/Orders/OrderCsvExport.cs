@@ -17,7 +17,7 @@ public sealed class OrderCsvExport(IDbContextFactory<LuffyDbContext> dbFactory)
     public const int BatchSize = 1_000;
 
     public static readonly string[] Header =
-        ["订单号", "下单时间", "用户", "邮箱", "课程", "订单标题", "金额", "状态", "支付方式", "支付时间", "支付宝交易号", "已退款", "超时后付款", "重复购买", "交易号冲突"];
+        ["订单号", "下单时间", "用户", "邮箱", "课程", "订单标题", "金额", "状态", "支付方式", "支付时间", "交易号", "已退款", "超时后付款", "重复购买", "交易号冲突"];
 
     public static string FileName(DateTimeOffset now) =>
         $"orders-{now.ToOffset(BeijingTime.Offset).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv";

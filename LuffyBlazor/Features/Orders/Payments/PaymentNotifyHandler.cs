@@ -1,6 +1,8 @@
 using System.Text.Json;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Payments;
+using LuffyBlazor.Features.Payments.Alipay;
+using LuffyBlazor.Features.Payments.WeChat;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders.Payments;
@@ -102,6 +104,13 @@ public sealed class PaymentNotifyHandler(
             return (NotifyVerdict.Rejected, "unknown out_trade_no");
         }
 
+        if (PayTypeOf(received.Provider) is { } payType && payType != order.PayType)
+        {
+            // Signed by one provider for an order placed with the other: that money is not this order's payment.
+            return (NotifyVerdict.Rejected,
+                $"pay_type mismatch: {received.Provider.Name} notified an order placed with {order.PayType}; not applied, for an admin to look at");
+        }
+
         if (notify.TotalAmount != order.TotalAmount)
         {
             return (NotifyVerdict.Rejected, $"{received.Provider.AmountField} {notify.TotalAmount} does not match the order total {order.TotalAmount}");
@@ -127,6 +136,12 @@ public sealed class PaymentNotifyHandler(
                 return (NotifyVerdict.Rejected, $"unknown trade_status {notify.TradeStatus}");
         }
     }
+
+    /// <summary>The order's pay type a provider's notifies may settle; null for a provider the shop does not know (not checked).</summary>
+    private static PayType? PayTypeOf(PaymentProvider provider) =>
+        provider == AlipayNotifyController.Provider ? PayType.Alipay
+        : provider == WeChatPayNotifies.Provider ? PayType.WeChat
+        : null;
 
     private async Task<(NotifyVerdict, string)> OnTradePaidAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
     {

@@ -113,16 +113,7 @@ public sealed class WeChatSimulatorNotifier(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            while (queue.TryDequeue(out var queued))
-            {
-                pending.Add(queued);
-            }
-
-            var now = clock.GetUtcNow();
-            var due = pending.Where(d => d.DueAt <= now).ToList();
-            // Due copies go out together: that is how "send them at the same moment" reaches the merchant at once.
-            await Task.WhenAll(due.Select(d => DeliverAsync(d, stoppingToken)));
-            pending.RemoveAll(d => d.Done);
+            await DeliverDueAsync(stoppingToken);
             try
             {
                 await Task.Delay(Tick, clock, stoppingToken);
@@ -132,6 +123,26 @@ public sealed class WeChatSimulatorNotifier(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// One pass of the loop: sends every notify due by the clock's now and reschedules the ones not answered. The
+    /// hosted loop runs it every <see cref="Tick"/>; a test runs it itself between moves of a fake clock. Returns how
+    /// many notifies are still on their way.
+    /// </summary>
+    internal async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        while (queue.TryDequeue(out var queued))
+        {
+            pending.Add(queued);
+        }
+
+        var now = clock.GetUtcNow();
+        var due = pending.Where(d => d.DueAt <= now).ToList();
+        // Due copies go out together: that is how "send them at the same moment" reaches the merchant at once.
+        await Task.WhenAll(due.Select(d => DeliverAsync(d, ct)));
+        pending.RemoveAll(d => d.Done);
+        return pending.Count;
     }
 
     private async Task DeliverAsync(WeChatSimDelivery delivery, CancellationToken ct)
