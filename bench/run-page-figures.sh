@@ -24,23 +24,7 @@ trap 'rm -f "$pages" "$circuits" "$loads"' EXIT
 dotnet build -c Release bench/load -nologo -v quiet >>"$log"
 
 failed=false
-run() {
-  local rows=$1 before after out
-  shift
-  before=$(cut -d' ' -f1 /proc/loadavg)
-  echo "running: $* (load average $before; full output in $log)" >&2
-  out=$(mktemp -t page-run.XXXXXX)
-  if ! dotnet run --no-build -c Release --project bench/load -- "$@" >"$out" 2>&1; then
-    echo "FAILED: $* (see $log)" >&2
-    failed=true
-  fi
-  after=$(cut -d' ' -f1 /proc/loadavg)
-  echo "| $* | $before | $after |" >>"$loads"
-  cat "$out" >>"$log"
-  # This run's table rows (every line of a table but its headers and separators).
-  grep '^| ' "$out" | grep -v -E '^\| (scenario|circuits on) \|' >>"$rows" || true
-  rm -f "$out"
-}
+source bench/figures-run.sh
 
 run "$pages" pages --client both --seconds "$seconds" "$@"
 for client in dotnet node; do

@@ -27,31 +27,15 @@ loads=$(mktemp -t payment-loads.XXXXXX)
 trap 'rm -f "$rows" "$loads"' EXIT
 dotnet build -c Release bench/load -nologo -v quiet >>"$log"
 
-run() {
-  local before after
-  before=$(cut -d' ' -f1 /proc/loadavg)
-  echo "running: $* (load average $before; full output in $log)" >&2
-  local out
-  out=$(mktemp -t payment-run.XXXXXX)
-  if ! dotnet run --no-build -c Release --project bench/load -- "$@" >"$out" 2>&1; then
-    echo "FAILED: $* (see $log)" >&2
-    failed=true
-  fi
-  after=$(cut -d' ' -f1 /proc/loadavg)
-  echo "| $* | $before | $after |" >>"$loads"
-  cat "$out" >>"$log"
-  # This run's table rows (every line of a table but its header and separator).
-  grep '^| ' "$out" | grep -v '^| scenario |' >>"$rows" || true
-  rm -f "$out"
-}
+source bench/figures-run.sh
 
 failed=false
 for environment in "${environments[@]}"; do
-  run payments --environment "$environment" --client both "$@"
+  run "$rows" payments --environment "$environment" --client both "$@"
   if ! $warm_only; then
     for part in first-payments duplicates notify checkout; do
       for client in dotnet node; do
-        run "$part" --environment "$environment" --client "$client" --warmup 0 "$@"
+        run "$rows" "$part" --environment "$environment" --client "$client" --warmup 0 "$@"
       done
     done
   fi
