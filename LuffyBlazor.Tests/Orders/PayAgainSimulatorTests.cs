@@ -100,7 +100,7 @@ public sealed partial class PayAgainSimulatorTests : IDisposable
         });
 
         Assert.Contains("登录后继续购买《", logInPage);
-        Assert.Contains("》（微信支付）", logInPage);
+        Assert.Contains("》，使用微信支付", logInPage);
         Assert.Contains("pay_type=2", RegisterLink().Match(logInPage).Value);
         Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
         var order = await shop.App.QueryAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.UserId == learner));

@@ -128,7 +128,7 @@ public sealed class ShopFormsTests(LuffyAppFactory app) : IClassFixture<LuffyApp
             ["Input.Password"] = AppScenarios.LearnerPassword,
         });
 
-        Assert.Contains($"登录后继续购买《{course.Name}》（支付宝）", logInPage);
+        Assert.Contains($"登录后继续购买《{course.Name}》，使用支付宝", logInPage);
         Assert.False(nothingYet);
         Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
         Assert.Contains("method=alipay.trade.page.pay", loggedIn.Headers.Location!.AbsoluteUri);

@@ -5,8 +5,8 @@ namespace LuffyBlazor.Features.Orders;
 /// <summary>The purchase a log-in (or registration) page was sent to continue: which course, with which provider.</summary>
 public sealed record PendingPurchase(CourseDetails Course, PayType PayType)
 {
-    /// <summary>"登录后继续购买《Go 语言》（微信支付）".</summary>
-    public string Describe(string step) => $"{step}后继续购买《{Course.Name}》（{PayType.ToChinese()}）";
+    /// <summary>"登录后继续购买《Go 语言基础》，使用微信支付".</summary>
+    public string Describe(string step) => $"{step}后继续购买《{Course.Name}》，使用{PayType.ToChinese()}";
 
     /// <summary>What the page's links to the other page (log in ↔ register) carry on.</summary>
     public IReadOnlyDictionary<string, object?> Query => new Dictionary<string, object?>
