@@ -87,16 +87,24 @@ public sealed class WeChatSimulatorDatabaseTests
                 port = before.Port;
                 (order, var started) = await before.StartAsync(1);
                 token = started.CodeUrl!.Split("pr=")[1];
-                using var paid = await before.PayAsync(started, "pay", ("fault", "Delay"), ("delay", "6"));
+                using var paid = await before.PayAsync(started, "pay", ("fault", "Delay"), ("delay", "12"));
                 Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
             }
 
+            // While no app runs, the file holds the paid trade and its notify, still due twelve seconds after payment.
+            await using (var file = new WeChatSimulatorDbContext(new DbContextOptionsBuilder<WeChatSimulatorDbContext>()
+                .UseSqlite($"Data Source={settings["WeChatPay:Simulator:DatabasePath"]};Pooling=False").Options))
+            {
+                var trade = await file.Trades.AsNoTracking().SingleAsync(t => t.OutTradeNo == order.OutTradeNo);
+                var waiting = await file.Notifications.AsNoTracking().SingleAsync(n => n.OutTradeNo == order.OutTradeNo);
+                Assert.Equal(("SUCCESS", 0, NotificationState.Pending), (trade.TradeState, waiting.Attempts, waiting.State));
+                Assert.Equal(trade.SuccessTime!.Value.AddSeconds(12), waiting.NextAttemptAt);
+            }
+
             using var after = new WeChatSimulatorApp(settings, port);
-            var waiting = Assert.Single(await after.NotificationsAsync(order.OutTradeNo));
-            Assert.Equal((0, NotificationState.Pending), (waiting.Attempts, waiting.State)); // still due: nothing was sent before the stop
             Assert.Contains("订单已支付", WebUtility.HtmlDecode(await after.Browser().GetStringAsync($"dev/wechatpay/pay/{token}")));
 
-            var done = await after.App.WaitForAsync(order.OutTradeNo, o => o.Status == OrderStatus.Paid, seconds: 30);
+            var done = await after.App.WaitForAsync(order.OutTradeNo, o => o.Status == OrderStatus.Paid, seconds: 45);
 
             Assert.StartsWith("42000", done.TradeNo);
             // The simulator records the 204 a moment after the shop has applied the notify.

@@ -41,7 +41,7 @@ public sealed class WeChatSimulatorNotifications(
             return [];
         }
 
-        var now = clock.UtcNowToTheMillisecond();
+        var now = trade.SuccessTime ?? clock.UtcNowToTheMillisecond(); // a delay counts from the payment
         var body = Envelope("TRANSACTION.SUCCESS", "transaction", "支付成功", transaction, trade.TamperAmount);
         var copies = trade.NotifyFault is NotifyFault.Repeat or NotifyFault.Concurrent ? trade.NotifyCopies : 1;
         var queued = new List<WeChatSimNotification>();
