@@ -83,6 +83,21 @@ public sealed partial class PayAgainSimulatorTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_phone_choosing_wechat_goes_to_the_h5_page_that_brings_the_buyer_back_to_our_page()
+    {
+        var (browser, order) = await LearnerWithAlipayOrderAsync(5);
+        browser.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148");
+
+        using var chosen = await browser.SubmitFormAsync("orders", $"pay-{order.OutTradeNo}", new Dictionary<string, string> { ["pay_type"] = "2" });
+
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        var h5 = chosen.Headers.Location!.AbsoluteUri;
+        Assert.Contains("/dev/wechatpay/pay/", h5);
+        Assert.Contains("redirect_url=" + Uri.EscapeDataString($"{shop.BaseUrl}/pay/wechat/{order.OutTradeNo}"), h5);
+        Assert.Equal(PayType.WeChat, (await shop.App.OrderAsync(order.OutTradeNo)).PayType);
+    }
+
+    [Fact]
     public async Task A_visitor_who_chose_wechat_before_logging_in_gets_a_wechat_order()
     {
         var (learner, name) = await shop.App.CreateLearnerAsync("resumewx");
