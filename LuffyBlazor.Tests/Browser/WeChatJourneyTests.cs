@@ -18,6 +18,23 @@ public sealed class WeChatJourneyTests(BrowserSession session)
         Assert.Single(await session.Shop.App.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
             db.Orders.Where(o => o.UserId == userId))));
 
+    /// <summary>
+    /// On our QR code page: the simulator's scan page plays the buyer's phone, in a second tab, and pays; our tab
+    /// keeps waiting and moves on to the paid result by itself.
+    /// </summary>
+    private static async Task ScanAndPayAsync(IPage page, string outTradeNo)
+    {
+        var phone = await page.Context.RunAndWaitForPageAsync(() => page.ClickAsync("#wechat-simulator-scan"));
+        await phone.WaitForURLAsync("**/dev/wechatpay/pay/**");
+        await Expect(phone.Locator("#wechat-out-trade-no")).ToHaveTextAsync(outTradeNo);
+        await phone.ClickAsync("#wechat-pay");
+        await Expect(phone.Locator("#wechat-heading")).ToHaveTextAsync("支付成功");
+
+        await page.WaitForURLAsync($"**/pay/success?out_trade_no={outTradeNo}", new() { Timeout = 20_000 });
+        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
+        await Expect(page.Locator("#pay-provider")).ToHaveTextAsync("微信支付");
+    }
+
     [Fact]
     public async Task On_a_desktop_the_learner_scans_our_qr_code_pays_and_the_page_moves_on_by_itself()
     {
@@ -38,16 +55,7 @@ public sealed class WeChatJourneyTests(BrowserSession session)
         await page.ScreenshotAsync("wechat-qr");
         await page.AssertAccessibleAsync("the WeChat QR code page");
 
-        // The simulator's scan page plays the buyer's phone, in a second tab; our tab keeps waiting.
-        var phone = await page.Context.RunAndWaitForPageAsync(() => page.ClickAsync("#wechat-simulator-scan"));
-        await phone.WaitForURLAsync("**/dev/wechatpay/pay/**");
-        await Expect(phone.Locator("#wechat-out-trade-no")).ToHaveTextAsync(order.OutTradeNo);
-        await phone.ClickAsync("#wechat-pay");
-        await Expect(phone.Locator("#wechat-heading")).ToHaveTextAsync("支付成功");
-
-        await page.WaitForURLAsync($"**/pay/success?out_trade_no={order.OutTradeNo}", new() { Timeout = 20_000 });
-        await Expect(page.Locator("#pay-status")).ToHaveTextAsync("支付成功", Patiently);
-        await Expect(page.Locator("#pay-provider")).ToHaveTextAsync("微信支付");
+        await ScanAndPayAsync(page, order.OutTradeNo);
         await page.ScreenshotAsync("wechat-paid");
         var paid = await session.Shop.App.OrderAsync(order.OutTradeNo);
         Assert.Equal((OrderStatus.Paid, PayType.WeChat), (paid.Status, paid.PayType));
@@ -80,5 +88,31 @@ public sealed class WeChatJourneyTests(BrowserSession session)
         await Expect(page.Locator("#pay-order-no")).ToHaveTextAsync(order.OutTradeNo);
         await page.ScreenshotAsync("wechat-paid-phone");
         Assert.Equal(OrderStatus.Paid, (await session.Shop.App.OrderAsync(order.OutTradeNo)).Status);
+    }
+
+    [Fact]
+    public async Task An_alipay_order_left_at_the_cashier_is_paid_with_wechat_from_my_orders()
+    {
+        var (page, userId) = await LearnerAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.BuyAsync(Base, 10); // 支付宝, the default: the simulator's Alipay cashier, which the learner leaves
+        var order = await OnlyOrderAsync(userId);
+        Assert.Equal(PayType.Alipay, order.PayType);
+
+        await page.OpenAsync($"{Base}/orders");
+        var card = page.Locator($"[data-order='{order.OutTradeNo}']");
+        await Expect(card.Locator(".order-pay-type")).ToHaveTextAsync("支付宝");
+        await Expect(page.Locator($"#pay-{order.OutTradeNo}-pay-type-1")).ToBeCheckedAsync();
+        await page.CheckAsync($"#pay-{order.OutTradeNo}-pay-type-2");
+        await page.ScreenshotAsync("orders-pay-again");
+        await page.AssertAccessibleAsync("my orders with the pay type choice");
+        await card.Locator(".order-pay").ClickAsync();
+
+        await page.WaitForURLAsync($"**/pay/wechat/{order.OutTradeNo}");
+        await Expect(page.Locator("figure.payment-qr svg")).ToBeVisibleAsync();
+        await page.WaitUntilUsableAsync();
+        Assert.Equal(PayType.WeChat, (await session.Shop.App.OrderAsync(order.OutTradeNo)).PayType);
+        await ScanAndPayAsync(page, order.OutTradeNo);
+        var paid = await session.Shop.App.OrderAsync(order.OutTradeNo);
+        Assert.Equal((OrderStatus.Paid, PayType.WeChat), (paid.Status, paid.PayType));
     }
 }

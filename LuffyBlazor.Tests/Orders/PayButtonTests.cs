@@ -30,6 +30,8 @@ public sealed class PayButtonTests : LearnerPageTest, IClassFixture<ScriptedAlip
         UseAppService<PaymentReconciliation>();
         Services.AddSingleton<TimeProvider>(Fixture.Clock);
         Services.AddScoped<BrowserCheckout>();
+        UseAppService<PayTypeSwitch>();
+        Services.AddScoped<PayAgain>();
     }
 
     private async Task<string> SignedInLearnerAsync()

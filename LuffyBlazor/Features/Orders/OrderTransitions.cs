@@ -74,6 +74,42 @@ public sealed class OrderTransitions(
     }
 
     /// <summary>
+    /// Unpaid with <paramref name="from"/> → unpaid with <paramref name="to"/>: the learner pays again with the other
+    /// provider, after the caller closed the trade at <paramref name="from"/>. A compare-and-set on the status and the
+    /// pay type seen, so of two switches at once only one is recorded, and a switch never lands on an order paid (or
+    /// closed) meanwhile. False when nothing changed.
+    /// </summary>
+    public async Task<bool> ChangePayTypeAsync(int orderId, PayType from, PayType to, string actor, CancellationToken ct = default)
+    {
+        if (from == to)
+        {
+            return false;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = Now;
+        var changed = await db.Orders
+            .Where(o => o.Id == orderId && o.Status == OrderStatus.Unpaid && o.PayType == from)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.PayType, to)
+                .SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.UpdatedAt, now), ct);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        db.OrderStatusChanges.Add(new OrderStatusChange
+        {
+            OrderId = orderId, From = OrderStatus.Unpaid, To = OrderStatus.Unpaid, Actor = actor, Reason = PayTypeChange.Reason(from, to), At = now,
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
     /// Records the total refunded so far for a paid order (one that may still become refunded). Once the whole amount
     /// is refunded the order becomes refunded and the courses it granted are withdrawn. Never lowers what was recorded
     /// before: the update compares the status and the previous total it read.

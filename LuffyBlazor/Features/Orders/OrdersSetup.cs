@@ -21,6 +21,8 @@ public static class OrdersSetup
         builder.Services.AddScoped<Checkout>();
         builder.Services.AddScoped<WeChatCheckout>();
         builder.Services.AddScoped<BrowserCheckout>();
+        builder.Services.AddScoped<PayAgain>();
+        builder.Services.AddScoped<PayTypeSwitch>();
         builder.Services.AddScoped<PurchaseLogIn>();
         builder.Services.AddScoped<OrderTransitions>();
         builder.Services.AddScoped<PaymentReconciliation>();

@@ -10,3 +10,14 @@ public static class PayTypeText
         _ => payType.ToString(),
     };
 }
+
+/// <summary>The history row of a switch, written once and recognised later.</summary>
+public static class PayTypeChange
+{
+    /// <summary>"支付方式由支付宝改为微信支付".</summary>
+    public static string Reason(PayType from, PayType to) => $"支付方式由{from.ToChinese()}改为{to.ToChinese()}";
+
+    /// <summary>The order left <paramref name="payType"/> before: that provider's trade was closed, and a closed trade number cannot be paid again there.</summary>
+    public static bool Left(IEnumerable<string?> reasons, PayType payType) =>
+        reasons.Any(r => r is not null && r.StartsWith($"支付方式由{payType.ToChinese()}改为", StringComparison.Ordinal));
+}

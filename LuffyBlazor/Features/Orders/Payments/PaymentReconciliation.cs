@@ -40,9 +40,13 @@ public sealed record CloseOutcome(CloseResult Result, string Message);
 public sealed class PaymentReconciliation(
     PaymentTradesByType providers, OrderTransitions transitions, IDbContextFactory<LuffyDbContext> dbFactory, ILogger<PaymentReconciliation> logger)
 {
-    public async Task<SyncOutcome> SyncAsync(string outTradeNo, string actor, CancellationToken ct = default)
+    public async Task<SyncOutcome> SyncAsync(string outTradeNo, string actor, CancellationToken ct = default) =>
+        await SyncAsync(outTradeNo, await PayTypeAsync(outTradeNo, ct), actor, ct);
+
+    /// <summary>Asks <paramref name="provider"/> (not the order's pay type as read now, which a switch may change meanwhile).</summary>
+    public async Task<SyncOutcome> SyncAsync(string outTradeNo, PayType provider, string actor, CancellationToken ct = default)
     {
-        var trades = providers.For(await PayTypeAsync(outTradeNo, ct));
+        var trades = providers.For(provider);
         var name = trades.ChineseName;
         var lookup = await trades.QueryAsync(outTradeNo, ct);
         switch (lookup.State)
@@ -109,12 +113,39 @@ public sealed class PaymentReconciliation(
             }
         }
 
+        if (await CloseAtProviderAsync(outTradeNo, await PayTypeAsync(outTradeNo, ct), actor, ct, mayAct) is { } stopped)
+        {
+            return stopped;
+        }
+
         if (!await mayAct(ct))
         {
             return abandoned;
         }
 
-        var sync = await SyncAsync(outTradeNo, actor, ct);
+        var orderId = await OrderIdAsync(outTradeNo, ct);
+        return await transitions.CloseUnpaidAsync(orderId, to, actor, reason, ct)
+            ? new(CloseResult.Closed, to == OrderStatus.TimedOut ? "订单已超时关闭" : "订单已取消")
+            : new(CloseResult.NotUnpaid, "订单已不是未支付状态");
+    }
+
+    /// <summary>
+    /// Makes sure nobody can pay the order at <paramref name="provider"/> any more: asks it, closes a trade waiting for
+    /// the buyer, and asks again when the close is refused. Null when that is so (closed, or no trade there); otherwise
+    /// why not: <see cref="CloseResult.WasPaid"/> (the payment is then recorded, by the same path as the notify),
+    /// <see cref="CloseResult.Failed"/> or <see cref="CloseResult.Abandoned"/>.
+    /// </summary>
+    public async Task<CloseOutcome?> CloseAtProviderAsync(
+        string outTradeNo, PayType provider, string actor, CancellationToken ct = default, Func<CancellationToken, Task<bool>>? mayAct = null)
+    {
+        mayAct ??= _ => Task.FromResult(true);
+        var abandoned = new CloseOutcome(CloseResult.Abandoned, "处理权已过期，留给下一次处理");
+        if (!await mayAct(ct))
+        {
+            return abandoned;
+        }
+
+        var sync = await SyncAsync(outTradeNo, provider, actor, ct);
         switch (sync.Result)
         {
             case SyncResult.Paid:
@@ -127,7 +158,7 @@ public sealed class PaymentReconciliation(
                     return abandoned;
                 }
 
-                var closed = await providers.For(await PayTypeAsync(outTradeNo, ct)).CloseAsync(outTradeNo, ct);
+                var closed = await providers.For(provider).CloseAsync(outTradeNo, ct);
                 if (closed is not null)
                 {
                     if (!await mayAct(ct))
@@ -135,25 +166,21 @@ public sealed class PaymentReconciliation(
                         return abandoned;
                     }
 
-                    // Alipay refused to close: most likely paid a moment ago. Record that instead.
-                    var again = await SyncAsync(outTradeNo, actor, ct);
-                    return again.Result == SyncResult.Paid
-                        ? new(CloseResult.WasPaid, "订单已支付，无法关闭")
-                        : new(CloseResult.Failed, closed);
+                    // The provider refused to close: most likely paid a moment ago (record that instead), or closed
+                    // by someone else meanwhile (a switch of provider or a close at once), which is what was asked.
+                    var again = await SyncAsync(outTradeNo, provider, actor, ct);
+                    return again.Result switch
+                    {
+                        SyncResult.Paid => new(CloseResult.WasPaid, "订单已支付，无法关闭"),
+                        SyncResult.ClosedAtProvider => null,
+                        _ => new(CloseResult.Failed, closed),
+                    };
                 }
 
                 break;
         }
 
-        if (!await mayAct(ct))
-        {
-            return abandoned;
-        }
-
-        var orderId = await OrderIdAsync(outTradeNo, ct);
-        return await transitions.CloseUnpaidAsync(orderId, to, actor, reason, ct)
-            ? new(CloseResult.Closed, to == OrderStatus.TimedOut ? "订单已超时关闭" : "订单已取消")
-            : new(CloseResult.NotUnpaid, "订单已不是未支付状态");
+        return null;
     }
 
     private async Task<int> OrderIdAsync(string outTradeNo, CancellationToken ct)
