@@ -61,8 +61,8 @@ public sealed class WeChatPayPlatformCertificatesTests : IDisposable
     {
         var store = Store();
         Lists(Old, Old);
-        await store.RefreshAsync(default);
-        clock.Advance(TimeSpan.FromHours(1));
+        await store.RefreshAsync(default); // the periodic refresh, just before WeChat listed the new certificate
+        clock.Advance(TimeSpan.FromSeconds(10));
         Lists(New, Old, New); // the rotation: both listed, the new one signs
         var verifier = new WeChatPayVerifier(credentials, clock, store);
         var notify = New.Sign(NotifyBody, clock.GetUtcNow());

@@ -7,8 +7,9 @@ namespace LuffyBlazor.Features.Payments.WeChat;
 /// The platform certificates downloaded from <c>GET /v3/certificates</c> (<c>WeChatPay:DownloadPlatformCertificates</c>),
 /// by serial. A download replaces the set only when it verifies: its own signature must check out with a configured
 /// key, a certificate already held, or one it brings (the official SDKs' bootstrap rule: the certificates are sealed
-/// with the APIv3 key, so only WeChat can have listed them). Downloads run one at a time; one asked for by an unknown
-/// <c>Wechatpay-Serial</c> runs at most once per <see cref="MinRefreshGap"/>, so forged serials cannot flood WeChat.
+/// with the APIv3 key, so only WeChat can have listed them). Downloads run one at a time; those asked for by an unknown
+/// <c>Wechatpay-Serial</c> run at most once per <see cref="MinRefreshGap"/>, so forged serials cannot flood WeChat
+/// (the periodic refresh does not count: a new certificate listed just after it must not wait).
 /// </summary>
 public sealed class WeChatPayPlatformCertificates(
     Func<CancellationToken, Task<WeChatPaySignedAnswer>> download, WeChatPayCredentials configured, IOptions<WeChatPayOptions> options,
@@ -23,7 +24,7 @@ public sealed class WeChatPayPlatformCertificates(
     private volatile IReadOnlyDictionary<string, WeChatPayPlatformCertificate> held =
         new Dictionary<string, WeChatPayPlatformCertificate>(StringComparer.OrdinalIgnoreCase);
 
-    private DateTimeOffset? lastAttempt;
+    private DateTimeOffset? lastOnDemand;
 
     public bool Enabled => options.Value.DownloadPlatformCertificates;
 
@@ -69,12 +70,13 @@ public sealed class WeChatPayPlatformCertificates(
                 return true;
             }
 
-            if (lastAttempt is { } last && clock.GetUtcNow() - last < MinRefreshGap)
+            if (lastOnDemand is { } last && clock.GetUtcNow() - last < MinRefreshGap)
             {
-                log.LogWarning("WeChat Pay serial {Serial} is unknown; platform certificates were downloaded at {Last}, not again before a minute has passed", serial, last);
+                log.LogWarning("WeChat Pay serial {Serial} is unknown; platform certificates were downloaded for an unknown serial at {Last}, not again before a minute has passed", serial, last);
                 return false;
             }
 
+            lastOnDemand = clock.GetUtcNow();
             log.LogInformation("WeChat Pay serial {Serial} is unknown: downloading the platform certificates again", serial);
             return await DownloadAsync(ct) && Key(serial) is not null;
         }
@@ -87,7 +89,6 @@ public sealed class WeChatPayPlatformCertificates(
     private async Task<bool> DownloadAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        lastAttempt = now;
         Downloads++;
         try
         {
