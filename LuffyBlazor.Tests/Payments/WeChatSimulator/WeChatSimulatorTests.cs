@@ -17,11 +17,7 @@ namespace LuffyBlazor.Tests.Payments.WeChatSimulator;
 /// </summary>
 public sealed class WeChatSimulatorTests : IDisposable
 {
-    private readonly LuffyAppFactory app = new(new Dictionary<string, string?>
-    {
-        ["WeChatPay:Simulator:Enabled"] = "true",
-        ["WeChatPay:Simulator:NotifyRetryScale"] = "0.01",
-    });
+    private readonly LuffyAppFactory app = WeChatSimulatorBuyer.App();
 
     private readonly string baseUrl;
 
@@ -31,36 +27,12 @@ public sealed class WeChatSimulatorTests : IDisposable
 
     private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl + "/") };
 
-    private async Task<(Order Order, WeChatPayStart Started)> StartAsync(int course, WeChatScene scene = WeChatScene.Native)
-    {
-        var (learner, _) = await app.CreateLearnerAsync("wxsim");
-        var order = await app.PlaceWeChatOrderAsync(learner, course);
-        await using var scope = app.Services.CreateAsyncScope();
-        var started = await scope.ServiceProvider.GetRequiredService<WeChatCheckout>().StartAsync(OrderView.Of(order), scene, "127.0.0.1");
-        Assert.True(started.Succeeded, started.Error);
-        return (order, started);
-    }
+    private Task<(Order Order, WeChatPayStart Started)> StartAsync(int course, WeChatScene scene = WeChatScene.Native) =>
+        app.StartWeChatPaymentAsync(course, scene);
 
     /// <summary>Opens the code_url "as scanned" (or the h5_url) and submits the cashier's form with <paramref name="fields"/>.</summary>
-    private async Task<HttpResponseMessage> PayAsync(WeChatPayStart started, string button = "pay", params (string Key, string Value)[] fields)
-    {
-        var browser = Browser();
-        Uri cashier;
-        if (started.CodeUrl is { } codeUrl)
-        {
-            using var scanned = await browser.GetAsync($"dev/wechatpay/scan?code_url={Uri.EscapeDataString(codeUrl)}");
-            Assert.Equal(HttpStatusCode.Redirect, scanned.StatusCode);
-            cashier = new Uri(new Uri(baseUrl), scanned.Headers.Location!.OriginalString);
-        }
-        else
-        {
-            cashier = new Uri(started.H5Url!);
-        }
-
-        var page = await browser.GetStringAsync(cashier.PathAndQuery.TrimStart('/'));
-        Assert.Contains("确认支付", page);
-        return await browser.PostAsync($"{cashier.AbsolutePath.TrimStart('/')}/{button}", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))));
-    }
+    private Task<HttpResponseMessage> PayAsync(WeChatPayStart started, string button = "pay", params (string Key, string Value)[] fields) =>
+        WeChatSimulatorBuyer.PayAsync(baseUrl, started, button, fields);
 
     [Fact]
     public void In_development_the_simulator_configures_wechat_pay_with_its_generated_keys()

@@ -40,7 +40,11 @@ public static class WeChatSimulatorSetup
                 options.MerchantPrivateKeyPath = Path.Combine(keys, WeChatSimulatorKeys.MerchantPrivateKeyFile);
             }
 
-            if (string.IsNullOrWhiteSpace(options.PlatformPublicKeyId))
+            if (sim.CertificateMode)
+            {
+                options.DownloadPlatformCertificates |= options.PlatformCertificatePaths.Count == 0;
+            }
+            else if (string.IsNullOrWhiteSpace(options.PlatformPublicKeyId))
             {
                 options.PlatformPublicKeyId = sim.PublicKeyId;
                 options.PlatformPublicKey = null;
@@ -56,6 +60,8 @@ public static class WeChatSimulatorSetup
         }
 
         services.AddSingleton<WeChatSimulatorTrades>();
+        services.AddSingleton(sp => new WeChatSimulatorCertificates(
+            keys, sp.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.RotateCertificates, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var wechat = sp.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
@@ -63,7 +69,8 @@ public static class WeChatSimulatorSetup
             return new WeChatSimulatorSigner(
                 WeChatSimulatorKeys.Load(Path.Combine(keys, WeChatSimulatorKeys.MerchantPublicKeyFile)),
                 WeChatSimulatorKeys.Load(Path.Combine(keys, WeChatSimulatorKeys.PlatformPrivateKeyFile)),
-                wechat.PlatformPublicKeyId!, wechat.ApiV3Key!, sim.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
+                wechat.PlatformPublicKeyId ?? sim.PublicKeyId, wechat.ApiV3Key!, sim.TimestampTolerance, sp.GetRequiredService<TimeProvider>(),
+                sim.CertificateMode ? sp.GetRequiredService<WeChatSimulatorCertificates>() : null);
         });
         services.AddSingleton<WeChatSimulatorNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<WeChatSimulatorNotifier>());
