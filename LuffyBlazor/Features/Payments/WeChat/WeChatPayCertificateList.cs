@@ -85,7 +85,7 @@ public static class WeChatPayCertificateList
         }
         catch (WeChatPayDecryptionException ex)
         {
-            return $"encrypt_certificate {ex.Message.Replace("resource", "certificate", StringComparison.Ordinal)}; check WeChatPay:ApiV3Key";
+            return $"encrypt_certificate does not decrypt with the APIv3 key: tampered, or WeChatPay:ApiV3Key is not this merchant's ({ex.Message})";
         }
 
         try

@@ -29,7 +29,14 @@ public sealed class WeChatSimulatorCertificates : IDisposable
         Rotating = rotating;
     }
 
-    public bool Rotating { get; set; }
+    // Flipped by a test or an operator while requests are being signed.
+    private volatile bool rotating;
+
+    public bool Rotating
+    {
+        get => rotating;
+        set => rotating = value;
+    }
 
     /// <summary>The key answers and notifies are signed with, and the serial named in <c>Wechatpay-Serial</c>.</summary>
     public (RSA Key, string Serial) Signing => Rotating ? (second.Key, second.Serial) : (first.Key, first.Serial);
@@ -71,7 +78,7 @@ public sealed class WeChatSimulatorCertificates : IDisposable
         if (!File.Exists(certificatePath))
         {
             var request = new CertificateRequest(
-                "CN=Tenpay.com Root CA (LuffyBlazor simulator), OU=模拟平台证书, O=LuffyBlazor, C=CN", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                "CN=Tenpay.com (LuffyBlazor 模拟平台证书), O=LuffyBlazor, C=CN", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             // 20 bytes, the first 0x10–0x7F: 40 hex digits without a leading zero, like WeChat's serials.
             var serial = RandomNumberGenerator.GetBytes(20);
             serial[0] = (byte)(0x10 + serial[0] % 0x70);
