@@ -46,6 +46,7 @@ public sealed class ArchitectureTests
     [InlineData("LuffyBlazor.Features.Payments.Alipay")]
     [InlineData("LuffyBlazor.Features.Payments.Simulator")]
     [InlineData("LuffyBlazor.Features.Payments.WeChat")]
+    [InlineData("LuffyBlazor.Features.Payments.WeChatSimulator")]
     public void A_payment_provider_uses_nothing_of_orders_or_the_shops_database(string provider)
     {
         var shop = TypesUsedIn(provider)

@@ -65,6 +65,7 @@ public static class HostingExtensions
         app.Services.GetService<IStartupValidator>()?.Validate();
         await app.Services.InitializeDatabaseAsync();
         await app.Services.InitializeAlipaySimulatorAsync();
+        await app.Services.InitializeWeChatPaySimulatorAsync();
 
         app.UseChineseCulture();
         app.UseExceptionHandler("/Error", createScopeForErrors: true);

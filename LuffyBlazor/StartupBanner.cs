@@ -56,7 +56,7 @@ public static class StartupBanner
 
         if (weChatSimulator)
         {
-            lines.Add($"  WeChat Pay sim.    {shop}/dev/wechatpay/ (trades, notify deliveries)");
+            lines.Add($"  WeChat Pay sim.    {shop}/dev/wechatpay/ (trades, notifies, fault switches)");
         }
 
         return string.Join(Environment.NewLine, lines);

@@ -76,11 +76,12 @@ public class LuffyAppFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// Serves the app on real Kestrel on a free loopback port (browsers, and callbacks the app makes to itself) and
-    /// returns its address, e.g. <c>http://127.0.0.1:41234</c>.
+    /// returns its address, e.g. <c>http://127.0.0.1:41234</c>. A <paramref name="port"/> of a stopped app restarts
+    /// "the same server" (callbacks queued for its address reach the new one).
     /// </summary>
-    public string StartKestrel()
+    public string StartKestrel(int port = 0)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;

@@ -25,21 +25,7 @@ public sealed class SimulatorDatabaseTests
         ["Alipay:Simulator:DatabasePath"] = databasePath,
     };
 
-    private static async Task<List<string>> TablesAsync(string databaseFile)
-    {
-        await using var connection = new SqliteConnection($"Data Source={databaseFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
-        var tables = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            tables.Add(reader.GetString(0));
-        }
-
-        return tables;
-    }
+    private static Task<List<string>> TablesAsync(string databaseFile) => SqliteTables.OfAsync(databaseFile);
 
     [Fact]
     public async Task A_payment_through_the_simulator_is_recorded_in_its_own_file_beside_the_apps_database_and_not_in_the_apps()

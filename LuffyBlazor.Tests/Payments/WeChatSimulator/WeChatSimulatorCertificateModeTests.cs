@@ -16,20 +16,16 @@ namespace LuffyBlazor.Tests.Payments.WeChatSimulator;
 /// </summary>
 public sealed class WeChatSimulatorCertificateModeTests : IDisposable
 {
-    private readonly LuffyAppFactory app = WeChatSimulatorBuyer.App(("WeChatPay:Simulator:CertificateMode", "true"));
+    private readonly WeChatSimulatorApp sim = new(new Dictionary<string, string?> { ["WeChatPay:Simulator:CertificateMode"] = "true" });
 
-    private readonly string baseUrl;
+    public void Dispose() => sim.Dispose();
 
-    public WeChatSimulatorCertificateModeTests() => baseUrl = app.StartKestrel();
-
-    public void Dispose() => app.Dispose();
-
-    private WeChatSimulatorCertificates Simulator => app.Services.GetRequiredService<WeChatSimulatorCertificates>();
+    private WeChatSimulatorCertificates Simulator => sim.App.Services.GetRequiredService<WeChatSimulatorCertificates>();
 
     /// <summary>The store after the download the app makes once started.</summary>
     private async Task<WeChatPayPlatformCertificates> DownloadedAsync()
     {
-        var store = app.Services.GetRequiredService<WeChatPayPlatformCertificates>();
+        var store = sim.App.Services.GetRequiredService<WeChatPayPlatformCertificates>();
         await UntilAsync(() => Task.FromResult(store.Held.Count > 0));
         return store;
     }
@@ -46,22 +42,22 @@ public sealed class WeChatSimulatorCertificateModeTests : IDisposable
     [Fact]
     public async Task A_purchase_is_verified_with_the_platform_certificate_downloaded_at_start()
     {
-        var options = app.Services.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
+        var options = sim.App.Services.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
         Assert.True(options.DownloadPlatformCertificates);
         Assert.Null(options.PlatformPublicKeyId);
         var store = await DownloadedAsync();
         Assert.Equal(Simulator.Serials, store.Held.Select(c => c.Serial));
-        Assert.Equal(File.ReadAllText(Path.Combine(app.Root, "keys", WeChatSimulatorCertificates.FirstCertificateFile)).Trim(), store.Held.Single().Pem.Trim());
+        Assert.Equal(File.ReadAllText(Path.Combine(sim.App.Root, "keys", WeChatSimulatorCertificates.FirstCertificateFile)).Trim(), store.Held.Single().Pem.Trim());
 
-        var (order, started) = await app.StartWeChatPaymentAsync(1);
-        using (await WeChatSimulatorBuyer.PayAsync(baseUrl, started))
+        var (order, started) = await sim.StartAsync(1);
+        using (await sim.PayAsync(started))
         {
-            await app.WaitForStatusAsync(order.OutTradeNo, OrderStatus.Paid);
+            await sim.App.WaitForStatusAsync(order.OutTradeNo, OrderStatus.Paid);
         }
 
         // The order is paid before the notify's log row is committed: wait for the row.
-        await UntilAsync(() => app.QueryAsync(db => db.NotifyLogs.AnyAsync(l => l.OutTradeNo == order.OutTradeNo)));
-        var log = await app.QueryAsync(db => db.NotifyLogs.AsNoTracking().SingleAsync(l => l.OutTradeNo == order.OutTradeNo));
+        await UntilAsync(() => sim.App.QueryAsync(db => db.NotifyLogs.AnyAsync(l => l.OutTradeNo == order.OutTradeNo)));
+        var log = await sim.App.QueryAsync(db => db.NotifyLogs.AsNoTracking().SingleAsync(l => l.OutTradeNo == order.OutTradeNo));
         Assert.Equal(NotifyVerdict.Accepted, log.Verdict);
         Assert.Contains(Simulator.Signing.Serial, log.RawParameters);
         Assert.Equal(1, store.Downloads);
@@ -72,17 +68,17 @@ public sealed class WeChatSimulatorCertificateModeTests : IDisposable
     {
         var store = await DownloadedAsync();
         var downloads = store.Downloads;
-        var (order, started) = await app.StartWeChatPaymentAsync(2);
+        var (order, started) = await sim.StartAsync(2);
 
         Simulator.Rotating = true; // WeChat lists a second certificate and signs with it from now on
-        using (await WeChatSimulatorBuyer.PayAsync(baseUrl, started))
+        using (await sim.PayAsync(started))
         {
-            await app.WaitForStatusAsync(order.OutTradeNo, OrderStatus.Paid);
+            await sim.App.WaitForStatusAsync(order.OutTradeNo, OrderStatus.Paid);
         }
 
         Assert.Equal(downloads + 1, store.Downloads);
         Assert.Equal(Simulator.Serials, store.Held.Select(c => c.Serial));
-        var query = await app.Services.GetRequiredService<IWeChatPayClient>().QueryAsync(order.OutTradeNo);
+        var query = await sim.App.Services.GetRequiredService<IWeChatPayClient>().QueryAsync(order.OutTradeNo);
         Assert.Equal("SUCCESS", query.Data!.TradeState);
         Assert.Equal(downloads + 1, store.Downloads);
     }
@@ -91,13 +87,13 @@ public sealed class WeChatSimulatorCertificateModeTests : IDisposable
     public async Task The_node_sdks_downloader_decrypts_the_simulators_certificates_to_the_pems_we_hold()
     {
         Simulator.Rotating = true;
-        var store = app.Services.GetRequiredService<WeChatPayPlatformCertificates>();
+        var store = sim.App.Services.GetRequiredService<WeChatPayPlatformCertificates>();
         Assert.True(await store.RefreshAsync(default));
-        var options = app.Services.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
+        var options = sim.App.Services.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
 
         var sdk = await NodePeer.RunAsync("wechatpay-peer.mjs", new
         {
-            cmd = "download-certificates", baseURL = baseUrl + WeChatSimulatorSetup.BasePath + "/", mchid = options.MchId, serial = options.MerchantSerialNo,
+            cmd = "download-certificates", baseURL = sim.BaseUrl + WeChatSimulatorSetup.BasePath + "/", mchid = options.MchId, serial = options.MerchantSerialNo,
             privateKey = File.ReadAllText(options.MerchantPrivateKeyPath!), key = options.ApiV3Key,
         });
 

@@ -17,22 +17,20 @@ namespace LuffyBlazor.Tests.Payments.WeChatSimulator;
 /// </summary>
 public sealed class WeChatSimulatorTests : IDisposable
 {
-    private readonly LuffyAppFactory app = WeChatSimulatorBuyer.App();
-
+    private readonly WeChatSimulatorApp sim = new();
+    private readonly LuffyAppFactory app;
     private readonly string baseUrl;
 
-    public WeChatSimulatorTests() => baseUrl = app.StartKestrel();
+    public WeChatSimulatorTests() => (app, baseUrl) = (sim.App, sim.BaseUrl);
 
-    public void Dispose() => app.Dispose();
+    public void Dispose() => sim.Dispose();
 
-    private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl + "/") };
+    private HttpClient Browser() => sim.Browser();
 
-    private Task<(Order Order, WeChatPayStart Started)> StartAsync(int course, WeChatScene scene = WeChatScene.Native) =>
-        app.StartWeChatPaymentAsync(course, scene);
+    private Task<(Order Order, WeChatPayStart Started)> StartAsync(int course, WeChatScene scene = WeChatScene.Native) => sim.StartAsync(course, scene);
 
-    /// <summary>Opens the code_url "as scanned" (or the h5_url) and submits the cashier's form with <paramref name="fields"/>.</summary>
     private Task<HttpResponseMessage> PayAsync(WeChatPayStart started, string button = "pay", params (string Key, string Value)[] fields) =>
-        WeChatSimulatorBuyer.PayAsync(baseUrl, started, button, fields);
+        sim.PayAsync(started, button, fields);
 
     [Fact]
     public void In_development_the_simulator_configures_wechat_pay_with_its_generated_keys()
@@ -198,13 +196,5 @@ public sealed class WeChatSimulatorTests : IDisposable
         Assert.Contains("SIGN_ERROR", await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the condition did not hold in time");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => WeChatSimulatorApp.WaitUntilAsync(condition);
 }

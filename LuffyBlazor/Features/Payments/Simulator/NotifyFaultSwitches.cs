@@ -12,12 +12,15 @@ public sealed record NotifyFaultChanges(
 {
     public void ApplyTo(SimulatorTrade trade)
     {
-        trade.NotifyFault = Fault ?? trade.NotifyFault;
-        trade.NotifyCopies = Copies ?? trade.NotifyCopies;
-        trade.NotifyDelay = Delay ?? trade.NotifyDelay;
-        trade.TamperAmount = TamperAmount ?? trade.TamperAmount;
-        trade.TamperSignature = TamperSignature ?? trade.TamperSignature;
+        var faults = Over(trade.Faults);
+        (trade.NotifyFault, trade.NotifyCopies, trade.NotifyDelay, trade.TamperAmount, trade.TamperSignature) =
+            (faults.Fault, faults.Copies, faults.Delay, faults.TamperAmount, faults.TamperSignature);
     }
+
+    /// <summary>The switches as they stand after these changes (the simulators' trades keep the same five).</summary>
+    public NotifyFaults Over(NotifyFaults current) => new(
+        Fault ?? current.Fault, Copies ?? current.Copies, Delay ?? current.Delay,
+        TamperAmount ?? current.TamperAmount, TamperSignature ?? current.TamperSignature);
 }
 
 /// <summary>

@@ -52,6 +52,8 @@ public sealed class SimulatorTrade
     /// <summary>Corrupt the signature: the merchant must refuse it.</summary>
     public bool TamperSignature { get; set; }
 
+    public NotifyFaults Faults => new(NotifyFault, NotifyCopies, NotifyDelay, TamperAmount, TamperSignature);
+
     /// <summary>Guards the status: two buyers' clicks, or a click and a close, leave one result.</summary>
     public int Version { get; set; }
 }

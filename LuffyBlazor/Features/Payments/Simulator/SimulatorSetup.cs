@@ -35,7 +35,7 @@ public static class SimulatorSetup
 
                     o.AppPublicKeyPath = Resolve(o.AppPublicKeyPath, SimulatorKeys.AppPublicKeyFile);
                     o.AlipayPrivateKeyPath = Resolve(o.AlipayPrivateKeyPath, SimulatorKeys.AlipayPrivateKeyFile);
-                    o.DatabasePath = DatabaseFile(o.DatabasePath, builder.Configuration, contentRoot);
+                    o.DatabasePath = DatabaseFile(o.DatabasePath, SimulatorOptions.DefaultDatabaseFile, builder.Configuration, contentRoot);
                     if (o.CertificateMode)
                     {
                         SimulatorCertificates.EnsureCreated(keys, o.AppPublicKeyPath, o.AlipayPrivateKeyPath, o.SellerId, clock.GetUtcNow());
@@ -156,10 +156,11 @@ public static class SimulatorSetup
     }
 
     /// <summary>
-    /// <c>Alipay:Simulator:DatabasePath</c> (relative to the content root), or <see cref="SimulatorOptions.DefaultDatabaseFile"/>
-    /// beside the app's SQLite database, or in the content root when the app's database is not a SQLite file.
+    /// A simulator's <c>DatabasePath</c> (relative to the content root), or <paramref name="defaultFile"/> beside the
+    /// app's SQLite database, or in the content root when the app's database is not a SQLite file. Both simulators'
+    /// files are found this way.
     /// </summary>
-    private static string DatabaseFile(string? configured, IConfiguration configuration, string contentRoot)
+    internal static string DatabaseFile(string? configured, string defaultFile, IConfiguration configuration, string contentRoot)
     {
         if (!string.IsNullOrWhiteSpace(configured))
         {
@@ -177,7 +178,7 @@ public static class SimulatorSetup
             }
         }
 
-        return Path.Combine(folder, SimulatorOptions.DefaultDatabaseFile);
+        return Path.Combine(folder, defaultFile);
     }
 }
 

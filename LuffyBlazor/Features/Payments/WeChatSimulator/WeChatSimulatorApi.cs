@@ -16,40 +16,50 @@ public static class WeChatSimulatorApi
     public static void MapApi(RouteGroupBuilder group)
     {
         group.MapPost("/v3/pay/transactions/native", (HttpContext c, WeChatSimulatorTrades t, WeChatSimulatorSigner s, IOptions<WeChatSimulatorOptions> o, TimeProvider clock) =>
-            SignedAsync(c, s, body => Order(c, t, o.Value, clock, body, "NATIVE")));
+            SignedAsync(c, s, body => OrderAsync(c, t, o.Value, clock, body, "NATIVE")));
         group.MapPost("/v3/pay/transactions/h5", (HttpContext c, WeChatSimulatorTrades t, WeChatSimulatorSigner s, IOptions<WeChatSimulatorOptions> o, TimeProvider clock) =>
-            SignedAsync(c, s, body => Order(c, t, o.Value, clock, body, "MWEB")));
+            SignedAsync(c, s, body => OrderAsync(c, t, o.Value, clock, body, "MWEB")));
         group.MapGet("/v3/pay/transactions/out-trade-no/{outTradeNo}", (HttpContext c, string outTradeNo, WeChatSimulatorTrades t, WeChatSimulatorSigner s, IOptions<WeChatSimulatorOptions> o) =>
-            SignedAsync(c, s, _ => t.Find(outTradeNo) is { } trade && trade.MchId == c.Request.Query["mchid"]
-                ? (200, Transaction(trade, o.Value))
+            SignedAsync(c, s, async _ => await t.FindAsync(outTradeNo) is { } trade && trade.MchId == c.Request.Query["mchid"]
+                ? Faulty(trade) ?? new Answer(200, Transaction(trade, o.Value), trade.ApiFault == WeChatApiFault.BadSignature)
                 : Error(404, "ORDER_NOT_EXIST", "订单不存在")));
         group.MapPost("/v3/pay/transactions/out-trade-no/{outTradeNo}/close", (HttpContext c, string outTradeNo, WeChatSimulatorTrades t, WeChatSimulatorSigner s) =>
-            SignedAsync(c, s, _ => t.Locked((trades, _) => trades.GetValueOrDefault(outTradeNo) switch
-            {
-                null => Error(404, "ORDER_NOT_EXIST", "订单不存在"),
-                { TradeState: "SUCCESS" or "REFUND" } => Error(400, "ORDERPAID", "订单已支付"),
-                var trade => Close(trade),
-            })));
-        group.MapPost("/v3/refund/domestic/refunds", (HttpContext c, WeChatSimulatorTrades t, WeChatSimulatorSigner s, WeChatSimulatorNotifier n, TimeProvider clock) =>
-            SignedAsync(c, s, body => Refund(t, n, clock, body)));
+            SignedAsync(c, s, async _ => await t.FindAsync(outTradeNo) is { } known && Faulty(known) is { } fault ? fault
+                : await t.CloseAsync(outTradeNo) switch
+                {
+                    null => Error(404, "ORDER_NOT_EXIST", "订单不存在"),
+                    { TradeState: "SUCCESS" or "REFUND" } => Error(400, "ORDERPAID", "订单已支付"),
+                    var closed => new Answer(204, null, closed.ApiFault == WeChatApiFault.BadSignature),
+                }));
+        group.MapPost("/v3/refund/domestic/refunds", (HttpContext c, WeChatSimulatorTrades t, WeChatSimulatorSigner s) =>
+            SignedAsync(c, s, body => RefundAsync(t, body)));
         group.MapGet("/v3/refund/domestic/refunds/{outRefundNo}", (HttpContext c, string outRefundNo, WeChatSimulatorTrades t, WeChatSimulatorSigner s) =>
-            SignedAsync(c, s, _ => t.Locked((_, refunds) => refunds.GetValueOrDefault(outRefundNo)) is { } refund
-                ? (200, RefundView(refund))
+            SignedAsync(c, s, async _ => await t.FindRefundAsync(outRefundNo) is { } refund
+                ? new Answer(200, RefundView(refund))
                 : Error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")));
         group.MapGet("/v3/certificates", (HttpContext c, WeChatSimulatorSigner s, WeChatSimulatorCertificates certificates) =>
             SignedAsync(c, s, _ => (200, certificates.Listing(s.ApiV3Key))));
     }
 
+    /// <summary>An answer: its HTTP status, its JSON body, and whether to sign it wrongly (the <see cref="WeChatApiFault.BadSignature"/> switch).</summary>
+    public sealed record Answer(int Status, object? Body, bool ForgeSignature = false)
+    {
+        public static implicit operator Answer((int Status, object? Body) answer) => new(answer.Status, answer.Body);
+    }
+
     /// <summary>Checks the request's signature, runs <paramref name="handle"/> on its body, signs what it answers.</summary>
-    private static async Task<IResult> SignedAsync(HttpContext context, WeChatSimulatorSigner signer, Func<string, (int Status, object? Body)> handle)
+    private static Task<IResult> SignedAsync(HttpContext context, WeChatSimulatorSigner signer, Func<string, (int Status, object? Body)> handle) =>
+        SignedAsync(context, signer, body => Task.FromResult<Answer>(handle(body)));
+
+    private static async Task<IResult> SignedAsync(HttpContext context, WeChatSimulatorSigner signer, Func<string, Task<Answer>> handle)
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var request = context.Request;
         var refusal = signer.Refusal(request.Method, request.PathBase + request.Path + request.QueryString, request.Headers.Authorization, body);
-        var (status, answer) = refusal is null ? handle(body) : Error(401, "SIGN_ERROR", refusal);
+        var (status, answer, forge) = refusal is null ? await handle(body) : Error(401, "SIGN_ERROR", refusal);
         var json = answer is null ? "" : JsonSerializer.Serialize(answer, WeChatPayJson.Options);
-        foreach (var (name, value) in signer.SignHeaders(json))
+        foreach (var (name, value) in signer.SignHeaders(json, forge))
         {
             context.Response.Headers[name] = value;
         }
@@ -57,7 +67,15 @@ public static class WeChatSimulatorApi
         return status == 204 ? Results.NoContent() : Results.Text(json, "application/json; charset=utf-8", statusCode: status);
     }
 
-    private static (int, object?) Order(HttpContext context, WeChatSimulatorTrades trades, WeChatSimulatorOptions options, TimeProvider clock, string body, string tradeType)
+    /// <summary>The trade's API switch as WeChat would answer it: a signed error, or null to answer normally.</summary>
+    private static Answer? Faulty(WeChatSimTrade trade) => trade.ApiFault switch
+    {
+        WeChatApiFault.SystemError => Error(500, "SYSTEM_ERROR", "系统错误"),
+        WeChatApiFault.FrequencyLimited => Error(429, "FREQUENCY_LIMITED", "频率超限"),
+        _ => null,
+    };
+
+    private static async Task<Answer> OrderAsync(HttpContext context, WeChatSimulatorTrades trades, WeChatSimulatorOptions options, TimeProvider clock, string body, string tradeType)
     {
         JsonNode? json;
         try
@@ -92,36 +110,20 @@ public static class WeChatSimulatorApi
             return Error(400, "PARAM_ERROR", "H5 支付须提供 scene_info.payer_client_ip");
         }
 
-        return trades.Locked((all, _) =>
+        var (trade, created) = await trades.PlaceAsync(new WeChatSimTrade
         {
-            if (all.TryGetValue(outTradeNo, out var existing))
-            {
-                if (existing.TradeState is "SUCCESS" or "REFUND")
-                {
-                    return Error(400, "ORDERPAID", "该订单已支付");
-                }
-
-                if (existing.TradeState == "CLOSED")
-                {
-                    return Error(400, "ORDER_CLOSED", "订单已关闭");
-                }
-
-                if (existing.Total != total)
-                {
-                    return Error(400, "OUT_TRADE_NO_USED", "商户订单号重复：金额与已下单的不同");
-                }
-
-                return Link(context, existing, tradeType);
-            }
-
-            var trade = new WeChatSimTrade
-            {
-                OutTradeNo = outTradeNo, AppId = options.AppId, MchId = options.MchId, Description = (string)json["description"]!,
-                Total = total.Value, TimeExpire = expire, NotifyUrl = (string)json["notify_url"]!, TradeType = tradeType, Token = WeChatSimulatorTrades.NewToken(),
-            };
-            all[outTradeNo] = trade;
-            return Link(context, trade, tradeType);
-        });
+            OutTradeNo = outTradeNo, AppId = options.AppId, MchId = options.MchId, Description = (string)json["description"]!,
+            Total = total.Value, TimeExpire = expire.UtcDateTime, NotifyUrl = (string)json["notify_url"]!, TradeType = tradeType,
+            Token = WeChatSimulatorTrades.NewToken(),
+        }, context.RequestAborted);
+        return trade switch
+        {
+            _ when created => Link(context, trade, tradeType),
+            { TradeState: "SUCCESS" or "REFUND" } => Error(400, "ORDERPAID", "该订单已支付"),
+            { TradeState: "CLOSED" } => Error(400, "ORDER_CLOSED", "订单已关闭"),
+            _ when trade.Total != total => Error(400, "OUT_TRADE_NO_USED", "商户订单号重复：金额与已下单的不同"),
+            _ => Link(context, trade, tradeType),
+        };
     }
 
     /// <summary>Native: a <c>weixin://</c> code_url (its page shows it "as scanned"); H5: this simulator's cashier page.</summary>
@@ -129,13 +131,7 @@ public static class WeChatSimulatorApi
         ? (200, new { code_url = $"weixin://wxpay/bizpayurl?pr={trade.Token}" })
         : (200, new { h5_url = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{WeChatSimulatorSetup.BasePath}/pay/{trade.Token}" });
 
-    private static (int, object?) Close(WeChatSimTrade trade)
-    {
-        trade.TradeState = "CLOSED";
-        return (204, null);
-    }
-
-    private static (int, object?) Refund(WeChatSimulatorTrades trades, WeChatSimulatorNotifier notifier, TimeProvider clock, string body)
+    private static async Task<Answer> RefundAsync(WeChatSimulatorTrades trades, string body)
     {
         var json = JsonNode.Parse(body);
         var outTradeNo = (string?)json?["out_trade_no"];
@@ -147,44 +143,16 @@ public static class WeChatSimulatorApi
             return Error(400, "PARAM_ERROR", "缺少 out_trade_no、out_refund_no 或 amount");
         }
 
-        return trades.Locked((all, refunds) =>
+        var trade = await trades.FindAsync(outTradeNo);
+        if (trade is not null && Faulty(trade) is { } fault)
         {
-            if (refunds.TryGetValue(outRefundNo, out var known))
-            {
-                return (200, RefundView(known)); // the same out_refund_no refunds once, and answers the first refund
-            }
+            return fault; // the refund is not made: the shop must try again, with the same out_refund_no
+        }
 
-            if (!all.TryGetValue(outTradeNo, out var trade) || trade.TradeState is not ("SUCCESS" or "REFUND"))
-            {
-                return Error(400, "INVALID_REQUEST", "订单不存在或未支付，不能退款");
-            }
-
-            if (total != trade.Total)
-            {
-                return Error(400, "INVALID_REQUEST", "订单金额 amount.total 与原订单不符");
-            }
-
-            if (amount > trade.Total - trade.Refunded)
-            {
-                return Error(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额");
-            }
-
-            var now = clock.GetUtcNow();
-            var refund = new WeChatSimRefund
-            {
-                OutRefundNo = outRefundNo, OutTradeNo = outTradeNo, RefundId = WeChatSimulatorTrades.NewRefundId(now), Amount = amount.Value,
-                Total = trade.Total, CreatedAt = now, SuccessTime = now,
-            };
-            refunds[outRefundNo] = refund;
-            trade.Refunded += amount.Value;
-            trade.TradeState = "REFUND";
-            if ((string?)json!["notify_url"] is { Length: > 0 } url)
-            {
-                notifier.QueueRefund(trade, url, RefundNotice(refund, trade));
-            }
-
-            return (200, RefundView(refund));
-        });
+        var result = await trades.RefundAsync(outTradeNo, outRefundNo, amount.Value, total.Value, (string?)json!["notify_url"]);
+        return result.Refund is { } refund
+            ? new Answer(200, RefundView(refund), trade?.ApiFault == WeChatApiFault.BadSignature)
+            : Error(400, "INVALID_REQUEST", result.Refusal!);
     }
 
     public static object Transaction(WeChatSimTrade trade, WeChatSimulatorOptions options) => new
@@ -213,19 +181,6 @@ public static class WeChatSimulatorApi
         create_time = WeChatPayTime.Format(refund.CreatedAt),
         success_time = refund.SuccessTime is { } at ? WeChatPayTime.Format(at) : null,
         amount = new { total = refund.Total, refund = refund.Amount, payer_total = refund.Total, payer_refund = refund.Amount, currency = "CNY" },
-    };
-
-    private static object RefundNotice(WeChatSimRefund refund, WeChatSimTrade trade) => new
-    {
-        mchid = trade.MchId,
-        out_trade_no = refund.OutTradeNo,
-        transaction_id = trade.TransactionId,
-        out_refund_no = refund.OutRefundNo,
-        refund_id = refund.RefundId,
-        refund_status = refund.Status,
-        success_time = refund.SuccessTime is { } at ? WeChatPayTime.Format(at) : null,
-        user_received_account = "支付用户零钱",
-        amount = new { total = refund.Total, refund = refund.Amount, payer_total = refund.Total, payer_refund = refund.Amount },
     };
 
     private static (int, object?) Error(int status, string code, string message) => (status, new { code, message });

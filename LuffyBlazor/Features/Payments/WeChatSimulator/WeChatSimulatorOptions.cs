@@ -42,6 +42,15 @@ public sealed class WeChatSimulatorOptions
     /// <summary>How long the notifier waits for the merchant's answer.</summary>
     public TimeSpan NotifyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The simulator's own SQLite file, relative to the content root (<c>LuffyBlazor/</c>); empty:
+    /// <see cref="DefaultDatabaseFile"/> beside the app's SQLite database (in the content root when the app is on
+    /// PostgreSQL), like the Alipay simulator's.
+    /// </summary>
+    public string? DatabasePath { get; set; }
+
+    public const string DefaultDatabaseFile = "wechatpay-simulator.db";
+
     /// <summary>How far a request's Authorization timestamp may be from now (WeChat's own tolerance is 5 minutes).</summary>
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,5 +1,8 @@
 using LuffyBlazor.Common;
+using LuffyBlazor.Features.Payments.Simulator;
 using LuffyBlazor.Features.Payments.WeChat;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Payments.WeChatSimulator;
@@ -18,7 +21,9 @@ public static class WeChatSimulatorSetup
     {
         var services = builder.Services;
         var keys = KeysDirectory.Resolve(builder.Configuration, builder.Environment);
+        var contentRoot = builder.Environment.ContentRootPath;
         services.AddOptions<WeChatSimulatorOptions>().BindConfiguration(WeChatSimulatorOptions.Section)
+            .PostConfigure(o => o.DatabasePath = SimulatorSetup.DatabaseFile(o.DatabasePath, WeChatSimulatorOptions.DefaultDatabaseFile, builder.Configuration, contentRoot))
             .Validate(o => o.NotifyRetryScale is > 0 and <= 10, "WeChatPay:Simulator:NotifyRetryScale must be above 0 and at most 10.")
             .ValidateOnStart();
 
@@ -59,6 +64,11 @@ public static class WeChatSimulatorSetup
             return;
         }
 
+        services.AddPooledDbContextFactory<WeChatSimulatorDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
+        {
+            DataSource = sp.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.DatabasePath,
+            DefaultTimeout = 60, // concurrent notify deliveries wait for SQLite's one writer
+        }.ToString()));
         services.AddSingleton<WeChatSimulatorTrades>();
         services.AddSingleton(sp => new WeChatSimulatorCertificates(
             keys, sp.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.RotateCertificates, sp.GetRequiredService<TimeProvider>()));
@@ -72,9 +82,27 @@ public static class WeChatSimulatorSetup
                 wechat.PlatformPublicKeyId ?? sim.PublicKeyId, wechat.ApiV3Key!, sim.TimestampTolerance, sp.GetRequiredService<TimeProvider>(),
                 sim.CertificateMode ? sp.GetRequiredService<WeChatSimulatorCertificates>() : null);
         });
-        services.AddSingleton<WeChatSimulatorNotifier>();
-        services.AddHostedService(sp => sp.GetRequiredService<WeChatSimulatorNotifier>());
-        services.AddHttpClient(WeChatSimulatorNotifier.HttpClientName);
+        services.AddSingleton<WeChatSimulatorNotifications>();
+        services.AddHostedService<WeChatSimulatorNotifier>();
+        services.AddHttpClient(WeChatSimulatorNotifications.HttpClientName);
+    }
+
+    /// <summary>
+    /// Brings the simulator's database to its current schema (its own migrations) before the app takes requests;
+    /// nothing when the simulator is off.
+    /// </summary>
+    public static async Task InitializeWeChatPaySimulatorAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        if (services.GetService<IDbContextFactory<WeChatSimulatorDbContext>>() is not { } factory)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(services.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.DatabasePath)!);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        // The console and the cashier never wait for the notifier's writes; the mode is kept in the file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
 
     /// <summary>The simulated API under <c>/dev/wechatpay/v3/…</c> and its pages; nothing when the simulator is off.</summary>
@@ -85,9 +113,11 @@ public static class WeChatSimulatorSetup
             return;
         }
 
+        // The merchant's API calls and the buyer's cashier carry no antiforgery token, as at WeChat; the console does.
         var group = app.MapGroup(BasePath).ExcludeFromDescription().DisableAntiforgery();
         WeChatSimulatorApi.MapApi(group);
         WeChatSimulatorPages.MapPages(group);
+        WeChatSimulatorConsole.MapConsole(app.MapGroup(BasePath).ExcludeFromDescription());
     }
 
     private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value;
