@@ -17,6 +17,11 @@
 //   sdk-call        {mchid, serial, privateKey, certs, method, path, body?, reply: {status, headers, body}}
 //                   -> {request: {method, url, authorization, body}, ok, data?, error?}
 //                   The SDK's whole client calls a local server that records the request and answers `reply`.
+//   download-certificates {baseURL, mchid, serial, privateKey, key}
+//                   -> {ok, data?, certs?: {serial: pem}, error?}
+//                   The SDK's own certificate downloader (`wxpay crt`, bin/cli/cert.js): GET v3/certificates signed by the
+//                   SDK, each encrypt_certificate decrypted with Aes.AesGcm, and the answer verified with the certificates
+//                   it brings.
 //   qr-decode       {modules: ["0101…", …]} (dark = 1, no quiet zone)                -> {data} | {error}
 
 import { createRequire } from 'node:module';
@@ -96,6 +101,31 @@ const commands = {
     } finally {
       server.closeAllConnections?.();
       server.close();
+    }
+  },
+  async 'download-certificates'(req) {
+    const secret = need(req, 'key');
+    const config = {
+      baseURL: need(req, 'baseURL'), mchid: need(req, 'mchid'), serial: need(req, 'serial'), privateKey: need(req, 'privateKey'), certs: { any: undefined },
+    };
+    const wxpay = new Wechatpay(config);
+    // As bin/cli/cert.js does it: decrypt into the verifier's certs before the SDK's response verifier runs. In 0.9.6
+    // the constructor replaces config.certs by the copy its verifier reads, so the CLI's own object is not that one;
+    // this writes into the copy (the same bootstrap rule: the download verifies with what it brings).
+    const certs = config.certs;
+    const pems = {};
+    const injector = (response) => {
+      (JSON.parse(response).data || []).forEach(({ serial_no: serialNo, encrypt_certificate: { nonce, associated_data: aad, ciphertext } }) => {
+        pems[serialNo] = Aes.AesGcm.decrypt(ciphertext, secret, nonce, aad);
+        certs[serialNo] = pems[serialNo];
+      });
+      return response;
+    };
+    try {
+      const { data } = await wxpay.v3.certificates.get({ transformResponse: [injector, ...wxpay.client.v3.defaults.transformResponse] });
+      return { ok: true, data, certs: pems };
+    } catch (e) {
+      return { ok: false, error: `${e.code ?? e.name}: ${e.message}` };
     }
   },
   'qr-decode'(req) {

@@ -96,6 +96,41 @@ public sealed class WeChatPayOptionsTests
     }
 
     [Fact]
+    public void Without_a_key_to_verify_with_the_start_is_refused_unless_certificates_are_downloaded()
+    {
+        var options = WeChatPayTestKeys.Options();
+        options.PlatformPublicKeyId = null;
+        options.PlatformPublicKeyPath = null;
+
+        Assert.Contains("or WeChatPay:DownloadPlatformCertificates = true) are required", Assert.Single(Failures(options)));
+
+        options.DownloadPlatformCertificates = true;
+        Assert.Empty(Failures(options));
+    }
+
+    [Theory]
+    [InlineData("00:05:00")]
+    [InlineData("2.00:00:00")]
+    public void A_certificate_refresh_interval_out_of_range_is_named(string interval)
+    {
+        var options = WeChatPayTestKeys.Options();
+        options.DownloadPlatformCertificates = true;
+        options.PlatformCertificateRefreshInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.StartsWith("WeChatPay:PlatformCertificateRefreshInterval must be between 00:10:00 and 1.00:00:00", Assert.Single(Failures(options)));
+    }
+
+    [Fact]
+    public void A_download_switch_that_is_not_true_or_false_stops_the_start_naming_the_key()
+    {
+        using var app = new LuffyAppFactory(new Dictionary<string, string?>(WeChatPayTestKeys.Settings()) { ["WeChatPay:DownloadPlatformCertificates"] = "yes" });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("WeChatPay:DownloadPlatformCertificates", ex.ToString());
+    }
+
+    [Fact]
     public async Task With_wechat_pay_off_pay_type_2_answers_400_with_a_clear_message()
     {
         using var app = new LuffyAppFactory();

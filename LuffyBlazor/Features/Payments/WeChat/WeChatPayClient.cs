@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using LuffyBlazor.Common;
@@ -28,6 +27,12 @@ public interface IWeChatPayClient
 
     /// <summary><c>GET /v3/refund/domestic/refunds/{out_refund_no}</c>.</summary>
     Task<WeChatPayResponse<WeChatPayRefund>> QueryRefundAsync(string outRefundNo, CancellationToken ct = default);
+
+    /// <summary>
+    /// <c>GET /v3/certificates</c>: the platform certificates, as they came. Not verified here: the download is
+    /// verified with the certificates it brings (<see cref="WeChatPayPlatformCertificates"/>).
+    /// </summary>
+    Task<WeChatPaySignedAnswer> DownloadCertificatesAsync(CancellationToken ct = default);
 }
 
 public sealed class WeChatPayClient(
@@ -67,6 +72,9 @@ public sealed class WeChatPayClient(
     public Task<WeChatPayResponse<WeChatPayRefund>> QueryRefundAsync(string outRefundNo, CancellationToken ct = default) =>
         SendAsync<WeChatPayRefund>("refund query", HttpMethod.Get, $"/v3/refund/domestic/refunds/{Uri.EscapeDataString(outRefundNo)}", null, idempotent: true, ct);
 
+    public Task<WeChatPaySignedAnswer> DownloadCertificatesAsync(CancellationToken ct = default) =>
+        ExchangeAsync("certificate download", HttpMethod.Get, "/v3/certificates", null, idempotent: true, ct);
+
     /// <summary>The pay request's body: amounts in fen, time_expire in RFC 3339 +08:00, a description WeChat takes (≤ 127 characters).</summary>
     public object TradeBody(WeChatPayTradeRequest request, bool h5) => new
     {
@@ -82,6 +90,14 @@ public sealed class WeChatPayClient(
 
     private async Task<WeChatPayResponse<T>> SendAsync<T>(
         string operation, HttpMethod method, string pathAndQuery, object? body, bool idempotent, CancellationToken ct) where T : class
+    {
+        var answer = await ExchangeAsync(operation, method, pathAndQuery, body, idempotent, ct);
+        return Read<T>(operation, answer.Status, answer.Body, await verifier.RefusalAsync(answer.Headers, answer.Body, ct));
+    }
+
+    /// <summary>Signs and sends one request; the answer comes back unverified.</summary>
+    private async Task<WeChatPaySignedAnswer> ExchangeAsync(
+        string operation, HttpMethod method, string pathAndQuery, object? body, bool idempotent, CancellationToken ct)
     {
         var url = new Uri(endpoint.BaseUrl.TrimEnd('/') + pathAndQuery);
         var json = body is null ? "" : JsonSerializer.Serialize(body, WeChatPayJson.Options);
@@ -101,15 +117,12 @@ public sealed class WeChatPayClient(
         request.Headers.UserAgent.ParseAdd("LuffyBlazor/1.0");
         request.Options.Set(Idempotent, idempotent);
 
-        HttpStatusCode status;
-        string text;
-        WeChatPaySignedHeaders signed;
         try
         {
             using var response = await http.SendAsync(request, ct);
-            status = response.StatusCode;
-            text = await response.Content.ReadAsStringAsync(ct);
-            signed = WeChatPaySignedHeaders.From(name => response.Headers.TryGetValues(name, out var v) ? v.FirstOrDefault() : null);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            return new((int)response.StatusCode, text,
+                WeChatPaySignedHeaders.From(name => response.Headers.TryGetValues(name, out var v) ? v.FirstOrDefault() : null));
         }
         catch (HttpRequestException ex)
         {
@@ -119,8 +132,6 @@ public sealed class WeChatPayClient(
         {
             throw new WeChatPayException(operation, "the API did not answer in time", ex);
         }
-
-        return Read<T>(operation, (int)status, text, verifier.Refusal(signed, text));
     }
 
     /// <summary>A success must be signed (otherwise it proves nothing: an exception); an unsigned error is returned as unsigned.</summary>

@@ -45,9 +45,11 @@ public sealed class WeChatPayCredentials : IDisposable
             keys[serial] = key;
         }
 
-        if (keys.Count == 0)
+        // Downloading certificates needs no key to start from: the download verifies with what it brings (the
+        // certificates are sealed with the APIv3 key, which only WeChat and the merchant know).
+        if (keys.Count == 0 && !options.DownloadPlatformCertificates)
         {
-            throw new WeChatPayKeyException("WeChatPay:PlatformPublicKeyId and WeChatPay:PlatformPublicKeyPath (or WeChatPay:PlatformCertificatePaths) are required: WeChat's answers and notifies cannot be verified without them.");
+            throw new WeChatPayKeyException("WeChatPay:PlatformPublicKeyId and WeChatPay:PlatformPublicKeyPath (or WeChatPay:PlatformCertificatePaths, or WeChatPay:DownloadPlatformCertificates = true) are required: WeChat's answers and notifies cannot be verified without them.");
         }
 
         return new WeChatPayCredentials(merchant, keys);

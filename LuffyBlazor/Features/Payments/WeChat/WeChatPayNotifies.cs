@@ -22,7 +22,7 @@ public sealed class WeChatPayNotifies(WeChatPayVerifier verifier, IOptions<WeCha
     /// <summary>Who an order's status history names for a change a WeChat notify makes.</summary>
     public const string NotifyActor = "wechatpay-notify";
 
-    public ReceivedNotify Read(WeChatPaySignedHeaders headers, string body, string? remoteIp)
+    public async Task<ReceivedNotify> ReadAsync(WeChatPaySignedHeaders headers, string body, string? remoteIp, CancellationToken ct = default)
     {
         var settings = options.Value;
         var logged = new List<KeyValuePair<string, string>>
@@ -52,7 +52,7 @@ public sealed class WeChatPayNotifies(WeChatPayVerifier verifier, IOptions<WeCha
             ("resource_type", envelope.ResourceType), ("summary", envelope.Summary)));
 
         // The signature first: nothing unverified is decrypted, let alone believed.
-        if (verifier.Refusal(headers, body) is { } refusal)
+        if (await verifier.RefusalAsync(headers, body, ct) is { } refusal)
         {
             logged.Add(new("resource.ciphertext", envelope.Resource?.Ciphertext ?? ""));
             return Refused(logged, refusal, remoteIp, settings);

@@ -39,7 +39,7 @@ public sealed class WeChatPayNotifyController(WeChatPayNotifies notifies, IPayme
             return Fail(StatusCodes.Status400BadRequest, "unreadable body");
         }
 
-        var received = notifies.Read(WeChatPaySignedHeaders.From(Request.Headers), body, remoteIp);
+        var received = await notifies.ReadAsync(WeChatPaySignedHeaders.From(Request.Headers), body, remoteIp, ct);
         if (await shop.HandleAsync(received, ct))
         {
             return NoContent();

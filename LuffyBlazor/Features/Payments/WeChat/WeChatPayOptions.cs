@@ -44,6 +44,17 @@ public sealed partial class WeChatPayOptions
     /// </summary>
     public List<string> PlatformCertificatePaths { get; set; } = [];
 
+    /// <summary>
+    /// 平台证书 mode without hand-copied files: download WeChat's platform certificates from <c>GET /v3/certificates</c>
+    /// (decrypted with the APIv3 key), refresh them every <see cref="PlatformCertificateRefreshInterval"/> and at once
+    /// (at most once a minute) when an answer or notify names a serial we do not hold. Off: only the configured
+    /// public key and certificate files verify.
+    /// </summary>
+    public bool DownloadPlatformCertificates { get; set; }
+
+    /// <summary>How often downloaded platform certificates are fetched again (WeChat's SDKs: every 12 hours).</summary>
+    public TimeSpan PlatformCertificateRefreshInterval { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Absolute https URL of the notify endpoint; empty: derived from the app's own address (Development only).</summary>
     public string? NotifyUrl { get; set; }
 

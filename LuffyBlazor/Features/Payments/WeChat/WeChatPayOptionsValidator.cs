@@ -61,6 +61,12 @@ public sealed partial class WeChatPayOptionsValidator(IHostEnvironment environme
             failures.Add("WeChatPay:Timeout must be between 00:00:01 and 00:02:00.");
         }
 
+        if (options.DownloadPlatformCertificates
+            && (options.PlatformCertificateRefreshInterval < TimeSpan.FromMinutes(10) || options.PlatformCertificateRefreshInterval > TimeSpan.FromDays(1)))
+        {
+            failures.Add("WeChatPay:PlatformCertificateRefreshInterval must be between 00:10:00 and 1.00:00:00 (WeChat's SDKs refresh every 12 hours; a rotation gives merchants days to pick up the new certificate).");
+        }
+
         if (!environment.IsDevelopment() && !options.Simulator.Enabled)
         {
             CheckNotifyUrl(options.NotifyUrl, failures);
@@ -110,6 +116,7 @@ public sealed partial class WeChatPayOptionsValidator(IHostEnvironment environme
             ("WeChatPay:MerchantSerialNo", !string.IsNullOrWhiteSpace(o.MerchantSerialNo)),
             ("WeChatPay:MerchantPrivateKeyPath", !string.IsNullOrWhiteSpace(o.MerchantPrivateKeyPath) || !string.IsNullOrWhiteSpace(o.MerchantPrivateKey)),
             ("WeChatPay:PlatformPublicKeyId", !string.IsNullOrWhiteSpace(o.PlatformPublicKeyId)),
+            ("WeChatPay:DownloadPlatformCertificates", o.DownloadPlatformCertificates),
             ("WeChatPay:NotifyUrl", !string.IsNullOrWhiteSpace(o.NotifyUrl)),
         ];
         return keys.Where(k => k.IsSet).Select(k => k.Key);

@@ -6,7 +6,8 @@ public static class WeChatPaySetup
 {
     /// <summary>
     /// WeChat Pay's options (validated at start-up, naming each key), and, used only when <c>WeChatPay:MchId</c> is
-    /// set, its keys, verifier, client and notify reader. The notify endpoint is a controller.
+    /// set, its keys, verifier, client, notify reader and (with <c>WeChatPay:DownloadPlatformCertificates</c>) the
+    /// platform certificates kept fresh in the background. The notify endpoint is a controller.
     /// </summary>
     public static void AddWeChatPay(this IHostApplicationBuilder builder)
     {
@@ -16,6 +17,16 @@ public static class WeChatPaySetup
 
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddSingleton(sp => WeChatPayCredentials.Load(sp.GetRequiredService<IOptions<WeChatPayOptions>>().Value, contentRoot));
+        services.AddSingleton(sp => new WeChatPayPlatformCertificates(
+            async ct =>
+            {
+                // The typed client is made per use (its HttpClient is pooled); this store lives as long as the app.
+                await using var scope = sp.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<IWeChatPayClient>().DownloadCertificatesAsync(ct);
+            },
+            sp.GetRequiredService<WeChatPayCredentials>(), sp.GetRequiredService<IOptions<WeChatPayOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WeChatPayPlatformCertificates>>()));
+        services.AddHostedService<WeChatPayCertificateRefresher>();
         services.AddSingleton<WeChatPayVerifier>();
         services.AddSingleton<WeChatPayEndpoint>();
         services.AddSingleton<WeChatPayNotifies>();

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace LuffyBlazor.Features.Payments.WeChatSimulator;
 
 /// <summary>
-/// The simulated APIv3: Native and H5 orders, query by out_trade_no, close, refund and refund query, under
+/// The simulated APIv3: Native and H5 orders, query by out_trade_no, close, refund and refund query, the platform
+/// certificates (<c>/v3/certificates</c>), under
 /// <c>/dev/wechatpay/v3/…</c>. Every request's signature is checked; every answer is signed; errors are WeChat's
 /// <c>{"code","message"}</c> with its HTTP statuses.
 /// </summary>
@@ -36,6 +37,8 @@ public static class WeChatSimulatorApi
             SignedAsync(c, s, async _ => await t.FindRefundAsync(outRefundNo) is { } refund
                 ? new Answer(200, RefundView(refund))
                 : Error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")));
+        group.MapGet("/v3/certificates", (HttpContext c, WeChatSimulatorSigner s, WeChatSimulatorCertificates certificates) =>
+            SignedAsync(c, s, _ => (200, certificates.Listing(s.ApiV3Key))));
     }
 
     /// <summary>An answer: its HTTP status, its JSON body, and whether to sign it wrongly (the <see cref="WeChatApiFault.BadSignature"/> switch).</summary>

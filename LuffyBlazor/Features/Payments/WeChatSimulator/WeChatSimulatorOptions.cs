@@ -20,6 +20,16 @@ public sealed class WeChatSimulatorOptions
 
     public string PublicKeyId { get; set; } = "PUB_KEY_ID_0119000000012026120300000000000001";
 
+    /// <summary>
+    /// 平台证书 mode: answers and notifies are signed with the simulator's platform certificate under its serial, and
+    /// the app (unless <c>WeChatPay:PlatformCertificatePaths</c> is set) downloads it from <c>/v3/certificates</c>.
+    /// Off: 公钥模式, signed under <see cref="PublicKeyId"/>.
+    /// </summary>
+    public bool CertificateMode { get; set; }
+
+    /// <summary>Certificate mode during a rotation: both certificates are listed and the new one signs.</summary>
+    public bool RotateCertificates { get; set; }
+
     /// <summary>The simulated buyer (one sandbox user).</summary>
     public string OpenId { get; set; } = "oSimulatorBuyer0000000000001";
 

@@ -45,7 +45,11 @@ public static class WeChatSimulatorSetup
                 options.MerchantPrivateKeyPath = Path.Combine(keys, WeChatSimulatorKeys.MerchantPrivateKeyFile);
             }
 
-            if (string.IsNullOrWhiteSpace(options.PlatformPublicKeyId))
+            if (sim.CertificateMode)
+            {
+                options.DownloadPlatformCertificates |= options.PlatformCertificatePaths.Count == 0;
+            }
+            else if (string.IsNullOrWhiteSpace(options.PlatformPublicKeyId))
             {
                 options.PlatformPublicKeyId = sim.PublicKeyId;
                 options.PlatformPublicKey = null;
@@ -66,6 +70,8 @@ public static class WeChatSimulatorSetup
             DefaultTimeout = 60, // concurrent notify deliveries wait for SQLite's one writer
         }.ToString()));
         services.AddSingleton<WeChatSimulatorTrades>();
+        services.AddSingleton(sp => new WeChatSimulatorCertificates(
+            keys, sp.GetRequiredService<IOptions<WeChatSimulatorOptions>>().Value.RotateCertificates, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var wechat = sp.GetRequiredService<IOptions<WeChatPayOptions>>().Value;
@@ -73,7 +79,8 @@ public static class WeChatSimulatorSetup
             return new WeChatSimulatorSigner(
                 WeChatSimulatorKeys.Load(Path.Combine(keys, WeChatSimulatorKeys.MerchantPublicKeyFile)),
                 WeChatSimulatorKeys.Load(Path.Combine(keys, WeChatSimulatorKeys.PlatformPrivateKeyFile)),
-                wechat.PlatformPublicKeyId!, wechat.ApiV3Key!, sim.TimestampTolerance, sp.GetRequiredService<TimeProvider>());
+                wechat.PlatformPublicKeyId ?? sim.PublicKeyId, wechat.ApiV3Key!, sim.TimestampTolerance, sp.GetRequiredService<TimeProvider>(),
+                sim.CertificateMode ? sp.GetRequiredService<WeChatSimulatorCertificates>() : null);
         });
         services.AddSingleton<WeChatSimulatorNotifications>();
         services.AddHostedService<WeChatSimulatorNotifier>();

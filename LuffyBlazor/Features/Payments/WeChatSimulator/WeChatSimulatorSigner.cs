@@ -6,10 +6,12 @@ namespace LuffyBlazor.Features.Payments.WeChatSimulator;
 
 /// <summary>
 /// The simulated WeChat Pay's side of APIv3: verifies the merchant's <c>WECHATPAY2-SHA256-RSA2048</c> requests with the
-/// merchant's public key, and signs its answers and notifies with the platform key under its public key id.
+/// merchant's public key, and signs its answers and notifies with the platform key under its public key id, or, in
+/// certificate mode (<paramref name="certificates"/>), with the platform certificate in force under its serial.
 /// </summary>
 public sealed class WeChatSimulatorSigner(
-    RSA merchantPublicKey, RSA platformPrivateKey, string publicKeyId, string apiV3Key, TimeSpan tolerance, TimeProvider clock) : IDisposable
+    RSA merchantPublicKey, RSA platformPrivateKey, string publicKeyId, string apiV3Key, TimeSpan tolerance, TimeProvider clock,
+    WeChatSimulatorCertificates? certificates = null) : IDisposable
 {
     public string ApiV3Key => apiV3Key;
 
@@ -39,13 +41,14 @@ public sealed class WeChatSimulatorSigner(
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = WeChatPaySignature.NewNonce();
-        var signature = WeChatPaySignature.Sign(WeChatPaySignature.ResponseMessage(timestamp, nonce, tamper ? body + "\n" : body), platformPrivateKey);
+        var (key, serial) = certificates?.Signing ?? (platformPrivateKey, publicKeyId);
+        var signature = WeChatPaySignature.Sign(WeChatPaySignature.ResponseMessage(timestamp, nonce, tamper ? body + "\n" : body), key);
         return new()
         {
             [WeChatPaySignedHeaders.TimestampHeader] = timestamp,
             [WeChatPaySignedHeaders.NonceHeader] = nonce,
             [WeChatPaySignedHeaders.SignatureHeader] = signature,
-            [WeChatPaySignedHeaders.SerialHeader] = publicKeyId,
+            [WeChatPaySignedHeaders.SerialHeader] = serial,
             ["Request-ID"] = Guid.NewGuid().ToString("N"),
         };
     }
