@@ -123,12 +123,16 @@ public sealed class NodeClient(LoadEnvironment app, int concurrency, string repo
         }
 
         var summary = JsonSerializer.Deserialize<NodeSummary>(summaryLine)!;
-        var result = new LoadResult(scenario, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) { Client = Name };
+        var result = new LoadResult(scenario, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) {
+            Client = Name,
+            ClientCpuMicrosecondsPerRequest = summary.cpuMicroseconds / Math.Max(1, summary.requests),
+        };
         var numbers = File.Exists(captures) ? await File.ReadAllLinesAsync(captures) : [];
         File.Delete(file);
         File.Delete(captures);
         return new SendOutcome(result, summary.answers, numbers);
     }
 
-    private sealed record NodeSummary(int requests, int errors, double seconds, double p50, double p95, double p99, Dictionary<string, int> answers);
+    private sealed record NodeSummary(
+        int requests, int errors, double seconds, double p50, double p95, double p99, Dictionary<string, int> answers, double cpuMicroseconds);
 }

@@ -43,12 +43,20 @@ var clients = clientNames.Select(c => c == "node" ? new NodeClient(app, concurre
 var results = new List<(LoadResult Result, double Target)>();
 var start = warmup > TimeSpan.Zero ? "warm" : "cold";
 
-// The app's CPU time spent on a scenario, per request it served.
+// The app's CPU time spent on a scenario, per request it served, and the client's.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
 {
-    var before = app.CpuTime;
+    var (before, own) = (app.CpuTime, ToolCpu());
     var result = await run();
-    return result with { AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / Math.Max(1, result.Requests) };
+    var requests = Math.Max(1, result.Requests);
+    return result with
+    {
+        AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / requests,
+        // The Node client reports its own; for the tool's own client it is this process's (its senders and checks).
+        ClientCpuMicrosecondsPerRequest = result.ClientCpuMicrosecondsPerRequest > 0
+            ? result.ClientCpuMicrosecondsPerRequest
+            : (ToolCpu() - own).TotalMicroseconds / requests,
+    };
 }
 
 // Warms up (unless cold), then measures the same round with each client in turn.
@@ -203,6 +211,12 @@ async Task WarmUpAsync(Func<Task> round)
     }
     while (clock.Elapsed < warmup);
     Console.WriteLine($"  warm-up: {rounds} round(s) in {clock.Elapsed.TotalSeconds:0} s; measuring");
+}
+
+static TimeSpan ToolCpu()
+{
+    using var self = System.Diagnostics.Process.GetCurrentProcess();
+    return self.TotalProcessorTime;
 }
 
 static string FindRepositoryRoot()
