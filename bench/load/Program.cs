@@ -39,23 +39,29 @@ Console.WriteLine($"Starting {instances} instance(s) of the app (Release, {envir
 await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency,
     scenario == "circuits" ? LuffyBlazor.Load.Circuits.CircuitCapacity.Settings : null, environmentName);
 var scenarios = new Scenarios(app, concurrency);
-var clients = clientNames.Select(c => c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet).ToList();
+var clients = clientNames.Select(c => new MeasuredClient(c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet, () => app.CpuTime))
+    .ToList<ILoadClient>();
 var results = new List<(LoadResult Result, double Target)>();
 var start = warmup > TimeSpan.Zero ? "warm" : "cold";
 
-// The app's CPU time spent on a scenario, per request it served, and the client's.
+// The app's CPU time per request and the client's. A round sent by a client (MeasuredClient) brings both, taken
+// around its requests only; for the scenarios without one (catalogue, pages, mixed, soak) they cover the whole scenario.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
 {
-    var (before, own) = (app.CpuTime, ToolCpu());
+    var (before, own) = (app.CpuTime, MeasuredClient.OwnCpu());
     var result = await run();
+    if (result.AppCpuMicrosecondsPerRequest > 0)
+    {
+        return result;
+    }
+
     var requests = Math.Max(1, result.Requests);
     return result with
     {
         AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / requests,
-        // The Node client reports its own; for the tool's own client it is this process's (its senders and checks).
         ClientCpuMicrosecondsPerRequest = result.ClientCpuMicrosecondsPerRequest > 0
             ? result.ClientCpuMicrosecondsPerRequest
-            : (ToolCpu() - own).TotalMicroseconds / requests,
+            : (MeasuredClient.OwnCpu() - own).TotalMicroseconds / requests,
     };
 }
 
@@ -211,12 +217,6 @@ async Task WarmUpAsync(Func<Task> round)
     }
     while (clock.Elapsed < warmup);
     Console.WriteLine($"  warm-up: {rounds} round(s) in {clock.Elapsed.TotalSeconds:0} s; measuring");
-}
-
-static TimeSpan ToolCpu()
-{
-    using var self = System.Diagnostics.Process.GetCurrentProcess();
-    return self.TotalProcessorTime;
 }
 
 static string FindRepositoryRoot()
