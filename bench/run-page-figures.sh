@@ -33,8 +33,8 @@ done
 run "$circuits" circuits --levels "$levels" "$@"
 
 echo
-echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |"
-echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | client CPU µs/request | target |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 cat "$pages"
 echo
 echo "| circuits on | N | s to open | GC heap after full GC, MB | GC heap KB per circuit | working set, MB | working set KB per circuit (target ≤ 150; Microsoft: 273) | clicks (failed) | app CPU ms per click | click p50 ms | p95 ms | p99 ms (target < 100) |"

@@ -42,8 +42,8 @@ for environment in "${environments[@]}"; do
 done
 
 echo
-echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |"
-echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | client CPU µs/request | target |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 cat "$rows"
 echo
 echo "| run | load average before | after |"

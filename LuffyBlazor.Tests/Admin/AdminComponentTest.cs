@@ -47,7 +47,6 @@ public abstract class AdminComponentTest : BunitTestContext
         Services.AddSingleton(appServices.GetRequiredService<IOptions<StorageOptions>>());
         Services.AddSingleton(appServices.GetRequiredService<MediaUploads>());
         Services.AddSingleton(appServices.GetRequiredService<IAlipayClient>());
-        Services.AddSingleton(appServices.GetRequiredService<InFlightPayments>());
         Services.AddSingleton(appServices.GetRequiredService<PaymentWriter>());
         Services.AddScoped<OrderTransitions>();
         Services.AddScoped<PaymentReconciliation>();

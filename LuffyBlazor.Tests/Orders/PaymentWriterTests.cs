@@ -126,7 +126,7 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
         var (learner, _) = await app.CreateLearnerAsync();
         var order = await app.PlaceOrderAsync(learner, 8);
         var payment = Payment(order);
-        // Past the in-flight join: the writer itself gets the same payment twice in one group.
+        // A notify and a trade.query for the same order at once: the writer gets the same payment twice in one group.
         var writer = app.Services.GetRequiredService<PaymentWriter>();
         var outcomes = await TogetherAsync(() =>
         [

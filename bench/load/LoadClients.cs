@@ -123,12 +123,50 @@ public sealed class NodeClient(LoadEnvironment app, int concurrency, string repo
         }
 
         var summary = JsonSerializer.Deserialize<NodeSummary>(summaryLine)!;
-        var result = new LoadResult(scenario, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) { Client = Name };
+        var result = new LoadResult(scenario, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) {
+            Client = Name,
+            ClientCpuMicrosecondsPerRequest = summary.cpuMicroseconds / Math.Max(1, summary.requests),
+        };
         var numbers = File.Exists(captures) ? await File.ReadAllLinesAsync(captures) : [];
         File.Delete(file);
         File.Delete(captures);
         return new SendOutcome(result, summary.answers, numbers);
     }
 
-    private sealed record NodeSummary(int requests, int errors, double seconds, double p50, double p95, double p99, Dictionary<string, int> answers);
+    private sealed record NodeSummary(
+        int requests, int errors, double seconds, double p50, double p95, double p99, Dictionary<string, int> answers, double cpuMicroseconds);
+}
+
+/// <summary>
+/// A measured round: the app's CPU and this client's own, taken around the round's requests only, so that neither
+/// counts the scenario's preparation (seeding, signing the notifies, paying the orders a duplicates round repeats)
+/// or its checks. The Node client reports its own CPU; for the tool's own client it is this process's.
+/// </summary>
+public sealed class MeasuredClient(ILoadClient inner, Func<TimeSpan> appCpu) : ILoadClient
+{
+    public string Name => inner.Name;
+
+    public async Task<SendOutcome> SendAsync(string scenario, IReadOnlyList<LoadRequest> requests)
+    {
+        var (app, own) = (appCpu(), OwnCpu());
+        var outcome = await inner.SendAsync(scenario, requests);
+        var (appSpent, ownSpent) = (appCpu() - app, OwnCpu() - own);
+        var count = Math.Max(1, outcome.Result.Requests);
+        return outcome with
+        {
+            Result = outcome.Result with
+            {
+                AppCpuMicrosecondsPerRequest = appSpent.TotalMicroseconds / count,
+                ClientCpuMicrosecondsPerRequest = outcome.Result.ClientCpuMicrosecondsPerRequest > 0
+                    ? outcome.Result.ClientCpuMicrosecondsPerRequest
+                    : ownSpent.TotalMicroseconds / count,
+            },
+        };
+    }
+
+    public static TimeSpan OwnCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 }

@@ -9,6 +9,12 @@ public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan 
     /// <summary>The app's CPU time per request: what one request costs, whatever else the machine is doing.</summary>
     public double AppCpuMicrosecondsPerRequest { get; init; }
 
+    /// <summary>
+    /// The client's own CPU time per request (the load tool's process, or the Node client's): both share the app's
+    /// cores, so what the client spends is taken from the app. 0 where it was not measured.
+    /// </summary>
+    public double ClientCpuMicrosecondsPerRequest { get; init; }
+
     /// <summary>"dotnet" (this tool's HttpClient) or "node" (bench/peer/storm.mjs, the independent client).</summary>
     public string Client { get; init; } = "dotnet";
 
@@ -25,8 +31,8 @@ public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan 
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    public const string Header = "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | target |\n"
-        + "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|";
+    public const string Header = "| scenario | settings | start | client | requests | errors | req/s | p50 ms | p95 ms | p99 ms | app CPU µs/request | client CPU µs/request | target |\n"
+        + "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
     /// <summary>A table row; every scenario's target includes p99 under 50 ms, some also a rate (0: none).</summary>
     public string Row(double targetPerSecond, string settings, string start)
@@ -34,7 +40,7 @@ public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan 
         var met = PerSecond >= targetPerSecond && P99 < 50 && Errors == 0;
         var target = (targetPerSecond > 0 ? $"≥ {targetPerSecond:N0}/s, " : "") + "p99 < 50 ms" + (met ? " ✓" : " ✗");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Name} | {settings} | {start} | {Client} | {Requests:N0} | {Errors} | {PerSecond:N0} | {P50:0.0} | {P95:0.0} | {P99:0.0} | {AppCpuMicrosecondsPerRequest:N0} | {target} |");
+            $"| {Name} | {settings} | {start} | {Client} | {Requests:N0} | {Errors} | {PerSecond:N0} | {P50:0.0} | {P95:0.0} | {P99:0.0} | {AppCpuMicrosecondsPerRequest:N0} | {ClientCpuMicrosecondsPerRequest:N0} | {target} |");
     }
 }
 

@@ -34,8 +34,12 @@ public static class NodePages
         }
 
         var summary = JsonSerializer.Deserialize<Summary>(summaryLine)!;
-        return new LoadResult(name, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) { Client = "node" };
+        return new LoadResult(name, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99)
+        {
+            Client = "node",
+            ClientCpuMicrosecondsPerRequest = summary.cpuMicroseconds / Math.Max(1, summary.requests),
+        };
     }
 
-    private sealed record Summary(int requests, int errors, double seconds, double p50, double p95, double p99);
+    private sealed record Summary(int requests, int errors, double seconds, double p50, double p95, double p99, double cpuMicroseconds);
 }

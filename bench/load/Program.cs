@@ -39,16 +39,30 @@ Console.WriteLine($"Starting {instances} instance(s) of the app (Release, {envir
 await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency,
     scenario == "circuits" ? LuffyBlazor.Load.Circuits.CircuitCapacity.Settings : null, environmentName);
 var scenarios = new Scenarios(app, concurrency);
-var clients = clientNames.Select(c => c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet).ToList();
+var clients = clientNames.Select(c => new MeasuredClient(c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet, () => app.CpuTime))
+    .ToList<ILoadClient>();
 var results = new List<(LoadResult Result, double Target)>();
 var start = warmup > TimeSpan.Zero ? "warm" : "cold";
 
-// The app's CPU time spent on a scenario, per request it served.
+// The app's CPU time per request and the client's. A round sent by a client (MeasuredClient) brings both, taken
+// around its requests only; for the scenarios without one (catalogue, pages, mixed, soak) they cover the whole scenario.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
 {
-    var before = app.CpuTime;
+    var (before, own) = (app.CpuTime, MeasuredClient.OwnCpu());
     var result = await run();
-    return result with { AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / Math.Max(1, result.Requests) };
+    if (result.AppCpuMicrosecondsPerRequest > 0)
+    {
+        return result;
+    }
+
+    var requests = Math.Max(1, result.Requests);
+    return result with
+    {
+        AppCpuMicrosecondsPerRequest = (app.CpuTime - before).TotalMicroseconds / requests,
+        ClientCpuMicrosecondsPerRequest = result.ClientCpuMicrosecondsPerRequest > 0
+            ? result.ClientCpuMicrosecondsPerRequest
+            : (MeasuredClient.OwnCpu() - own).TotalMicroseconds / requests,
+    };
 }
 
 // Warms up (unless cold), then measures the same round with each client in turn.

@@ -1,6 +1,6 @@
 // The independent load client: sends a request list (JSON lines, written by bench/load) to the app from a fixed
 // number of keep-alive connections, with Node's own HTTP stack, and prints one JSON summary line:
-// {"client":"node","requests":..,"errors":..,"seconds":..,"p50":..,"p95":..,"p99":..,"answers":{"success":..}}
+// {"client":"node","requests":..,"errors":..,"seconds":..,"p50":..,"p95":..,"p99":..,"answers":{"success":..},"cpuMicroseconds":..}
 //
 //   node storm.mjs --requests file.jsonl --urls http://127.0.0.1:5000[,http://...] [--concurrency 64] [--captures out.txt]
 //
@@ -81,8 +81,11 @@ async function worker() {
 }
 
 const clock = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = Number(process.hrtime.bigint() - clock) / 1e9;
+// This client's own CPU (user + system) in the measured round: it shares the app's cores.
+const cpu = process.cpuUsage(cpuBefore);
 agents.forEach((a) => a.destroy());
 
 const sorted = Array.from(latencies).sort((a, b) => a - b);
@@ -91,5 +94,5 @@ const percentile = (p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.leng
 if (capturesFile) fs.writeFileSync(capturesFile, captures.join('\n'));
 console.log(JSON.stringify({
   client: 'node', node: process.version, requests: requests.length, errors, seconds,
-  p50: percentile(50), p95: percentile(95), p99: percentile(99), answers,
+  p50: percentile(50), p95: percentile(95), p99: percentile(99), answers, cpuMicroseconds: cpu.user + cpu.system,
 }));

@@ -26,19 +26,19 @@ public enum PaymentOutcome
 /// concurrent or repeated calls leave exactly one result.
 /// </summary>
 public sealed class OrderTransitions(
-    IDbContextFactory<LuffyDbContext> dbFactory, InFlightPayments inFlight, PaymentWriter payments, TimeProvider clock)
+    IDbContextFactory<LuffyDbContext> dbFactory, PaymentWriter payments, TimeProvider clock)
 {
     /// <summary>
     /// Records a confirmed payment: the order becomes paid and its courses are granted, at most once. Money that
     /// arrives after the order was cancelled or timed out is still recorded (it was taken) and flagged.
-    /// Concurrent calls for the same order in this process share one write (<see cref="InFlightPayments"/>); payments
-    /// of different orders that arrive together share one transaction (<see cref="PaymentWriter"/>).
+    /// Payments that arrive together share one transaction (<see cref="PaymentWriter"/>), copies of one order's payment
+    /// included: the first marks it paid, the others find it paid.
     /// </summary>
     public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        // The shared work is not cancelled when the caller that started it goes away: the others still wait on it.
-        return inFlight.JoinAsync(payment.OutTradeNo, () => payments.WriteAsync(new PaymentToApply(payment, actor), CancellationToken.None));
+        // Not cancelled with the caller once queued: the payment is written, and the provider's next copy finds it paid.
+        return payments.WriteAsync(new PaymentToApply(payment, actor), CancellationToken.None);
     }
 
     /// <summary>Unpaid → cancelled or timed out. False when the order is no longer unpaid (nothing changed).</summary>

@@ -16,7 +16,6 @@ public static class OrdersSetup
             .ValidateOnStart();
 
         builder.Services.AddSingleton<CompiledOrderQueries>();
-        builder.Services.AddSingleton<InFlightPayments>();
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<Checkout>();
         builder.Services.AddScoped<WeChatCheckout>();

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace LuffyBlazor.Features.Orders;
 
 /// <summary>
-/// What a group of payments needs, read in four queries inside the group's transaction: the orders (tracked, so
-/// saving them is a compare-and-set on their version), their lines, the courses their learners already own, and
+/// What a group of payments needs, read in four queries inside the group's transaction: the orders (with the version
+/// their update compares, <see cref="PaymentGroupWrites"/>), their lines, the courses their learners already own, and
 /// the orders already holding the group's trade numbers. <see cref="PaymentWriter"/> then keeps it up to date as it
 /// applies each payment, so a later payment of the same group sees what an earlier one did.
 /// </summary>
@@ -26,13 +26,10 @@ internal sealed class PaymentGroup
         this.tradeHolders = tradeHolders;
     }
 
-    /// <summary>Learners granted each course by this group (for the courses' student counts).</summary>
-    public Dictionary<int, int> NewLearners { get; } = [];
-
     public static async Task<PaymentGroup> ReadAsync(LuffyDbContext db, IReadOnlyList<PaymentConfirmation> payments, CancellationToken ct)
     {
         var numbers = payments.Select(p => p.OutTradeNo).Distinct().ToList();
-        var orders = await db.Orders.Where(o => numbers.Contains(o.OutTradeNo)).ToDictionaryAsync(o => o.OutTradeNo, StringComparer.Ordinal, ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => numbers.Contains(o.OutTradeNo)).ToDictionaryAsync(o => o.OutTradeNo, StringComparer.Ordinal, ct);
         var orderIds = orders.Values.Select(o => o.Id).ToList();
         var lines = (await db.OrderDetails.AsNoTracking().Where(d => orderIds.Contains(d.OrderId))
             .Select(d => new { d.OrderId, d.CourseId, d.CourseName }).ToListAsync(ct))
@@ -57,11 +54,7 @@ internal sealed class PaymentGroup
 
     public bool Owns(string userId, int courseId) => owned.Contains((userId, courseId));
 
-    public void Grant(string userId, int courseId)
-    {
-        owned.Add((userId, courseId));
-        NewLearners[courseId] = NewLearners.GetValueOrDefault(courseId) + 1;
-    }
+    public void Grant(string userId, int courseId) => owned.Add((userId, courseId));
 
     /// <summary>
     /// The order a provider trade number already paid, if it is not this one. A trade pays exactly one out_trade_no,

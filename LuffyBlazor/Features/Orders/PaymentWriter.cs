@@ -11,7 +11,8 @@ public sealed record PaymentToApply(PaymentConfirmation Payment, string Actor);
 /// Writes confirmed payments: each order becomes paid and its courses are granted, at most once. Payments are applied
 /// in one transaction per group: the orders, their lines, the learners' courses and the trade numbers already used
 /// are read once for the group, every order is updated as a compare-and-set on its version (a change made meanwhile
-/// fails the save and the group runs again from a fresh read), and the inserts share one batch. On SQLite (one
+/// fails the write and the group runs again from a fresh read), and the updates and inserts go to the database as one
+/// hand-written command (<see cref="PaymentGroupWrites"/>). On SQLite (one
 /// writer) the payments of different orders that arrive together form a group (<see cref="GroupCommitWriter{TItem,TResult}"/>),
 /// so a storm of first payments costs one transaction per group instead of one per order; a group that fails is
 /// written again payment by payment, so one bad payment fails alone. PostgreSQL takes concurrent writers, so there
@@ -40,16 +41,9 @@ public sealed class PaymentWriter(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var group = await PaymentGroup.ReadAsync(db, payments.Select(p => p.Payment).ToList(), ct);
-        var outcomes = payments.Select(p => Apply(db, group, p, now)).ToList();
-        await db.SaveChangesAsync(ct);
-
-        // One course at a time, in id order, after the orders: two payments that share courses lock them in the same order.
-        foreach (var (courseId, learners) in group.NewLearners.OrderBy(c => c.Key))
-        {
-            await db.Courses.Where(c => c.Id == courseId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StudentsCount, c => c.StudentsCount + learners), ct);
-        }
-
+        var writes = new PaymentGroupWrites();
+        var outcomes = payments.Select(p => Apply(writes, group, p, now)).ToList();
+        await writes.ExecuteAsync(db, ct);
         await transaction.CommitAsync(ct);
         for (var i = 0; i < payments.Count; i++)
         {
@@ -59,7 +53,7 @@ public sealed class PaymentWriter(
         return outcomes;
     }
 
-    private static PaymentOutcome Apply(LuffyDbContext db, PaymentGroup group, PaymentToApply item, DateTime now)
+    private static PaymentOutcome Apply(PaymentGroupWrites writes, PaymentGroup group, PaymentToApply item, DateTime now)
     {
         var payment = item.Payment;
         if (group.Order(payment.OutTradeNo) is not { } order)
@@ -78,6 +72,7 @@ public sealed class PaymentWriter(
             return PaymentOutcome.AlreadyPaid; // paid, or refunded since (or earlier in this group)
         }
 
+        writes.Changing(order);
         if (group.OtherOrderPaidBy(payment.TradeNo, order) is not null)
         {
             order.FlagTradeNoConflict(now);
@@ -92,11 +87,11 @@ public sealed class PaymentWriter(
         group.Paid(order, payment.TradeNo);
         foreach (var line in lines.Where(l => !group.Owns(order.UserId, l.CourseId)))
         {
-            db.CourseOwnerships.Add(new CourseOwnership { UserId = order.UserId, CourseId = line.CourseId, OrderId = order.Id, GrantedAt = now });
+            writes.Grant(new CourseOwnership { UserId = order.UserId, CourseId = line.CourseId, OrderId = order.Id, GrantedAt = now });
             group.Grant(order.UserId, line.CourseId);
         }
 
-        db.OrderStatusChanges.Add(new OrderStatusChange
+        writes.Record(new OrderStatusChange
         {
             OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = item.Actor, Reason = ReasonToFlag(seen, alreadyOwned), At = now,
         });

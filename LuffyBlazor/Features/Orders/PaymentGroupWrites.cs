@@ -1,0 +1,122 @@
+using System.Data.Common;
+using System.Text;
+using LuffyBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LuffyBlazor.Features.Orders;
+
+/// <summary>
+/// What a group of payments changes, written as one hand-written command inside the group's transaction: each changed
+/// order's update as a compare-and-set on the version it was read with, one multi-row INSERT of the ownership rows and
+/// one of the history rows, then each granted course's student count in id order (after the orders, so that two
+/// payments sharing courses lock them in the same order on PostgreSQL). It replaces EF's <c>SaveChanges</c> here
+/// because the change tracker and its command ordering were most of a first payment's own transaction (bench/README,
+/// "Payment write path"); the SQL is plain enough for both SQLite and PostgreSQL. Its values are ints, booleans, text
+/// and UTC times, which both providers' ADO.NET drivers bind exactly as EF stores them (no money is written here).
+/// </summary>
+internal sealed class PaymentGroupWrites
+{
+    private readonly Dictionary<int, (Order Order, int ReadVersion)> orders = [];
+    private readonly List<CourseOwnership> ownerships = [];
+    private readonly List<OrderStatusChange> history = [];
+    private readonly SortedDictionary<int, int> newLearners = [];
+
+    /// <summary>Call before the order's first change in this group: its update compares the version read.</summary>
+    public void Changing(Order order) => orders.TryAdd(order.Id, (order, order.Version));
+
+    public void Grant(CourseOwnership ownership)
+    {
+        ownerships.Add(ownership);
+        newLearners[ownership.CourseId] = newLearners.GetValueOrDefault(ownership.CourseId) + 1;
+    }
+
+    public void Record(OrderStatusChange change) => history.Add(change);
+
+    /// <summary>
+    /// Runs the writes in the context's open transaction. An order changed since it was read fails the whole group
+    /// with <see cref="DbUpdateConcurrencyException"/> (it is then read and applied again); a database error is
+    /// reported as a <see cref="DbUpdateException"/>, as <c>SaveChanges</c> would.
+    /// </summary>
+    public async Task ExecuteAsync(LuffyDbContext db, CancellationToken ct)
+    {
+        if (orders.Count == 0 && ownerships.Count == 0 && history.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A payment group is written inside its transaction.");
+        var sql = new StringBuilder();
+        var bind = BinderFor(command);
+        AppendOrderUpdates(sql, bind);
+        AppendInserts(sql, bind);
+        foreach (var (courseId, learners) in newLearners)
+        {
+            sql.Append($"UPDATE \"Courses\" SET \"StudentsCount\" = \"StudentsCount\" + {bind(learners)} WHERE \"Id\" = {bind(courseId)};\n");
+        }
+
+        command.CommandText = sql.ToString();
+        int affected;
+        try
+        {
+            affected = await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (DbException ex)
+        {
+            throw new DbUpdateException($"The payment group's writes failed: {ex.Message}", ex);
+        }
+
+        // Every statement changes exactly one row per order, ownership, history row and course: fewer means an order's
+        // version moved since it was read (no other statement here can match nothing).
+        if (affected != orders.Count + ownerships.Count + history.Count + newLearners.Count)
+        {
+            throw new DbUpdateConcurrencyException("An order of the payment group was changed since it was read.");
+        }
+    }
+
+    private void AppendOrderUpdates(StringBuilder sql, Binder bind)
+    {
+        foreach (var (order, readVersion) in orders.Values)
+        {
+            sql.Append($"""
+                UPDATE "Orders" SET "Status" = {bind((int)order.Status)}, "TradeNo" = {bind(order.TradeNo)}, "PayTime" = {bind(order.PayTime)},
+                "BuyerId" = {bind(order.BuyerId)}, "PaidAfterClose" = {bind(order.PaidAfterClose)}, "DuplicatePurchase" = {bind(order.DuplicatePurchase)},
+                "TradeNoConflict" = {bind(order.TradeNoConflict)}, "Version" = {bind(order.Version)}, "UpdatedAt" = {bind(order.UpdatedAt)}
+                WHERE "Id" = {bind(order.Id)} AND "Version" = {bind(readVersion)};
+
+                """);
+        }
+    }
+
+    private void AppendInserts(StringBuilder sql, Binder bind)
+    {
+        if (ownerships.Count > 0)
+        {
+            sql.Append("INSERT INTO \"CourseOwnerships\" (\"UserId\", \"CourseId\", \"OrderId\", \"GrantedAt\") VALUES ");
+            sql.AppendJoin(", ", ownerships.Select(o => $"({bind(o.UserId)}, {bind(o.CourseId)}, {bind(o.OrderId)}, {bind(o.GrantedAt)})"));
+            sql.Append(";\n");
+        }
+
+        if (history.Count > 0)
+        {
+            sql.Append("INSERT INTO \"OrderStatusChanges\" (\"OrderId\", \"From\", \"To\", \"Actor\", \"Reason\", \"At\") VALUES ");
+            sql.AppendJoin(", ", history.Select(h =>
+                $"({bind(h.OrderId)}, {bind((int?)h.From)}, {bind((int)h.To)}, {bind(h.Actor)}, {bind(h.Reason)}, {bind(h.At)})"));
+            sql.Append(";\n");
+        }
+    }
+
+    /// <summary>Adds a parameter with the value (null as DBNull) and gives back its placeholder.</summary>
+    private delegate string Binder(object? value);
+
+    private static Binder BinderFor(DbCommand command) => value =>
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p" + command.Parameters.Count;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter.ParameterName;
+    };
+}
