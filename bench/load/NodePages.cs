@@ -34,8 +34,9 @@ public static class NodePages
         }
 
         var summary = JsonSerializer.Deserialize<Summary>(summaryLine)!;
+        Console.WriteLine($"  client CPU (node): {summary.cpuMicroseconds / Math.Max(1, summary.requests):N0} µs/request");
         return new LoadResult(name, summary.requests, summary.errors, TimeSpan.FromSeconds(summary.seconds), summary.p50, summary.p95, summary.p99) { Client = "node" };
     }
 
-    private sealed record Summary(int requests, int errors, double seconds, double p50, double p95, double p99);
+    private sealed record Summary(int requests, int errors, double seconds, double p50, double p95, double p99, double cpuMicroseconds);
 }

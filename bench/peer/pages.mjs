@@ -1,6 +1,6 @@
 // The independent load client for pages: GETs one path from a fixed number of keep-alive connections for a fixed
 // time, with Node's own HTTP stack, and prints one JSON summary line:
-// {"client":"node","requests":..,"errors":..,"seconds":..,"p50":..,"p95":..,"p99":..,"answers":{"200":..}}
+// {"client":"node","requests":..,"errors":..,"seconds":..,"p50":..,"p95":..,"p99":..,"answers":{"200":..},"cpuMicroseconds":..}
 //
 //   node pages.mjs --url http://127.0.0.1:5000/course/1 [--seconds 20] [--concurrency 64]
 //
@@ -39,6 +39,7 @@ function get() {
 const latencies = [];
 const answers = {};
 let errors = 0;
+const cpuBefore = process.cpuUsage();
 const clock = process.hrtime.bigint();
 const until = clock + BigInt(Math.round(seconds * 1e9));
 
@@ -60,6 +61,7 @@ async function worker() {
 
 await Promise.all(Array.from({ length: concurrency }, worker));
 const elapsed = Number(process.hrtime.bigint() - clock) / 1e9;
+const cpu = process.cpuUsage(cpuBefore); // this client's own CPU (user + system): it shares the cores with the app
 agent.destroy();
 
 const sorted = Float64Array.from(latencies).sort();
@@ -67,5 +69,5 @@ const sorted = Float64Array.from(latencies).sort();
 const percentile = (p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 console.log(JSON.stringify({
   client: 'node', node: process.version, requests: sorted.length, errors, seconds: elapsed,
-  p50: percentile(50), p95: percentile(95), p99: percentile(99), answers,
+  p50: percentile(50), p95: percentile(95), p99: percentile(99), answers, cpuMicroseconds: cpu.user + cpu.system,
 }));
