@@ -20,6 +20,7 @@ public sealed class WeChatPaymentWaitTests : LearnerPageTest, IClassFixture<WeCh
     protected override void AddPageServices()
     {
         UseAppService<WeChatCheckout>();
+        UseAppService<OrderQueries>();
         Services.AddSingleton<TimeProvider>(pageClock);
     }
 

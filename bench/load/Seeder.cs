@@ -34,14 +34,14 @@ public static class Seeder
     }
 
     /// <summary>One unpaid single-course order per (learner, course) pair, so each payment grants exactly one course.</summary>
-    public static async Task<List<Order>> UnpaidOrdersAsync(LoadEnvironment environment, IReadOnlyList<ApplicationUser> users, IReadOnlyList<(int Id, decimal Price)> courses, int count)
+    public static async Task<List<Order>> UnpaidOrdersAsync(LoadEnvironment environment, IReadOnlyList<ApplicationUser> users, IReadOnlyList<(int Id, decimal Price)> courses, int count, PayType payType = PayType.Alipay)
     {
         var now = DateTime.UtcNow;
         var orders = Enumerable.Range(0, count).Select(i =>
         {
             var (courseId, price) = courses[i % courses.Count];
             return Order.Place(
-                OrderNumbers.New(TimeProvider.System), users[i / courses.Count].Id, $"路飞学城-负载测试 {courseId}", PayType.Alipay,
+                OrderNumbers.New(TimeProvider.System), users[i / courses.Count].Id, $"路飞学城-负载测试 {courseId}", payType,
                 courseId.ToString(), now, TimeSpan.FromHours(1), [OrderDetail.For(courseId, $"课程 {courseId}", price)]);
         }).ToList();
         await using var db = environment.OpenDatabase();

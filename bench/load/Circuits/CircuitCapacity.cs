@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using LuffyBlazor.Features.Account;
+using LuffyBlazor.Features.Orders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,12 +11,13 @@ namespace LuffyBlazor.Load.Circuits;
 
 /// <summary>
 /// How many interactive circuits the app holds, and what each costs: N real circuits (<see cref="BlazorCircuit"/>)
-/// on the admin orders grid (an admin signed in) and on the pay-success island (a learner's unpaid order), ramped
-/// level by level. At each level: the app's working set after a full GC, less the level-0 figure, per circuit; and
+/// on the admin orders grid (an admin signed in), on the pay-success island and on the WeChat QR page's island (a
+/// learner's unpaid Alipay and WeChat order), ramped level by level; <c>kinds</c> picks some of them (grid, island,
+/// wechat). At each level: the app's working set after a full GC, less the level-0 figure, per circuit; and
 /// on the grid, the latency of a click (the sort header: a server query and a re-render) while every circuit clicks
 /// once per think time. Also checks that an anonymous visitor's pages carry nothing to open a circuit for.
 /// </summary>
-public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<int> levels, TimeSpan measureFor, TimeSpan think)
+public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<int> levels, TimeSpan measureFor, TimeSpan think, IReadOnlyCollection<string> kindNames)
 {
     public const string AdminName = "benchadmin", AdminPassword = "bench-admin-2026", LearnerPassword = "bench-learner-2026";
 
@@ -37,7 +39,7 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
     {
         var instance = app.Instances[0];
         var (admin, adminHttp) = await SignInAsync(AdminName, AdminPassword);
-        var learner = await LearnerWithUnpaidOrderAsync();
+        var learner = await LearnerWithUnpaidOrdersAsync();
         var (learnerCookies, learnerHttp) = await SignInAsync(learner.UserName, LearnerPassword);
         await SeedGridAsync();
 
@@ -48,11 +50,12 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
                 $"an anonymous visitor's {page} carries no interactive component: the browser opens no circuit for it");
         }
 
-        var kinds = new (string Name, HttpClient Http, CookieContainer Cookies, string Page, bool Clicks)[]
+        var kinds = new (string Key, string Name, HttpClient Http, CookieContainer Cookies, string Page, bool Clicks)[]
         {
-            ("admin orders grid", adminHttp, admin, "/admin/orders", true),
-            ("pay-success island (PaymentWait)", learnerHttp, learnerCookies, "/pay/success?out_trade_no=" + learner.OutTradeNo, false),
-        };
+            ("grid", "admin orders grid", adminHttp, admin, "/admin/orders", true),
+            ("island", "pay-success island (PaymentWait)", learnerHttp, learnerCookies, "/pay/success?out_trade_no=" + learner.AlipayOrder, false),
+            ("wechat", "WeChat QR page's island (WeChatPaymentWait)", learnerHttp, learnerCookies, "/pay/wechat/" + learner.WeChatOrder, false),
+        }.Where(k => kindNames.Contains(k.Key)).ToArray();
 
         // One circuit of each kind opened, clicked and closed first, so level 0 includes the JIT's code and caches.
         foreach (var kind in kinds)
@@ -188,7 +191,7 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
         return (cookies, http);
     }
 
-    private async Task<(string UserName, string OutTradeNo)> LearnerWithUnpaidOrderAsync()
+    private async Task<(string UserName, string AlipayOrder, string WeChatOrder)> LearnerWithUnpaidOrdersAsync()
     {
         var learner = (await Seeder.LearnersAsync(app, 1, "circuit"))[0];
         await using (var db = app.OpenDatabase())
@@ -198,8 +201,10 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
             await db.SaveChangesAsync();
         }
 
-        var order = (await Seeder.UnpaidOrdersAsync(app, [learner], await Seeder.CoursesAsync(app), 1))[0];
-        return (learner.UserName!, order.OutTradeNo);
+        var courses = await Seeder.CoursesAsync(app);
+        var alipay = (await Seeder.UnpaidOrdersAsync(app, [learner], courses, 1))[0];
+        var weChat = (await Seeder.UnpaidOrdersAsync(app, [learner], courses, 1, PayType.WeChat))[0];
+        return (learner.UserName!, alipay.OutTradeNo, weChat.OutTradeNo);
     }
 
     // Enough orders for several pages of the grid, so sorting has something to do.
