@@ -66,16 +66,6 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
     };
 }
 
-// The .NET client's own CPU (this process does nothing else meanwhile), printed as Node's client prints its own:
-// both share the 2 cores with the app, so a costlier client leaves the app less (bench/README.md, issue 20).
-static async Task<LoadResult> WithOwnCpuAsync(Func<Task<LoadResult>> run)
-{
-    var before = Process.GetCurrentProcess().TotalProcessorTime;
-    var result = await run();
-    Console.WriteLine($"  client CPU (dotnet): {(Process.GetCurrentProcess().TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, result.Requests):N0} µs/request");
-    return result;
-}
-
 // Warms up (unless cold), then measures the same round with each client in turn.
 async Task MeasureEachClientAsync(string what, Func<ILoadClient, Task<LoadResult>> round, Func<Task> warmUpRound, double target)
 {
@@ -145,7 +135,7 @@ if (scenario is "all" or "catalogue" or "pages")
             // --client node: bench/peer/pages.mjs GETs the page from Node against the same app process.
             results.Add((await Measured(() => client == "node"
                 ? NodePages.RunAsync(root, app.Instances[0].BaseUrl, name, path, TimeSpan.FromSeconds(seconds), concurrency)
-                : WithOwnCpuAsync(() => scenarios.CatalogueAsync(name, path, TimeSpan.FromSeconds(seconds)))), 0));
+                : scenarios.CatalogueAsync(name, path, TimeSpan.FromSeconds(seconds))), 0));
         }
     }
 }
