@@ -52,7 +52,7 @@ public sealed class AdminAuthorizationTests(LuffyAppFactory app) : IClassFixture
         [
             "/admin", "/admin/orders", "/admin/orders/{no}", "/admin/notifies", "/admin/courses", "/admin/courses/new", "/admin/courses/1",
             "/admin/users", "/admin/users/{user}", "/admin/media", "/api/v1/admin/orders/", "/api/v1/admin/orders/export.csv", "/api/v1/admin/orders/{no}/",
-            "/api/v1/admin/notifies/", "/admin/reconciliation", "/admin/reconciliation/{day}", "/api/v1/admin/reconciliation/{day}/export.csv",
+            "/api/v1/admin/notifies/", "/admin/reconciliation", "/admin/reconciliation/{day}", "/admin/payment-keys", "/api/v1/admin/reconciliation/{day}/export.csv",
         ];
         Assert.Equal(expected.Length, urls.Count);
         Assert.DoesNotContain(urls, u => u.Contains('{'));

@@ -169,6 +169,12 @@ public sealed class AdminJourneyTests(BrowserSession session)
         await page.OpenAsync(Base + "/admin/media");
         await Expect(page.Locator("#media-hint")).ToContainTextAsync("课程封面和课时视频请在课程编辑页上传");
         await page.ScreenshotAsync("admin-media");
+
+        // The operator checks which keys and certificates the shop signs and verifies with (the simulator's here).
+        await page.OpenAsync(Base + "/admin/payment-keys");
+        await Expect(page.Locator("#alipay-mode")).ToHaveTextAsync("公钥模式（RSA2）");
+        await Expect(page.Locator("#alipay-gateway")).ToContainTextAsync("本机支付宝模拟器");
+        await page.ScreenshotAsync("admin-payment-keys");
     }
 
     private const string OnlyPaidRows =

@@ -4,6 +4,7 @@ using LuffyBlazor.Features.Admin.Dashboard;
 using LuffyBlazor.Features.Admin.Demo;
 using LuffyBlazor.Features.Admin.Notifies;
 using LuffyBlazor.Features.Admin.Orders;
+using LuffyBlazor.Features.Admin.PaymentKeys;
 using LuffyBlazor.Features.Admin.Reconciliation;
 using LuffyBlazor.Features.Admin.Users;
 using Microsoft.AspNetCore.Authorization;
@@ -29,6 +30,7 @@ public static class AdminSetup
         services.AddScoped<AdminRefunds>();
         services.AddScoped<NotifyLogQuery>();
         services.AddScoped<AdminReconciliation>();
+        services.AddScoped<PaymentKeysStatus>();
 
         services.AddScoped<CourseAdmin>();
         services.AddScoped<CourseContentAdmin>();

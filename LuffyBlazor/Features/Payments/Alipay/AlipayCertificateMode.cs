@@ -19,14 +19,18 @@ public sealed class AlipayCertificateMode : IDisposable
     public const string AlipayPublicCertSetting = "Alipay:AlipayPublicCert";
     public const string AlipayRootCertSetting = "Alipay:AlipayRootCert";
 
-    private AlipayCertificateMode(string appCertSn, string alipayRootCertSn, List<AlipayPublicCertificate> alipayCertificates)
+    private AlipayCertificateMode((string Sn, DateTime NotAfter) appCert, string alipayRootCertSn, List<AlipayPublicCertificate> alipayCertificates)
     {
-        AppCertSn = appCertSn;
+        AppCertSn = appCert.Sn;
+        AppCertNotAfter = appCert.NotAfter;
         AlipayRootCertSn = alipayRootCertSn;
         AlipayPublicCertificates = alipayCertificates;
     }
 
     public string AppCertSn { get; }
+
+    /// <summary>When the application certificate (应用公钥证书) expires, UTC: the operator renews it before then.</summary>
+    public DateTime AppCertNotAfter { get; }
 
     public string AlipayRootCertSn { get; }
 
@@ -70,7 +74,7 @@ public sealed class AlipayCertificateMode : IDisposable
                 "in certificate mode Alipay's public key comes from its certificate. Remove one of the two.");
         }
 
-        var appCertSn = ReadAppCertSn(Source.Of(options.AppCert, options.AppCertPath, AppCertSetting, contentRoot), appPrivateKey, now);
+        var appCert = ReadAppCert(Source.Of(options.AppCert, options.AppCertPath, AppCertSetting, contentRoot), appPrivateKey, now);
         var rootCertSn = ReadRootCertSn(Source.Of(options.AlipayRootCert, options.AlipayRootCertPath, AlipayRootCertSetting, contentRoot), now);
         var alipayCertificates = new List<AlipayPublicCertificate>();
         try
@@ -86,12 +90,12 @@ public sealed class AlipayCertificateMode : IDisposable
             throw;
         }
 
-        return new AlipayCertificateMode(appCertSn, rootCertSn, alipayCertificates);
+        return new AlipayCertificateMode(appCert, rootCertSn, alipayCertificates);
     }
 
     public void Dispose() => Dispose(AlipayPublicCertificates);
 
-    private static string ReadAppCertSn(Source source, RSA appPrivateKey, DateTimeOffset now)
+    private static (string Sn, DateTime NotAfter) ReadAppCert(Source source, RSA appPrivateKey, DateTimeOffset now)
     {
         var certificates = AlipayCertificates.ReadPem(source.Text, source.Label);
         try
@@ -106,7 +110,7 @@ public sealed class AlipayCertificateMode : IDisposable
                     "is not the certificate of Alipay:AppPrivateKey: its public key differs. Download the 应用公钥证书 made from this private key's CSR, or configure the private key it was made for");
             }
 
-            return AlipayCertificates.CertSn(certificate);
+            return (AlipayCertificates.CertSn(certificate), certificate.NotAfter.ToUniversalTime());
         }
         finally
         {

@@ -33,6 +33,9 @@ public sealed class WeChatPayPlatformCertificates(
     /// <summary>How many downloads were attempted (for the operator's view and tests).</summary>
     public int Downloads { get; private set; }
 
+    /// <summary>The last download's time and outcome (null before the first), for the operator's view.</summary>
+    public WeChatPayCertificateDownload? LastDownload { get; private set; }
+
     /// <summary>The key of the downloaded certificate <paramref name="serial"/>, while it is in force.</summary>
     public RSA? Key(string serial) =>
         held.TryGetValue(serial.Trim(), out var certificate) && certificate.IsInForce(clock.GetUtcNow()) ? certificate.Key : null;
@@ -115,14 +118,22 @@ public sealed class WeChatPayPlatformCertificates(
             }
 
             held = fresh;
+            LastDownload = new WeChatPayCertificateDownload(now, null);
             log.LogInformation("WeChat Pay platform certificates downloaded: {Serials}",
                 string.Join(", ", fresh.Values.Select(c => $"{c.Serial} ({WeChatPayTime.Format(c.EffectiveTime)} – {WeChatPayTime.Format(c.ExpireTime)})")));
             return true;
         }
         catch (WeChatPayException ex)
         {
+            LastDownload = new WeChatPayCertificateDownload(now, ex.Message);
             log.LogError("WeChat Pay platform certificate download refused, keeping the {Count} certificates held: {Reason}", held.Count, ex.Message);
             return false;
         }
     }
+}
+
+/// <summary>One download of the platform certificates: when, and why it was refused (null when it was taken).</summary>
+public sealed record WeChatPayCertificateDownload(DateTimeOffset At, string? Refusal)
+{
+    public bool Succeeded => Refusal is null;
 }
