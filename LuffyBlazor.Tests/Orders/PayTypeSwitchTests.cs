@@ -166,21 +166,6 @@ public sealed class PayTypeSwitchTests(BothProvidersApp fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_late_alipay_notify_after_the_switch_is_refused_as_a_pay_type_mismatch()
-    {
-        var (order, learner) = await AlipayOrderAsync(7);
-        Assert.Equal(SwitchResult.Ready, (await SwitchAsync(learner, order, PayType.WeChat)).Result);
-
-        var answer = await app.CreateClient().PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed());
-
-        Assert.Equal("failure", answer);
-        var after = await app.OrderAsync(order.OutTradeNo);
-        Assert.Equal((OrderStatus.Unpaid, PayType.WeChat, null), (after.Status, after.PayType, after.TradeNo));
-        var log = await app.QueryAsync(db => db.NotifyLogs.AsNoTracking().SingleAsync(l => l.OutTradeNo == order.OutTradeNo));
-        Assert.StartsWith("pay_type mismatch: Alipay notified an order placed with WeChat", log.Reason);
-    }
-
-    [Fact]
     public async Task Switching_back_to_a_provider_whose_trade_was_closed_is_refused_without_asking_anyone()
     {
         var (order, learner) = await AlipayOrderAsync(8, "WAIT_BUYER_PAY");

@@ -96,9 +96,10 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
             CREATE TRIGGER refuse_history BEFORE INSERT ON OrderStatusChanges WHEN NEW.OrderId = {failing.Id}
             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
             """);
+        var paymentBefore = Payment(before);
         try
         {
-            var outcomes = await PayTogetherAsync(Payment(before), Payment(failing), Payment(after));
+            var outcomes = await PayTogetherAsync(paymentBefore, Payment(failing), Payment(after));
 
             Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[0]);
             await Assert.ThrowsAnyAsync<DbUpdateException>(() => outcomes[1]);
@@ -115,7 +116,7 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
 
         // Sent again (as the provider does after a failure), it is applied once, and the others are not paid twice.
         Assert.Equal(PaymentOutcome.MarkedPaid, await PayAsync(Payment(failing)));
-        Assert.Equal(PaymentOutcome.AlreadyPaid, await PayAsync(Payment(before)));
+        Assert.Equal(PaymentOutcome.AlreadyPaid, await PayAsync(paymentBefore));
         Assert.Equal(3, await PaidHistoryRowsAsync(before, failing, after));
         Assert.Equal(3, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.UserId == learner)));
     }
@@ -137,6 +138,28 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
         Assert.Equal([PaymentOutcome.MarkedPaid, PaymentOutcome.AlreadyPaid], outcomes.Select(t => t.Result));
         Assert.Equal(1, await PaidHistoryRowsAsync(order));
         Assert.Equal(1, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id)));
+    }
+
+    [Fact]
+    public async Task A_second_trade_paying_a_paid_order_in_the_same_group_or_later_is_not_applied()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var order = await app.PlaceOrderAsync(learner, 9);
+        var first = Payment(order);
+        var second = Payment(order) with { PaidWith = PayType.WeChat };
+        var writer = app.Services.GetRequiredService<PaymentWriter>();
+        var together = await TogetherAsync(() =>
+        [
+            writer.WriteAsync(new PaymentToApply(first, "alipay-notify"), CancellationToken.None),
+            writer.WriteAsync(new PaymentToApply(second, "wechatpay-notify"), CancellationToken.None),
+        ]);
+
+        Assert.Equal([PaymentOutcome.MarkedPaid, PaymentOutcome.PaidByAnotherTrade], together.Select(t => t.Result));
+        Assert.Equal(PaymentOutcome.PaidByAnotherTrade, await PayAsync(second));
+        Assert.Equal(PaymentOutcome.AlreadyPaid, await PayAsync(first));
+        var paid = await app.OrderAsync(order.OutTradeNo);
+        Assert.Equal((PayType.Alipay, first.TradeNo), (paid.PayType, paid.TradeNo));
+        Assert.Equal(1, await PaidHistoryRowsAsync(order));
     }
 
     private Task<int> PaidHistoryRowsAsync(params Order[] orders)

@@ -120,7 +120,8 @@ public sealed class Order : IAuditable
     /// closed or for a course the learner already owned. Saving it is a compare-and-set on <see cref="Version"/>, so
     /// a change made meanwhile by anyone else fails the save instead of being overwritten.
     /// </summary>
-    public void RecordPayment(string? tradeNo, DateTime payTime, string? buyerId, bool duplicatePurchase, DateTime now)
+    /// <param name="paidWith">The provider the money came through: the order's pay type becomes it (an order switched away from it is paid there after all).</param>
+    public void RecordPayment(string? tradeNo, DateTime payTime, string? buyerId, bool duplicatePurchase, DateTime now, PayType? paidWith = null)
     {
         if (!OrderStatusRules.CanMove(Status, OrderStatus.Paid))
         {
@@ -133,6 +134,7 @@ public sealed class Order : IAuditable
         PayTime = payTime;
         BuyerId = buyerId;
         DuplicatePurchase = duplicatePurchase;
+        PayType = paidWith ?? PayType;
         Touch(now);
     }
 

@@ -4,7 +4,11 @@ using Microsoft.EntityFrameworkCore;
 namespace LuffyBlazor.Features.Orders;
 
 /// <summary>A payment Alipay has confirmed, by notify or by <c>alipay.trade.query</c>.</summary>
-public sealed record PaymentConfirmation(string OutTradeNo, string? TradeNo, decimal TotalAmount, DateTimeOffset? PaidAt, string? BuyerId);
+/// <param name="PaidWith">
+/// The provider the money came through; when the order was switched away from it meanwhile, its pay type moves back
+/// with the payment (null: the order's own).
+/// </param>
+public sealed record PaymentConfirmation(string OutTradeNo, string? TradeNo, decimal TotalAmount, DateTimeOffset? PaidAt, string? BuyerId, PayType? PaidWith = null);
 
 public enum PaymentOutcome
 {
@@ -16,6 +20,11 @@ public enum PaymentOutcome
     AmountMismatch,
     /// <summary>The provider's trade number already paid another order: not applied, the order flagged for an admin.</summary>
     TradeNoReused,
+    /// <summary>
+    /// The order is already paid by another trade (the buyer paid with both providers after a switch): this second
+    /// payment is not applied; the money is to be refunded by an admin.
+    /// </summary>
+    PaidByAnotherTrade,
 }
 
 /// <summary>

@@ -81,7 +81,7 @@ internal sealed class PaymentGroupWrites
         foreach (var (order, readVersion) in orders.Values)
         {
             sql.Append($"""
-                UPDATE "Orders" SET "Status" = {bind((int)order.Status)}, "TradeNo" = {bind(order.TradeNo)}, "PayTime" = {bind(order.PayTime)},
+                UPDATE "Orders" SET "Status" = {bind((int)order.Status)}, "PayType" = {bind((int)order.PayType)}, "TradeNo" = {bind(order.TradeNo)}, "PayTime" = {bind(order.PayTime)},
                 "BuyerId" = {bind(order.BuyerId)}, "PaidAfterClose" = {bind(order.PaidAfterClose)}, "DuplicatePurchase" = {bind(order.DuplicatePurchase)},
                 "TradeNoConflict" = {bind(order.TradeNoConflict)}, "Version" = {bind(order.Version)}, "UpdatedAt" = {bind(order.UpdatedAt)}
                 WHERE "Id" = {bind(order.Id)} AND "Version" = {bind(readVersion)};

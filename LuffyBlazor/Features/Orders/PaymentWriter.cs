@@ -69,7 +69,11 @@ public sealed class PaymentWriter(
         var seen = order.Status;
         if (!OrderStatusRules.CanMove(seen, OrderStatus.Paid))
         {
-            return PaymentOutcome.AlreadyPaid; // paid, or refunded since (or earlier in this group)
+            // Paid, or refunded since (or earlier in this group). A trade pays one out_trade_no at one provider, so a
+            // different trade number is a second payment (both providers after a switch), not a copy of the first.
+            return !string.IsNullOrEmpty(order.TradeNo) && !string.IsNullOrEmpty(payment.TradeNo) && order.TradeNo != payment.TradeNo
+                ? PaymentOutcome.PaidByAnotherTrade
+                : PaymentOutcome.AlreadyPaid;
         }
 
         writes.Changing(order);
@@ -83,7 +87,8 @@ public sealed class PaymentWriter(
         // again: the money was taken twice, and an admin has to refund one of them.
         var lines = group.Lines(order);
         var alreadyOwned = lines.Where(l => group.Owns(order.UserId, l.CourseId)).Select(l => l.CourseName).ToList();
-        order.RecordPayment(payment.TradeNo, payment.PaidAt?.UtcDateTime ?? now, payment.BuyerId, alreadyOwned.Count > 0, now);
+        var left = payment.PaidWith is { } paidWith && paidWith != order.PayType ? order.PayType : (PayType?)null;
+        order.RecordPayment(payment.TradeNo, payment.PaidAt?.UtcDateTime ?? now, payment.BuyerId, alreadyOwned.Count > 0, now, payment.PaidWith);
         group.Paid(order, payment.TradeNo);
         foreach (var line in lines.Where(l => !group.Owns(order.UserId, l.CourseId)))
         {
@@ -93,7 +98,7 @@ public sealed class PaymentWriter(
 
         writes.Record(new OrderStatusChange
         {
-            OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = item.Actor, Reason = ReasonToFlag(seen, alreadyOwned), At = now,
+            OrderId = order.Id, From = seen, To = OrderStatus.Paid, Actor = item.Actor, Reason = Reason(seen, alreadyOwned, left, order.PayType), At = now,
         });
         return PaymentOutcome.MarkedPaid;
     }
@@ -106,6 +111,14 @@ public sealed class PaymentWriter(
             logger.LogError(
                 "Trade {TradeNo} was reported paying order {OutTradeNo} via {Actor}, but it already paid order {OtherOrder}: not applied, flagged for an admin",
                 payment.TradeNo, payment.OutTradeNo, item.Actor, group.OtherOrderPaidBy(payment.TradeNo, group.Order(payment.OutTradeNo)!));
+            return;
+        }
+
+        if (outcome == PaymentOutcome.PaidByAnotherTrade)
+        {
+            logger.LogError(
+                "Order {OutTradeNo} is already paid by trade {Recorded}, and trade {TradeNo} paid it again via {Actor}: not applied, to be refunded by an admin",
+                payment.OutTradeNo, group.Order(payment.OutTradeNo)!.TradeNo, payment.TradeNo, item.Actor);
             return;
         }
 
@@ -125,10 +138,21 @@ public sealed class PaymentWriter(
             logger.LogWarning("Order {OutTradeNo} paid for course(s) the learner already owned; flagged for an admin", payment.OutTradeNo);
         }
 
-        logger.LogInformation("Order {OutTradeNo} paid (trade {TradeNo}) via {Actor}", payment.OutTradeNo, payment.TradeNo, item.Actor);
+        logger.LogInformation("Order {OutTradeNo} paid (trade {TradeNo}, {PayType}) via {Actor}", payment.OutTradeNo, payment.TradeNo, order.PayType, item.Actor);
     }
 
-    /// <summary>Why an admin should look at a payment, for the order's history; null when nothing is amiss.</summary>
+    /// <summary>
+    /// The paid row's reason: the provider the money came through when the order had left it (<paramref name="left"/>
+    /// is where it had gone), then why an admin should look at the payment; null when there is nothing to say.
+    /// </summary>
+    private static string? Reason(OrderStatus seen, IReadOnlyList<string> alreadyOwned, PayType? left, PayType paidWith)
+    {
+        var moved = left is { } from ? $"付款经由{paidWith.ToChinese()}到达，支付方式由{from.ToChinese()}改回{paidWith.ToChinese()}" : null;
+        var reason = string.Join("；", new[] { moved, ReasonToFlag(seen, alreadyOwned) }.Where(r => r is not null));
+        return reason.Length == 0 ? null : reason is { Length: > 512 } ? reason[..511] + "…" : reason;
+    }
+
+    /// <summary>Why an admin should look at a payment; null when nothing is amiss.</summary>
     private static string? ReasonToFlag(OrderStatus seen, IReadOnlyList<string> alreadyOwned)
     {
         var reasons = new List<string>();
@@ -142,7 +166,6 @@ public sealed class PaymentWriter(
             reasons.Add($"重复购买：《{string.Join("》《", alreadyOwned)}》此前已通过其他订单拥有");
         }
 
-        var reason = reasons.Count == 0 ? null : string.Join("；", reasons) + "，需人工处理";
-        return reason is { Length: > 512 } ? reason[..511] + "…" : reason;
+        return reasons.Count == 0 ? null : string.Join("；", reasons) + "，需人工处理";
     }
 }

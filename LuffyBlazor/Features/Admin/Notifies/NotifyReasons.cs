@@ -13,6 +13,8 @@ public static class NotifyReasons
     [
         // Applied, or nothing to do: answered "success".
         ("marked paid", "付款已入账，订单改为已支付"),
+        ("marked paid with ", "付款已入账：订单曾改用另一种支付方式，买家仍在原支付方式付了款；支付方式已改回，另一方的交易随后关闭"),
+        ("trade at ", "订单已改用另一种支付方式，原支付方式的这笔交易无需处理"),
         ("already paid; nothing changed", "订单此前已支付，未作变更（重复通知）"),
         ("waiting for the buyer", "等待买家付款，无需处理"),
         ("trade closed unpaid", "交易关闭且未付款，订单已取消"),
@@ -46,6 +48,7 @@ public static class NotifyReasons
         ("unknown trade_status", "未知的交易状态（trade_status）"),
         ("pay_type mismatch", "支付方式不符：这笔订单不是用发来通知的支付方式下单的，未入账，请管理员核查"),
         ("payment not applied", "付款未能入账，已回复失败（支付宝会重发）"),
+        ("second payment", "重复付款：订单已由另一笔交易（另一种支付方式）支付，这笔付款未入账，请管理员退款"),
         ("error while applying the notify", "处理时出错，未生效，已回复失败（支付宝会重发）"),
 
         // WeChat Pay (APIv3): its headers, its encrypted resource, its field names, its refund notifies.

@@ -89,8 +89,6 @@ public sealed class PayTypeSwitch(
             return null;
         }
 
-        var reasons = await db.OrderStatusChanges.AsNoTracking()
-            .Where(c => c.OrderId == order.Id && c.From == OrderStatus.Unpaid && c.To == OrderStatus.Unpaid).Select(c => c.Reason).ToListAsync(ct);
-        return new(order.Id, order.Status, order.PayType, reasons);
+        return new(order.Id, order.Status, order.PayType, await PayTypeChange.ReasonsAsync(db, order.Id, ct));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LuffyBlazor.Common;
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Payments;
 using LuffyBlazor.Features.Payments.Alipay;
@@ -16,7 +17,8 @@ namespace LuffyBlazor.Features.Orders.Payments;
 /// </summary>
 public sealed class PaymentNotifyHandler(
     OrderTransitions transitions, OrderRefunds refunds, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
-    IDbContextFactory<LuffyDbContext> dbFactory, TimeProvider clock, ILogger<PaymentNotifyHandler> logger) : IPaymentNotifyHandler
+    IDbContextFactory<LuffyDbContext> dbFactory, IServiceScopeFactory scopes, TimeProvider clock, ILogger<PaymentNotifyHandler> logger)
+    : IPaymentNotifyHandler
 {
     public async Task<bool> HandleAsync(ReceivedNotify received, CancellationToken ct)
     {
@@ -104,16 +106,14 @@ public sealed class PaymentNotifyHandler(
             return (NotifyVerdict.Rejected, "unknown out_trade_no");
         }
 
-        if (PayTypeOf(received.Provider) is { } payType && payType != order.PayType)
-        {
-            // Signed by one provider for an order placed with the other: that money is not this order's payment.
-            return (NotifyVerdict.Rejected,
-                $"pay_type mismatch: {received.Provider.Name} notified an order placed with {order.PayType}; not applied, for an admin to look at");
-        }
-
         if (notify.TotalAmount != order.TotalAmount)
         {
             return (NotifyVerdict.Rejected, $"{received.Provider.AmountField} {notify.TotalAmount} does not match the order total {order.TotalAmount}");
+        }
+
+        if (PayTypeOf(received.Provider) is { } paidWith && paidWith != order.PayType)
+        {
+            return await FromTheOtherProviderAsync(received.Provider, paidWith, order, notify, ct);
         }
 
         if (notify.Refund is { } refund)
@@ -137,6 +137,60 @@ public sealed class PaymentNotifyHandler(
         }
     }
 
+    /// <summary>
+    /// A notify from the provider the order is not on now. When the order was switched away from that provider (去支付
+    /// with the other one), a buyer who had its cashier open — a trade that did not exist yet when the switch closed
+    /// it — may have paid there anyway.
+    /// That money is the order's payment: it is applied as any other, the pay type moving back in the same write, and
+    /// the other provider's trade is closed so the buyer cannot pay twice. An order paid meanwhile makes it a second
+    /// payment, refused for an admin to refund. A closed or waiting trade there needs nothing.
+    /// </summary>
+    private async Task<(NotifyVerdict, string)> FromTheOtherProviderAsync(
+        PaymentProvider provider, PayType paidWith, OrderState order, PaymentNotification notify, CancellationToken ct)
+    {
+        bool wasOn;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            wasOn = PayTypeChange.WasOn(await PayTypeChange.ReasonsAsync(db, order.Id, ct), paidWith);
+        }
+
+        if (!wasOn || notify.Refund is not null || notify.State is not (TradeState.Paid or TradeState.WaitingForBuyer or TradeState.Closed))
+        {
+            // Never on that provider (another shop on the same merchant account, a bug), or a refund there: not ours to settle.
+            return (NotifyVerdict.Rejected,
+                $"pay_type mismatch: {provider.Name} notified an order placed with {order.PayType}; not applied, for an admin to look at");
+        }
+
+        if (notify.State != TradeState.Paid)
+        {
+            return (NotifyVerdict.Ignored, $"trade at {provider.Name}, which this order left for {order.PayType}: nothing to do");
+        }
+
+        var decided = await OnTradePaidAsync(provider, order, notify, ct);
+        if (decided.Item2 != MarkedPaid)
+        {
+            return decided;
+        }
+
+        logger.LogWarning("Order {OutTradeNo} was paid with {Provider} after it was switched to {Left}; closing the {Left} trade",
+            notify.OutTradeNo, provider.Name, order.PayType, order.PayType);
+        FireAndForget.Run(CloseLeftTradeAsync(notify.OutTradeNo!, order.PayType, provider.NotifyActor), logger,
+            $"Closing the {order.PayType} trade of order {notify.OutTradeNo}");
+        return (NotifyVerdict.Accepted, $"marked paid with {provider.Name}, which this order had left for {order.PayType}; pay type moved back");
+    }
+
+    private async Task CloseLeftTradeAsync(string outTradeNo, PayType left, string actor)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<PaymentReconciliation>().CloseAtProviderAsync(outTradeNo, left, actor);
+        if (outcome is not null)
+        {
+            logger.LogError("Order {OutTradeNo} is paid, but its {Left} trade could not be closed: {Result} {Message}", outTradeNo, left, outcome.Result, outcome.Message);
+        }
+    }
+
+    private const string MarkedPaid = "marked paid";
+
     /// <summary>The order's pay type a provider's notifies may settle; null for a provider the shop does not know (not checked).</summary>
     private static PayType? PayTypeOf(PaymentProvider provider) =>
         provider == AlipayNotifyController.Provider ? PayType.Alipay
@@ -146,12 +200,18 @@ public sealed class PaymentNotifyHandler(
     private async Task<(NotifyVerdict, string)> OnTradePaidAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
     {
         var outcome = await transitions.ApplyPaymentAsync(
-            new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId),
+            new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId, PayTypeOf(provider)),
             provider.NotifyActor, ct);
         if (outcome == PaymentOutcome.TradeNoReused)
         {
             // A trade pays one order: a second order paid by it is a forged notify or a bug, never money to deliver on.
             return (NotifyVerdict.Rejected, $"trade_no {notify.ProviderTradeNo} already paid another order: not applied, order flagged for an admin");
+        }
+
+        if (outcome == PaymentOutcome.PaidByAnotherTrade)
+        {
+            // The buyer paid with both providers: the first payment stands, this one is for an admin to refund.
+            return (NotifyVerdict.Rejected, $"second payment: trade_no {notify.ProviderTradeNo} paid an order already paid by another trade; not applied, for an admin to refund");
         }
 
         if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
@@ -166,7 +226,7 @@ public sealed class PaymentNotifyHandler(
         }
 
         return outcome == PaymentOutcome.MarkedPaid
-            ? (NotifyVerdict.Accepted, "marked paid")
+            ? (NotifyVerdict.Accepted, MarkedPaid)
             : (NotifyVerdict.Accepted, "already paid; nothing changed");
     }
 

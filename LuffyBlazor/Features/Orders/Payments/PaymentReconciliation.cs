@@ -64,12 +64,13 @@ public sealed class PaymentReconciliation(
         {
             case TradeState.Paid when trade.TotalAmount is { } total:
                 var outcome = await transitions.ApplyPaymentAsync(
-                    new PaymentConfirmation(outTradeNo, trade.TradeNo, total, trade.PaidAt, trade.BuyerId), actor, ct);
+                    new PaymentConfirmation(outTradeNo, trade.TradeNo, total, trade.PaidAt, trade.BuyerId, provider), actor, ct);
                 return outcome switch
                 {
                     PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid => new(SyncResult.Paid, "支付成功"),
                     PaymentOutcome.AmountMismatch => LogMismatch(outTradeNo, name, total),
                     PaymentOutcome.TradeNoReused => new(SyncResult.Failed, $"{name}交易号 {trade.TradeNo} 已用于另一订单：未记为已支付，订单已标记“交易号冲突”，请人工核实"),
+                    PaymentOutcome.PaidByAnotherTrade => new(SyncResult.Failed, $"订单已由另一笔交易支付，{name}交易 {trade.TradeNo} 是重复付款：未入账，请管理员退款"),
                     _ => new(SyncResult.Failed, "订单不存在"),
                 };
             case TradeState.WaitingForBuyer:
