@@ -64,7 +64,9 @@ public sealed partial class MediaUploaderBrowserTests
                   v.muted = true;
                   await v.play();
                   const start = v.currentTime;
-                  await new Promise(r => setTimeout(r, 600));
+                  // Playback may first wait on range requests when the machine is busy: give it up to 10 s to move.
+                  const until = Date.now() + 10000;
+                  while (v.currentTime <= start && Date.now() < until) await new Promise(r => setTimeout(r, 100));
                   return [v.readyState, v.duration, v.currentTime - start];
                 }
                 """);
