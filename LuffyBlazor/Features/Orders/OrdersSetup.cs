@@ -15,7 +15,7 @@ public static class OrdersSetup
             .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Orders:SweepInterval must be at least one second.")
             .ValidateOnStart();
 
-        builder.Services.AddSingleton<CompiledOrderQueries>();
+        builder.Services.AddSingleton<NotifyOrderLookup>();
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<Checkout>();
         builder.Services.AddScoped<WeChatCheckout>();

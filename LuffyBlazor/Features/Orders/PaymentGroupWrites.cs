@@ -49,7 +49,7 @@ internal sealed class PaymentGroupWrites
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("A payment group is written inside its transaction.");
         var sql = new StringBuilder();
-        var bind = BinderFor(command);
+        var bind = command.ParametersFor();
         AppendOrderUpdates(sql, bind);
         AppendInserts(sql, bind);
         foreach (var (courseId, learners) in newLearners)
@@ -76,7 +76,7 @@ internal sealed class PaymentGroupWrites
         }
     }
 
-    private void AppendOrderUpdates(StringBuilder sql, Binder bind)
+    private void AppendOrderUpdates(StringBuilder sql, CommandParameters bind)
     {
         foreach (var (order, readVersion) in orders.Values)
         {
@@ -90,7 +90,7 @@ internal sealed class PaymentGroupWrites
         }
     }
 
-    private void AppendInserts(StringBuilder sql, Binder bind)
+    private void AppendInserts(StringBuilder sql, CommandParameters bind)
     {
         if (ownerships.Count > 0)
         {
@@ -107,16 +107,4 @@ internal sealed class PaymentGroupWrites
             sql.Append(";\n");
         }
     }
-
-    /// <summary>Adds a parameter with the value (null as DBNull) and gives back its placeholder.</summary>
-    private delegate string Binder(object? value);
-
-    private static Binder BinderFor(DbCommand command) => value =>
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + command.Parameters.Count;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
-    };
 }

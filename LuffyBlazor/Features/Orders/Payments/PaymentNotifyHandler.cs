@@ -16,7 +16,7 @@ namespace LuffyBlazor.Features.Orders.Payments;
 /// verdict, an error while applying it included.
 /// </summary>
 public sealed class PaymentNotifyHandler(
-    OrderTransitions transitions, OrderRefunds refunds, NotifyLogWriter log, NotifyFloodGuard flood, CompiledOrderQueries queries,
+    OrderTransitions transitions, OrderRefunds refunds, NotifyLogWriter log, NotifyFloodGuard flood, NotifyOrderLookup orders,
     IDbContextFactory<LuffyDbContext> dbFactory, IServiceScopeFactory scopes, TimeProvider clock, ILogger<PaymentNotifyHandler> logger)
     : IPaymentNotifyHandler
 {
@@ -98,7 +98,7 @@ public sealed class PaymentNotifyHandler(
         OrderState? order;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            order = await queries.FindForNotify(db, notify.OutTradeNo, ct);
+            order = await orders.FindAsync(db, notify.OutTradeNo, ct);
         }
 
         if (order is null)
