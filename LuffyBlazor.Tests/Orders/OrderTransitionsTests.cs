@@ -29,7 +29,7 @@ public sealed class OrderTransitionsTests(OrderTransitionsTests.App app) : IClas
         Task<PaymentOutcome> query, notify;
         await using (await db.Database.BeginTransactionAsync())
         {
-            // SQLite's write gate is held here: the query's run waits on it, and the notify joins that run.
+            // SQLite's write lock is held here (BEGIN IMMEDIATE): the query's run waits on it, and the notify joins that run.
             query = PayAsync(Payment(order, order.TotalAmount + 1m), "alipay-query");
             notify = PayAsync(Payment(order));
         }

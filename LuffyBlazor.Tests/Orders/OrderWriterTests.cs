@@ -38,8 +38,8 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
         new(userId, [courseId], clientTotal, null, PayType.Alipay);
 
     /// <summary>
-    /// Holds SQLite's write gate with an open transaction and queues a first order and then <paramref name="drafts"/>:
-    /// nothing can be written until the gate is let go, so the writer takes them in at most two groups (the first
+    /// Holds SQLite's write lock with an open transaction and queues a first order and then <paramref name="drafts"/>:
+    /// nothing can be written until the lock is let go, so the writer takes them in at most two groups (the first
     /// order, maybe with some that came right behind it, then all the rest together).
     /// </summary>
     private async Task<Task<PlaceOrderResult>[]> QueuedTogetherAsync(params OrderRequest[] drafts)

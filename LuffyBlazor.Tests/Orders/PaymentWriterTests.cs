@@ -8,7 +8,7 @@ namespace LuffyBlazor.Tests.Orders;
 
 /// <summary>
 /// Payments of different orders that arrive together share one transaction on SQLite (<see cref="PaymentWriter"/>).
-/// Each test holds SQLite's write gate with an open transaction while the payments queue, so they form one group.
+/// Each test holds SQLite's write lock with an open transaction while the payments queue, so they form one group.
 /// </summary>
 public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixture<PaymentWriterTests.App>
 {
@@ -24,8 +24,8 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
     }
 
     /// <summary>
-    /// Starts <paramref name="send"/>'s payments while the write gate is held and the writer is already busy with
-    /// another payment's group (waiting for the gate), so they all queue and are then written as one group.
+    /// Starts <paramref name="send"/>'s payments while the write lock is held and the writer is already busy with
+    /// another payment's group (waiting for the lock), so they all queue and are then written as one group.
     /// </summary>
     private async Task<Task<PaymentOutcome>[]> TogetherAsync(Func<Task<PaymentOutcome>[]> send)
     {
@@ -37,7 +37,7 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
         await using (await db.Database.BeginTransactionAsync())
         {
             first = PayAsync(Payment(blocker));
-            await Task.Delay(200); // the writer has taken the blocker's group and waits for the gate
+            await Task.Delay(200); // the writer has taken the blocker's group and waits for the lock
             started = send();
             await Task.Delay(200); // every payment is queued behind it
         }

@@ -6,7 +6,7 @@ public static class DatabaseErrors
 {
     /// <summary>
     /// PostgreSQL gave up one of two racing transactions (serialization failure or deadlock) rather than make it
-    /// wait: running it again is correct. SQLite never reports these (its writers queue on the write gate).
+    /// wait: running it again is correct. SQLite never reports these: its transactions begin IMMEDIATE (Microsoft.Data.Sqlite's default), so writers queue on its lock.
     /// </summary>
     public static bool IsConflict(Exception exception) =>
         HasPostgresError(exception, PostgresErrorCodes.SerializationFailure, PostgresErrorCodes.DeadlockDetected);

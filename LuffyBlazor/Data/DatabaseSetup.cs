@@ -56,9 +56,8 @@ public static class DatabaseSetup
         {
             var connectionString = ResolveSqliteConnectionString(configured, builder.Environment.ContentRootPath);
             services.AddSingleton<SqlitePragmaInterceptor>();
-            services.AddSingleton<SqliteWriteGate>();
             services.AddPooledDbContextFactory<SqliteLuffyDbContext>((sp, options) => options.UseSqlite(connectionString).AddInterceptors(
-                sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>(), sp.GetRequiredService<SqliteWriteGate>()));
+                sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>()));
             services.AddSingleton<IDbContextFactory<LuffyDbContext>, LuffyContextFactory<SqliteLuffyDbContext>>();
         }
 

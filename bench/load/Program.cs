@@ -6,6 +6,7 @@ using LuffyBlazor.Load;
 // dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|pages|soak|storage]
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
 //     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
+//     pages [--paths /,/course/1]
 //     circuits [--levels 25,50,100,200,400,800] [--think 5] [--click-seconds 10] [--kinds grid,island,wechat]
 string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage", "circuits"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
@@ -127,7 +128,11 @@ if (scenario is "all" or "catalogue" or "pages")
 {
     // The shop's pages as an anonymous visitor gets them (static server rendering, output-cached since issue 20).
     Console.WriteLine($"pages: anonymous page views, {seconds} s each");
-    foreach (var (name, path) in new[] { ("catalogue page GET /", "/"), ("course page GET /course/1", "/course/1") })
+    // --paths: other anonymous pages instead, e.g. /Account/AccessDenied, which no cache serves (rendered every time).
+    (string Name, string Path)[] pages = Text("paths", "") is { Length: > 0 } paths
+        ? paths.Split(',').Select(p => ($"page GET {p}", p)).ToArray()
+        : [("catalogue page GET /", "/"), ("course page GET /course/1", "/course/1")];
+    foreach (var (name, path) in pages)
     {
         await WarmUpAsync(() => scenarios.CatalogueAsync("warm-up", path, TimeSpan.FromSeconds(1)));
         foreach (var client in clientNames)

@@ -237,7 +237,7 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
     {
         var order = await NewOrderAsync(12);
         var trigger = $"fail_payment_{order.Id}";
-        // A database error in the middle of the order change, as a write-gate timeout or a deadlock would be.
+        // A database error in the middle of the order change, as a busy timeout or a deadlock would be.
         await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
             $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
         var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();

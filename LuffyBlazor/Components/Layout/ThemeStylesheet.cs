@@ -9,8 +9,9 @@ namespace LuffyBlazor.Components.Layout;
 /// What <see cref="MudThemeProvider"/> renders for <see cref="LuffyTheme"/>, rendered once at start-up. A live
 /// MudThemeProvider costs every prerendered page a default theme built and thrown away, the theme's CSS built again,
 /// and, when the page is done, two JS interop calls that cannot run outside a circuit (MudBlazor throws and swallows
-/// them): about a tenth of a catalogue request's CPU. Its output depends on nothing but the theme, so prerendered and
-/// static pages carry this copy, and only live circuits render the component.
+/// them): a rendered page cost 1.6 to 3 times the CPU without this copy (bench/README.md, "The devices"). Its output
+/// depends on nothing but the theme, so prerendered and static pages carry this copy, and only live circuits render
+/// the component.
 /// </summary>
 public sealed class ThemeStylesheet(IServiceScopeFactory scopes, ILoggerFactory loggers) : IHostedService
 {

@@ -183,7 +183,7 @@ public sealed class UserAdmin(
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             await using var transaction = await db.Database.BeginTransactionAsync();
             // A no-op update of the Admin role's row as the first statement: PostgreSQL holds that row until commit, so
-            // the next change waits here; SQLite takes its write lock (the write gate already queues this process).
+            // the next change waits here; SQLite takes its write lock at BEGIN already.
             await db.Roles.Where(r => r.NormalizedName == AdminRoleName).ExecuteUpdateAsync(s => s.SetProperty(r => r.ConcurrencyStamp, r => r.ConcurrencyStamp));
             var user = await users.FindByIdAsync(userId);
             outcome = user is null ? new(false, "用户不存在")

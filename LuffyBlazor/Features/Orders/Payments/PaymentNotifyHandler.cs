@@ -60,7 +60,7 @@ public sealed class PaymentNotifyHandler(
     }
 
     /// <summary>
-    /// Whatever goes wrong while the order changes (a database error, a write-gate timeout, an order that kept
+    /// Whatever goes wrong while the order changes (a database error, a busy timeout, an order that kept
     /// changing) the notify is still logged, with the error, and answered as failed: nothing was committed, and the
     /// provider sends it again later.
     /// </summary>
