@@ -7,7 +7,7 @@ using LuffyBlazor.Load;
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
 //     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
 //     pages [--paths /,/course/1]
-//     circuits [--levels 25,50,100,200,400,800] [--think 5] [--click-seconds 10] [--kinds grid,island,wechat]
+//     circuits [--levels 25,50,100,200,400,800] [--think 5] [--click-seconds 10] [--kinds grid,island,wechat] [--hold 0]
 string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage", "circuits"];
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
@@ -176,7 +176,8 @@ if (scenario == "circuits")
     var levels = Text("levels", "25,50,100,200,400,800").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
     Console.WriteLine($"circuits: levels {string.Join(", ", levels)}; each grid clicks its sort header every {Option("think", 5)} s for {Option("click-seconds", 10)} s");
     var kinds = Text("kinds", "grid,island,wechat").Split(',');
-    var capacity = new LuffyBlazor.Load.Circuits.CircuitCapacity(app, levels, TimeSpan.FromSeconds(Option("click-seconds", 10)), TimeSpan.FromSeconds(Option("think", 5)), kinds);
+    var capacity = new LuffyBlazor.Load.Circuits.CircuitCapacity(app, levels, TimeSpan.FromSeconds(Option("click-seconds", 10)), TimeSpan.FromSeconds(Option("think", 5)), kinds,
+        TimeSpan.FromSeconds(Option("hold", 0)));
     await capacity.RunAsync();
     Console.WriteLine();
     Console.WriteLine(LuffyBlazor.Load.Circuits.CircuitCapacity.Header);

@@ -17,7 +17,7 @@ namespace LuffyBlazor.Load.Circuits;
 /// on the grid, the latency of a click (the sort header: a server query and a re-render) while every circuit clicks
 /// once per think time. Also checks that an anonymous visitor's pages carry nothing to open a circuit for.
 /// </summary>
-public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<int> levels, TimeSpan measureFor, TimeSpan think, IReadOnlyCollection<string> kindNames)
+public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<int> levels, TimeSpan measureFor, TimeSpan think, IReadOnlyCollection<string> kindNames, TimeSpan hold = default)
 {
     public const string AdminName = "benchadmin", AdminPassword = "bench-admin-2026", LearnerPassword = "bench-learner-2026";
 
@@ -74,6 +74,7 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
             await Task.Delay(TimeSpan.FromSeconds(5));
             var zero = await AppMemory.AfterFullGcAsync(instance);
             Console.WriteLine($"  {kind.Name}, level 0: GC heap {zero.GcHeapBytes / 1048576.0:N1} MB, working set {zero.WorkingSetBytes / 1048576.0:N1} MB after a full GC");
+            await HoldAsync(kind.Key, 0);
             var open = new List<BlazorCircuit>();
             var points = new List<(int N, MemoryReading Memory)> { (0, zero) };
             try
@@ -87,6 +88,7 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
                     Check(failed == 0, $"{kind.Name}: all {level} circuits alive ({failed} failed)");
                     var memory = await AppMemory.AfterFullGcAsync(instance);
                     points.Add((level, memory));
+                    await HoldAsync(kind.Key, level);
                     var cpuBefore = app.CpuTime;
                     var latency = kind.Clicks ? await ClickRoundAsync(open) : null;
                     var cpuPerClick = latency is null ? 0 : (app.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, latency.Requests);
@@ -117,6 +119,16 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
     public const string Header =
         "| circuits on | N | s to open | GC heap after full GC, MB | GC heap KB per circuit | working set, MB | working set KB per circuit (target ≤ 150; Microsoft: 273) | clicks (failed) | app CPU ms per click | click p50 ms | p95 ms | p99 ms (target < 100) |\n" +
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
+
+    // --hold: time to take a heap dump (dotnet-gcdump collect -p PID) of the app as it stands at this level.
+    private async Task HoldAsync(string kind, int level)
+    {
+        if (hold > TimeSpan.Zero)
+        {
+            Console.WriteLine($"  holding {kind} level {level} for {hold.TotalSeconds:0} s: app pid {app.Instances[0].ProcessId}");
+            await Task.Delay(hold);
+        }
+    }
 
     // Every circuit clicks the sort header once per think time, starting at a random moment, for the measuring time.
     private async Task<LoadResult> ClickRoundAsync(IReadOnlyList<BlazorCircuit> circuits)
