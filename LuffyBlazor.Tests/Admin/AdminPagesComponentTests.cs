@@ -18,12 +18,12 @@ public sealed class AdminPagesComponentTests : AdminComponentTest, IClassFixture
     }
 
     [Fact]
-    public void The_dashboard_shows_counts_a_chart_top_courses_and_rejected_notifies()
+    public async Task The_dashboard_shows_counts_a_chart_top_courses_and_rejected_notifies()
     {
         var page = RenderPage<DashboardPage>("/admin");
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#stat-paid")), TimeSpan.FromSeconds(5));
-        var paid = App.QueryAsync(db => db.Orders.CountAsync(o => o.Status == Features.Orders.OrderStatus.Paid)).Result;
+        var paid = await App.QueryAsync(db => db.Orders.CountAsync(o => o.Status == Features.Orders.OrderStatus.Paid));
         Assert.Contains(paid.ToString("N0"), page.Find("#stat-paid").TextContent);
         Assert.NotEmpty(page.FindAll("#revenue-chart svg, #revenue-chart path, #revenue-chart rect"));
         Assert.Equal(5, page.FindAll("#top-courses .top-course").Count);

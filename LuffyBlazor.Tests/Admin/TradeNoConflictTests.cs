@@ -40,7 +40,7 @@ public sealed class TradeNoConflictTests : AdminComponentTest, IClassFixture<Tra
         var page = RenderPage<OrdersPage>($"/admin/orders?trade_no_conflict=1&user={learner}");
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#orders-grid tbody .order-link")), TimeSpan.FromSeconds(10));
-        var row = Assert.Single(page.FindAll("#orders-grid tbody tr").Where(tr => tr.QuerySelector(".order-link") is not null));
+        var row = Assert.Single(page.FindAll("#orders-grid tbody tr"), tr => tr.QuerySelector(".order-link") is not null);
         Assert.Equal(flagged.OutTradeNo, row.QuerySelector(".order-link")!.TextContent.Trim());
         Assert.Equal("交易号冲突", row.QuerySelector(".trade-no-conflict")!.TextContent.Trim());
         Assert.DoesNotContain(paid.OutTradeNo, page.Markup);

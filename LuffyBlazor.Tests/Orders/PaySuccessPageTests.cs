@@ -129,8 +129,10 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
         var (_, order) = await OrderAsync(7);
         Fixture.Alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
         var trigger = $"fail_recheck_{order.Id}";
-        await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-            $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
+        // Trigger names cannot be SQL parameters; both come from the test's own order id.
+        var createTrigger = $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;";
+        var dropTrigger = $"DROP TRIGGER {trigger};";
+        await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync(createTrigger));
         var page = RenderAt(ReturnQuery(order));
 
         try
@@ -139,7 +141,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
         }
         finally
         {
-            await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
+            await App.QueryAsync(db => db.Database.ExecuteSqlRawAsync(dropTrigger));
         }
 
         page.WaitForAssertion(() => Assert.Contains("暂时无法确认支付结果", page.Find("#recheck-message").TextContent), TimeSpan.FromSeconds(10));

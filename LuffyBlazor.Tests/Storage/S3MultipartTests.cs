@@ -83,7 +83,7 @@ public sealed class S3MultipartTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal([(1, 5 * MB), (2, 5 * MB)], listed!.Select(p => (p.PartNumber, (int)p.Size)));
-        Assert.Equal(etags.Take(2).Select(p => p.ETag), listed.Select(p => p.ETag));
+        Assert.Equal(etags.Take(2).Select(p => p.ETag), listed!.Select(p => p.ETag));
         Assert.Contains("uploadId=" + uploadId, Store.PartUrl(key, uploadId, 3, TimeSpan.FromMinutes(10)));
         Assert.Contains("partNumber=3", Store.PartUrl(key, uploadId, 3, TimeSpan.FromMinutes(10)));
         Assert.Equal(bytes, await ReadAsync(Store, key));

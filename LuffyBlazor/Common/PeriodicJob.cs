@@ -8,6 +8,8 @@ public abstract class PeriodicJob(TimeSpan interval, TimeProvider clock, ILogger
 {
     public TimeSpan Interval => interval;
 
+    protected TimeProvider Clock => clock;
+
     /// <summary>What the job does, for the warning when a run fails (e.g. "Sweeping abandoned uploads").</summary>
     protected abstract string What { get; }
 

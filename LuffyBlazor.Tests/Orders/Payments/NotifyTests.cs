@@ -237,9 +237,11 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
     {
         var order = await NewOrderAsync(12);
         var trigger = $"fail_payment_{order.Id}";
+        // Trigger names cannot be SQL parameters; both come from the test's own order id.
+        var createTrigger = $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;";
+        var dropTrigger = $"DROP TRIGGER {trigger};";
         // A database error in the middle of the order change, as a busy timeout or a deadlock would be.
-        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-            $"CREATE TRIGGER {trigger} BEFORE UPDATE OF Status ON Orders WHEN OLD.Id = {order.Id} BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"));
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(createTrigger));
         var form = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed();
 
         var answer = await alipay.PostNotifyAsync(form);
@@ -251,7 +253,7 @@ public sealed class NotifyTests(NotifyTests.App app) : IClassFixture<NotifyTests
         Assert.Equal(NotifyVerdict.Rejected, log.Verdict);
         Assert.Contains("disk on fire", log.Reason);
 
-        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {trigger};"));
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(dropTrigger));
         Assert.Equal("success", await alipay.PostNotifyAsync(form));
         Assert.Equal(OrderStatus.Paid, (await app.OrderAsync(order.OutTradeNo)).Status);
     }

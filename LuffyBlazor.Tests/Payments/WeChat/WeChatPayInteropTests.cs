@@ -150,6 +150,6 @@ public sealed class WeChatPayInteropTests
 
         Assert.Equal("svg", svg.Root!.Name.LocalName);
         Assert.NotNull(svg.Root.Attribute("viewBox"));
-        Assert.NotEmpty(svg.Descendants().Where(e => e.Name.LocalName is "rect" or "path"));
+        Assert.Contains(svg.Descendants(), e => e.Name.LocalName is "rect" or "path");
     }
 }

@@ -80,7 +80,7 @@ internal sealed class BoundedStream(Stream inner, long length) : ReadOnlyForward
 {
     private long left = length;
 
-    public override long Length => length;
+    public override long Length { get; } = length;
 
     public override int Read(Span<byte> buffer) => Count(left <= 0 ? 0 : inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]));
 

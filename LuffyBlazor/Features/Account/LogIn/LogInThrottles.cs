@@ -102,5 +102,5 @@ public sealed class LogInThrottleCleanup(LogInThrottles throttles, TimeProvider 
 {
     protected override string What => "Clearing out old log-in throttle rows";
 
-    protected override Task RunOnceAsync(CancellationToken ct) => throttles.DeleteStaleAsync(clock.GetUtcNow(), ct);
+    protected override Task RunOnceAsync(CancellationToken ct) => throttles.DeleteStaleAsync(Clock.GetUtcNow(), ct);
 }

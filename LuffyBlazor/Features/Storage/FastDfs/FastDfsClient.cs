@@ -201,7 +201,7 @@ public sealed class FastDfsClient(IOptions<FastDfsOptions> options, ILogger<Fast
     {
         private long left = length;
 
-        public override long Length => length;
+        public override long Length { get; } = length;
 
         public override int Read(Span<byte> buffer)
         {
