@@ -12,7 +12,7 @@ namespace LuffyBlazor.Components.Circuits;
 /// (the renderer's <c>attachWebRendererInterop</c>: an <c>int</c>, the renderer's object reference and two
 /// dictionaries, passed as <c>object</c>) makes System.Text.Json look for polymorphism declared on every ancestor of
 /// each value's type, building metadata for all of them: for <c>int</c> alone about 30 interfaces (INumber&lt;int&gt;,
-/// IComparable, ISpanFormattable…). That was about 20 KB of each circuit's heap (bench/README.md, issue 20). The
+/// IComparable, ISpanFormattable…). Without it, about 50 KB of each island circuit's heap (bench/README.md, issue 20). The
 /// resolver here answers "no metadata" for those interfaces, which nothing serializes as a declared type (no
 /// polymorphism can be declared on them either), and leaves every other type to Blazor's own resolver.
 /// </summary>
