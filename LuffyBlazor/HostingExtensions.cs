@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LuffyBlazor.Common;
 using LuffyBlazor.Components;
+using LuffyBlazor.Components.Circuits;
 using LuffyBlazor.Components.Layout;
 using LuffyBlazor.Components.Localization;
 using LuffyBlazor.Data;
@@ -42,6 +43,7 @@ public static class HostingExtensions
         builder.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.TrimCircuitJsonMetadata();
         builder.Services.AddPageEncodingAndCompression();
         builder.Services.AddMudServicesInChinese();
         builder.Services.AddSingleton<ThemeStylesheet>();

@@ -77,6 +77,39 @@ public sealed class WeChatCheckoutPagesTests(WeChatPayApp app) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Reloading_the_qr_code_page_shows_the_same_code_without_asking_wechat_again()
+    {
+        ScriptNative();
+        var (learner, userId) = await LearnerAsync();
+        var order = await app.PlaceWeChatOrderAsync(userId, 3);
+
+        var first = await HtmlAsync(learner, $"/pay/wechat/{order.OutTradeNo}");
+        var second = await HtmlAsync(learner, $"/pay/wechat/{order.OutTradeNo}");
+
+        Assert.Single(app.WeChat.Calls, c => c.PathAndQuery.EndsWith("/native") && c.Body.Contains(order.OutTradeNo));
+        var qr = PaymentQrCode.Svg("weixin://wxpay/bizpayurl?pr=" + order.OutTradeNo);
+        Assert.Contains(qr, first);
+        Assert.Contains(qr, second);
+    }
+
+    [Fact]
+    public async Task A_remembered_code_is_not_shown_once_the_order_was_paid()
+    {
+        ScriptNative();
+        var (learner, userId) = await LearnerAsync();
+        var order = await app.PlaceWeChatOrderAsync(userId, 4);
+        Assert.Contains("payment-qr", await HtmlAsync(learner, $"/pay/wechat/{order.OutTradeNo}"));
+        using var notify = await app.CreateClient().SendAsync(FakeWeChatPay.NotifyRequest(
+            FakeWeChatPay.NotifyBody(FakeWeChatPay.Transaction(order.OutTradeNo, order.TotalAmount))));
+        Assert.Equal(HttpStatusCode.NoContent, notify.StatusCode);
+
+        var html = await HtmlAsync(learner, $"/pay/wechat/{order.OutTradeNo}");
+
+        Assert.Matches("id=\"pay-status\"[^>]*>支付成功<", html);
+        Assert.DoesNotContain("payment-qr", html);
+    }
+
+    [Fact]
     public async Task Buying_with_wechat_on_a_phone_goes_to_the_h5_url_which_brings_the_buyer_back_to_our_page()
     {
         app.WeChat.On("/v3/pay/transactions/h5", call => new WeChatPayReply(200, JsonSerializer.Serialize(new

@@ -43,6 +43,9 @@ public sealed class LoadEnvironment : IAsyncDisposable
     /// <summary>The settings the instances run with (commands run against the same environment take them too).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>Where the app's WeChat Pay API calls go (Native orders, for the QR code page).</summary>
+    public FakeWeChatNative WeChat { get; private set; } = null!;
+
     public TimeSpan CpuTime => instances.Aggregate(TimeSpan.Zero, (sum, i) => sum + i.CpuTime);
 
     public long WorkingSetBytes => instances.Sum(i => i.WorkingSetBytes);
@@ -58,6 +61,7 @@ public sealed class LoadEnvironment : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "app_private_key.pem"), appKey.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(Path.Combine(folder, "alipay_public_key.pem"), alipayKey.ExportSubjectPublicKeyInfoPem());
         var environment = new LoadEnvironment(folder, alipayKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        environment.WeChat = FakeWeChatNative.Start(environment.WeChatPlatformKey);
         // WeChat Pay in public-key mode: the merchant's key signs requests, "WeChat's" key signs the storm's notifies.
         using var merchantKey = RSA.Create(2048);
         await File.WriteAllTextAsync(Path.Combine(folder, "wechatpay_merchant_private_key.pem"), merchantKey.ExportPkcs8PrivateKeyPem());
@@ -94,6 +98,7 @@ public sealed class LoadEnvironment : IAsyncDisposable
             ["WeChatPay:PlatformPublicKeyId"] = WeChatPublicKeyId,
             ["WeChatPay:PlatformPublicKeyPath"] = Path.Combine(folder, "wechatpay_platform_public_key.pem"),
             ["WeChatPay:NotifyUrl"] = "https://luffy.example.com/api/v1/order/wechat/notify/",
+            ["WeChatPay:BaseUrl"] = environment.WeChat.BaseUrl,
             ["Keys:Directory"] = Path.Combine(folder, "keys"),
             ["Storage:Local:Root"] = Path.Combine(folder, "media"),
             ["Storage:Local:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -148,6 +153,7 @@ public sealed class LoadEnvironment : IAsyncDisposable
             await postgres.DisposeAsync();
         }
 
+        await WeChat.DisposeAsync();
         AlipayPrivateKey.Dispose();
         WeChatPlatformKey.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

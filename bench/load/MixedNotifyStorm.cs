@@ -49,7 +49,7 @@ public sealed class MixedNotifyStorm(LoadEnvironment app, int concurrency, Actio
                 if (weChat)
                 {
                     var body = WeChatNotify(order, order.TotalAmount);
-                    Add(body, true, Headers(body, app.WeChatPlatformKey), true);
+                    Add(body, true, SignedHeaders(body, app.WeChatPlatformKey), true);
                 }
                 else
                 {
@@ -63,9 +63,9 @@ public sealed class MixedNotifyStorm(LoadEnvironment app, int concurrency, Actio
                 if (weChatIds.Contains(decoy.Id))
                 {
                     var forged = WeChatNotify(decoy, decoy.TotalAmount);
-                    Add(forged, true, Headers(forged, stranger), false);
+                    Add(forged, true, SignedHeaders(forged, stranger), false);
                     var wrongAmount = WeChatNotify(decoy, decoy.TotalAmount + 0.01m);
-                    Add(wrongAmount, true, Headers(wrongAmount, app.WeChatPlatformKey), false);
+                    Add(wrongAmount, true, SignedHeaders(wrongAmount, app.WeChatPlatformKey), false);
                 }
                 else
                 {
@@ -136,7 +136,8 @@ public sealed class MixedNotifyStorm(LoadEnvironment app, int concurrency, Actio
         }));
     }
 
-    private static Dictionary<string, string> Headers(byte[] body, RSA key)
+    /// <summary>WeChat Pay's signature headers on a body it sends (a notify, or an API answer).</summary>
+    internal static Dictionary<string, string> SignedHeaders(byte[] body, RSA key)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = WeChatPaySignature.NewNonce();

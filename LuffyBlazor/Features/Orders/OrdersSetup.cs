@@ -19,6 +19,8 @@ public static class OrdersSetup
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<Checkout>();
         builder.Services.AddScoped<WeChatCheckout>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<WeChatCodeUrls>();
         builder.Services.AddScoped<BrowserCheckout>();
         builder.Services.AddScoped<PayAgain>();
         builder.Services.AddScoped<PayTypeSwitch>();

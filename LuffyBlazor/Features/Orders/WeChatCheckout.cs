@@ -23,11 +23,12 @@ public sealed record WeChatPayStart(string? CodeUrl, string? H5Url, string? Erro
 /// Starts the WeChat payment of an unpaid order placed for WeChat Pay, and answers "is it paid yet?" for the page that
 /// waits on it. The order decides (its total, its deadline as <c>time_expire</c>, whether it can still be paid);
 /// WeChat only gives the <c>code_url</c> or <c>h5_url</c>. The same out_trade_no started again (a reload, a second
-/// tab) asks WeChat again, which answers the same trade.
+/// tab) within a few minutes shows the code_url WeChat gave the first time (<see cref="WeChatCodeUrls"/>) instead of
+/// asking again.
 /// </summary>
 public sealed class WeChatCheckout(
     IServiceProvider services, IOptions<WeChatPayOptions> options, PaymentReconciliation reconciliation, OrderQueries queries,
-    TimeProvider clock, ILogger<WeChatCheckout> logger)
+    WeChatCodeUrls codeUrls, TimeProvider clock, ILogger<WeChatCheckout> logger)
 {
     /// <summary>Who an order's history names for a payment this page's re-check records.</summary>
     public const string Actor = "wechatpay-page";
@@ -52,6 +53,11 @@ public sealed class WeChatCheckout(
             return WeChatPayStart.Fail(order.Status == OrderStatus.Unpaid ? "订单已临近支付期限，请重新下单" : "订单已不是待支付状态");
         }
 
+        if (scene == WeChatScene.Native && codeUrls.Find(order) is { } remembered)
+        {
+            return new(remembered, null, null);
+        }
+
         var client = services.GetRequiredService<IWeChatPayClient>();
         var request = new WeChatPayTradeRequest(
             order.OutTradeNo, order.TotalAmount, order.Subject, new DateTimeOffset(order.ExpiresAt, TimeSpan.Zero),
@@ -65,7 +71,13 @@ public sealed class WeChatCheckout(
             }
 
             var native = await client.NativePayAsync(request, ct);
-            return native.IsSuccess && !string.IsNullOrEmpty(native.Data?.CodeUrl) ? new(native.Data.CodeUrl, null, null) : Refused(order, native.Error);
+            if (!native.IsSuccess || string.IsNullOrEmpty(native.Data?.CodeUrl))
+            {
+                return Refused(order, native.Error);
+            }
+
+            codeUrls.Remember(order, native.Data.CodeUrl);
+            return new(native.Data.CodeUrl, null, null);
         }
         catch (WeChatPayException ex)
         {

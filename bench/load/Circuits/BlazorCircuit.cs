@@ -72,6 +72,11 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         {
             o.Cookies = cookies;
             o.Transports = HttpTransportType.WebSockets;
+            // The negotiate POST over one pool of connections per signed-in user, as a browser sends it: otherwise
+            // every circuit's own client kept one more idle keep-alive connection open on the server (an
+            // Http1Connection with its headers and pipes, about 5 KB), counted as the circuit's.
+            o.HttpMessageHandlerFactory = _ => new SharedConnections(Negotiators.GetValue(cookies, c =>
+                new HttpMessageInvoker(new SocketsHttpHandler { CookieContainer = c, MaxConnectionsPerServer = 16 }, disposeHandler: false)));
         });
         builder.Services.RemoveAll<IHubProtocol>();
         builder.Services.AddSingleton<IHubProtocol, BlazorPackHubProtocol>();
@@ -231,6 +236,15 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
 
     /// <summary>Closes the circuit as a browser tab does: the connection, then <c>_blazor/disconnect</c>, so the server
     /// disposes the circuit at once instead of keeping it for a reconnect.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CookieContainer, HttpMessageInvoker> Negotiators = new();
+
+    /// <summary>Sends through the user's shared pool, which stays open when one hub connection is disposed.</summary>
+    private sealed class SharedConnections(HttpMessageInvoker pool) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            pool.SendAsync(request, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await connection.DisposeAsync();

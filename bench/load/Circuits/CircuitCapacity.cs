@@ -57,6 +57,12 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
             ("wechat", "WeChat QR page's island (WeChatPaymentWait)", learnerHttp, learnerCookies, "/pay/wechat/" + learner.WeChatOrder, false),
         }.Where(k => kindNames.Contains(k.Key)).ToArray();
 
+        if (kinds.Any(k => k.Key == "wechat"))
+        {
+            var page = await learnerHttp.GetStringAsync("/pay/wechat/" + learner.WeChatOrder);
+            Check(page.Contains("class=\"payment-qr\"", StringComparison.Ordinal), "the WeChat page shows a QR code (WeChat's Native answer reached the app)");
+        }
+
         // One circuit of each kind opened, clicked and closed first, so level 0 includes the JIT's code and caches.
         foreach (var kind in kinds)
         {
@@ -108,6 +114,12 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
             finally
             {
                 await Task.WhenAll(open.Select(c => c.DisposeAsync().AsTask()));
+            }
+
+            if (kind.Key == "wechat")
+            {
+                // One learner's one order: each page view asks WeChat unless the app reuses the code_url it was given.
+                Console.WriteLine($"  {kind.Name}: {app.WeChat.NativeCalls} WeChat Native calls in all ({open.Count} circuits opened, one order)");
             }
 
             var (heapSlope, setSlope) = (Slope(points, m => m.GcHeapBytes) / 1024, Slope(points, m => m.WorkingSetBytes) / 1024);
