@@ -1,23 +1,44 @@
 using System.Data.Common;
+using LuffyBlazor.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LuffyBlazor.Data;
 
 /// <summary>
-/// For the few hand-written commands on hot write paths (the payment group's writes, the notify log's rows): adds a
-/// parameter with a value and gives back its placeholder, so the SQL text never carries a value. The same
-/// <c>@pN</c> names work on SQLite and PostgreSQL (Npgsql's ADO.NET layer accepts named parameters).
+/// For the few hand-written commands on hot write paths (the order group's inserts, the payment group's writes, the
+/// notify log's rows): adds a parameter with a value and gives back its placeholder, so the SQL text never carries a
+/// value. The same <c>@pN</c> names work on SQLite and PostgreSQL (Npgsql's ADO.NET layer accepts named parameters).
 /// </summary>
 internal delegate string CommandParameters(object? value);
 
 internal static class CommandParametersExtensions
 {
-    /// <summary>A binder for <paramref name="command"/>: null goes in as <see cref="DBNull"/>.</summary>
+    /// <summary>
+    /// A binder for <paramref name="command"/>: null goes in as <see cref="DBNull"/>, and values as the model's
+    /// conventions (<see cref="ModelConventions"/>) store them: money (<see cref="decimal"/>) as integer fen, times as UTC.
+    /// </summary>
     public static CommandParameters ParametersFor(this DbCommand command) => value =>
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@p" + command.Parameters.Count;
-        parameter.Value = value ?? DBNull.Value;
+        parameter.Value = value switch
+        {
+            null => DBNull.Value,
+            decimal yuan => Money.ToFen(yuan),
+            DateTime { Kind: not DateTimeKind.Utc } time => time.ToUniversalTime(),
+            _ => value,
+        };
         command.Parameters.Add(parameter);
         return parameter.ParameterName;
     };
+
+    /// <summary>A command on the context's connection, in its open transaction (the group's).</summary>
+    public static DbCommand CommandInTransaction(this LuffyDbContext db, string writing)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException($"{writing} is written inside its transaction.");
+        return command;
+    }
 }

@@ -148,6 +148,16 @@ public sealed class Order : IAuditable
         }
     }
 
+    /// <summary>The order was inserted by hand (<see cref="OrderGroupInserts"/>) as <paramref name="id"/>: it and its lines carry that id, as after EF's save.</summary>
+    internal void StoredAs(int id)
+    {
+        Id = id;
+        foreach (var detail in Details)
+        {
+            detail.BelongsTo(id);
+        }
+    }
+
     private void Touch(DateTime now)
     {
         Version++;
@@ -173,6 +183,11 @@ public sealed class OrderDetail
     public int Id { get; private set; }
     public int OrderId { get; private set; }
     public int CourseId { get; private set; }
+
+    internal void BelongsTo(int orderId) => OrderId = orderId;
+
+    /// <summary>The line was inserted by hand (<see cref="OrderGroupInserts"/>) as <paramref name="id"/>.</summary>
+    internal void StoredAs(int id) => Id = id;
     public Course? Course { get; private set; }
     public string CourseName { get; private set; } = null!;
 

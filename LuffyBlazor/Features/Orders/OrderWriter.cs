@@ -16,7 +16,7 @@ public sealed record OrderRequest(string UserId, IReadOnlyList<int> CourseIds, d
 /// Prices and writes new orders in one transaction: the courses, what the learner owns and their live unpaid orders
 /// are read inside it (<see cref="PurchaseSnapshot"/>), so prices come from the database as they are when the order
 /// is stored; the learner's live unpaid order for the same courses and total is given back, otherwise the order, its
-/// lines and its history row are inserted. SQLite has one writer, so concurrent Buy clicks are group-committed (<see cref="GroupCommitWriter{TItem,TResult}"/>): a sale's worth of inserts share their BEGIN,
+/// lines and its history row are inserted (by hand, <see cref="OrderGroupInserts"/>). SQLite has one writer, so concurrent Buy clicks are group-committed (<see cref="GroupCommitWriter{TItem,TResult}"/>): a sale's worth of inserts share their BEGIN,
 /// their COMMIT and the index pages they touch. PostgreSQL takes concurrent writers, so there each order is its own
 /// transaction, locking the learner's row against the same learner's other clicks.
 /// </summary>
@@ -52,6 +52,7 @@ public sealed class OrderWriter(
         var snapshot = await PurchaseSnapshot.ReadAsync(db, requests, now + Checkout.MinimumTimeToReuse, ct);
         var written = new Dictionary<(string UserId, string PurchaseKey, decimal Total, PayType PayType), Order>();
         var results = new List<PlaceOrderResult>(requests.Count);
+        var inserts = new OrderGroupInserts();
         foreach (var request in requests)
         {
             var priced = snapshot.Price(request);
@@ -70,13 +71,12 @@ public sealed class OrderWriter(
             }
 
             var order = NewOrder(request, priced, now);
-            db.Orders.Add(order);
-            db.OrderStatusChanges.Add(new OrderStatusChange { Order = order, From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
+            inserts.Add(order, new OrderStatusChange { From = null, To = OrderStatus.Unpaid, Actor = "learner", At = now });
             written[key] = order;
             results.Add(new PlaceOrderResult(order, null, Reused: false));
         }
 
-        await db.SaveChangesAsync(ct);
+        await inserts.ExecuteAsync(db, clock.GetUtcNow().UtcDateTime, ct);
         await transaction.CommitAsync(ct);
         foreach (var placed in results.Where(r => r.Succeeded && !r.Reused))
         {

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LuffyBlazor.Features.Orders;
 
@@ -45,9 +44,7 @@ internal sealed class PaymentGroupWrites
             return;
         }
 
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A payment group is written inside its transaction.");
+        await using var command = db.CommandInTransaction("A payment group");
         var sql = new StringBuilder();
         var bind = command.ParametersFor();
         AppendOrderUpdates(sql, bind);
@@ -101,10 +98,7 @@ internal sealed class PaymentGroupWrites
 
         if (history.Count > 0)
         {
-            sql.Append("INSERT INTO \"OrderStatusChanges\" (\"OrderId\", \"From\", \"To\", \"Actor\", \"Reason\", \"At\") VALUES ");
-            sql.AppendJoin(", ", history.Select(h =>
-                $"({bind(h.OrderId)}, {bind((int?)h.From)}, {bind((int)h.To)}, {bind(h.Actor)}, {bind(h.Reason)}, {bind(h.At)})"));
-            sql.Append(";\n");
+            OrderHistoryRows.AppendInsert(sql, bind, history);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LuffyBlazor.Features.Orders.Payments;
 
@@ -28,20 +27,16 @@ public sealed class NotifyLogWriter(IDbContextFactory<LuffyDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
+        await using var command = db.CommandInTransaction("The notify log");
         var bind = command.ParametersFor();
         var sql = new StringBuilder("INSERT INTO \"NotifyLogs\" (\"ReceivedAt\", \"OutTradeNo\", \"NotifyId\", \"TradeStatus\", \"Verdict\", " +
             "\"Reason\", \"RawParameters\", \"RemoteIp\", \"Provider\", \"Count\") VALUES ");
         sql.AppendJoin(", ", rows.Select(r =>
-            $"({bind(AsUtc(r.ReceivedAt))}, {bind(r.OutTradeNo)}, {bind(r.NotifyId)}, {bind(r.TradeStatus)}, {bind((int)r.Verdict)}, " +
+            $"({bind(r.ReceivedAt)}, {bind(r.OutTradeNo)}, {bind(r.NotifyId)}, {bind(r.TradeStatus)}, {bind((int)r.Verdict)}, " +
             $"{bind(r.Reason)}, {bind(r.RawParameters)}, {bind(r.RemoteIp)}, {bind(r.Provider)}, {bind(r.Count)})"));
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         return rows;
     }
-
-    // What the model's UTC convention (ModelConventions) does when EF writes a time.
-    private static DateTime AsUtc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime();
 }
