@@ -60,6 +60,10 @@ public sealed class LoadEnvironment : IAsyncDisposable
         var alipayKey = RSA.Create(2048);
         await File.WriteAllTextAsync(Path.Combine(folder, "app_private_key.pem"), appKey.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(Path.Combine(folder, "alipay_public_key.pem"), alipayKey.ExportSubjectPublicKeyInfoPem());
+        // The other halves, for the Alipay simulator that Development settings turn on: start-up refuses a simulator
+        // whose keys do not pair with the app's.
+        await File.WriteAllTextAsync(Path.Combine(folder, "app_public_key.pem"), appKey.ExportSubjectPublicKeyInfoPem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "alipay_private_key.pem"), alipayKey.ExportPkcs8PrivateKeyPem());
         var environment = new LoadEnvironment(folder, alipayKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         environment.WeChat = FakeWeChatNative.Start(environment.WeChatPlatformKey);
         // WeChat Pay in public-key mode: the merchant's key signs requests, "WeChat's" key signs the storm's notifies.
@@ -86,6 +90,8 @@ public sealed class LoadEnvironment : IAsyncDisposable
             ["Alipay:AppId"] = AppId,
             ["Alipay:AppPrivateKeyPath"] = Path.Combine(folder, "app_private_key.pem"),
             ["Alipay:AlipayPublicKeyPath"] = Path.Combine(folder, "alipay_public_key.pem"),
+            ["Alipay:Simulator:AppPublicKeyPath"] = Path.Combine(folder, "app_public_key.pem"),
+            ["Alipay:Simulator:AlipayPrivateKeyPath"] = Path.Combine(folder, "alipay_private_key.pem"),
             // What start-up requires outside Development (the load test never calls out).
             ["Alipay:Gateway"] = "https://openapi-sandbox.dl.alipaydev.com/gateway.do",
             ["Alipay:NotifyUrl"] = "https://luffy.example.com/api/v1/order/success/",
