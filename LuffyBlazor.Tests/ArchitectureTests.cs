@@ -5,7 +5,8 @@ namespace LuffyBlazor.Tests;
 
 /// <summary>
 /// The parts depend on each other only the way a newcomer would guess: a payment provider speaks its protocol and knows
-/// nothing of orders or the shop's database; Common knows no feature and no database.
+/// nothing of orders or the shop's database; Common knows no feature and no database; Storage knows
+/// nothing of courses or orders (Courses hands it the media keys to migrate through an interface Storage owns).
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -90,6 +91,23 @@ public sealed class ArchitectureTests
         var byText = SourcesUnder("Common")
             .Where(file => File.ReadAllText(file) is var text
                 && (text.Contains("LuffyBlazor.Features", StringComparison.Ordinal) || text.Contains("LuffyBlazor.Data", StringComparison.Ordinal)))
+            .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file));
+
+        Assert.Empty(byType.Concat(byText).Distinct());
+    }
+
+    [Fact]
+    public void Storage_knows_nothing_of_courses_or_orders()
+    {
+        // Its upload page sits in the admin back office (Admin's layout and guard): that is the only feature it names.
+        static bool OtherFeature(string ns) =>
+            ns.StartsWith("LuffyBlazor.Features.Courses", StringComparison.Ordinal) || ns.StartsWith("LuffyBlazor.Features.Orders", StringComparison.Ordinal);
+        var byType = TypesUsedIn("LuffyBlazor.Features.Storage")
+            .Where(u => u.Used.Namespace is { } n && OtherFeature(n))
+            .Select(u => $"{u.Owner.FullName} uses {u.Used.FullName}");
+        var byText = SourcesUnder(Path.Combine("Features", "Storage"))
+            .Where(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"LuffyBlazor\.Features\.\w+")
+                .Any(m => OtherFeature(m.Value)))
             .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file));
 
         Assert.Empty(byType.Concat(byText).Distinct());
