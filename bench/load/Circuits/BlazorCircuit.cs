@@ -234,8 +234,6 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the circuit as a browser tab does: the connection, then <c>_blazor/disconnect</c>, so the server
-    /// disposes the circuit at once instead of keeping it for a reconnect.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CookieContainer, HttpMessageInvoker> Negotiators = new();
 
     /// <summary>Sends through the user's shared pool, which stays open when one hub connection is disposed.</summary>
@@ -245,6 +243,8 @@ public sealed partial class BlazorCircuit : IAsyncDisposable
             pool.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>Closes the circuit as a browser tab does: the connection, then <c>_blazor/disconnect</c>, so the server
+    /// disposes the circuit at once instead of keeping it for a reconnect.</summary>
     public async ValueTask DisposeAsync()
     {
         await connection.DisposeAsync();
