@@ -1,14 +1,14 @@
 using System.Data.Common;
-using System.Text;
 using LuffyBlazor.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders;
 
 /// <summary>
-/// What a group of payments changes, written as one hand-written command inside the group's transaction: each changed
-/// order's update as a compare-and-set on the version it was read with, one multi-row INSERT of the ownership rows and
-/// one of the history rows, then each granted course's student count in id order (after the orders, so that two
+/// What a group of payments changes, written by hand inside the group's transaction (as a <see cref="StatementBatch"/>:
+/// one command on PostgreSQL, prepared statements run again per row on SQLite): each changed order's update as a
+/// compare-and-set on the version it was read with, the ownership rows and the history rows, then each granted
+/// course's student count in id order (after the orders, so that two
 /// payments sharing courses lock them in the same order on PostgreSQL). It replaces EF's <c>SaveChanges</c> here
 /// because the change tracker and its command ordering were most of a first payment's own transaction (bench/README,
 /// "Payment write path"); the SQL is plain enough for both SQLite and PostgreSQL. Its values are ints, booleans, text
@@ -39,26 +39,29 @@ internal sealed class PaymentGroupWrites
     /// </summary>
     public async Task ExecuteAsync(LuffyDbContext db, CancellationToken ct)
     {
-        if (orders.Count == 0 && ownerships.Count == 0 && history.Count == 0)
+        var batch = new StatementBatch();
+        foreach (var (order, readVersion) in orders.Values)
         {
-            return;
+            batch.Add(bind => $"""
+                UPDATE "Orders" SET "Status" = {bind((int)order.Status)}, "PayType" = {bind((int)order.PayType)}, "TradeNo" = {bind(order.TradeNo)}, "PayTime" = {bind(order.PayTime)},
+                "BuyerId" = {bind(order.BuyerId)}, "PaidAfterClose" = {bind(order.PaidAfterClose)}, "DuplicatePurchase" = {bind(order.DuplicatePurchase)},
+                "TradeNoConflict" = {bind(order.TradeNoConflict)}, "Version" = {bind(order.Version)}, "UpdatedAt" = {bind(order.UpdatedAt)}
+                WHERE "Id" = {bind(order.Id)} AND "Version" = {bind(readVersion)}
+                """);
         }
 
-        await using var command = db.CommandInTransaction("A payment group");
-        var sql = new StringBuilder();
-        var bind = command.ParametersFor();
-        AppendOrderUpdates(sql, bind);
-        AppendInserts(sql, bind);
+        batch.AddInsert("INSERT INTO \"CourseOwnerships\" (\"UserId\", \"CourseId\", \"OrderId\", \"GrantedAt\") VALUES", ownerships,
+            (bind, o) => $"({bind(o.UserId)}, {bind(o.CourseId)}, {bind(o.OrderId)}, {bind(o.GrantedAt)})");
+        OrderHistoryRows.AddInsert(batch, history);
         foreach (var (courseId, learners) in newLearners)
         {
-            sql.Append($"UPDATE \"Courses\" SET \"StudentsCount\" = \"StudentsCount\" + {bind(learners)} WHERE \"Id\" = {bind(courseId)};\n");
+            batch.Add(bind => $"UPDATE \"Courses\" SET \"StudentsCount\" = \"StudentsCount\" + {bind(learners)} WHERE \"Id\" = {bind(courseId)}");
         }
 
-        command.CommandText = sql.ToString();
         int affected;
         try
         {
-            affected = await command.ExecuteNonQueryAsync(ct);
+            affected = await batch.ExecuteAsync(db, "A payment group", ct);
         }
         catch (DbException ex)
         {
@@ -70,35 +73,6 @@ internal sealed class PaymentGroupWrites
         if (affected != orders.Count + ownerships.Count + history.Count + newLearners.Count)
         {
             throw new DbUpdateConcurrencyException("An order of the payment group was changed since it was read.");
-        }
-    }
-
-    private void AppendOrderUpdates(StringBuilder sql, CommandParameters bind)
-    {
-        foreach (var (order, readVersion) in orders.Values)
-        {
-            sql.Append($"""
-                UPDATE "Orders" SET "Status" = {bind((int)order.Status)}, "PayType" = {bind((int)order.PayType)}, "TradeNo" = {bind(order.TradeNo)}, "PayTime" = {bind(order.PayTime)},
-                "BuyerId" = {bind(order.BuyerId)}, "PaidAfterClose" = {bind(order.PaidAfterClose)}, "DuplicatePurchase" = {bind(order.DuplicatePurchase)},
-                "TradeNoConflict" = {bind(order.TradeNoConflict)}, "Version" = {bind(order.Version)}, "UpdatedAt" = {bind(order.UpdatedAt)}
-                WHERE "Id" = {bind(order.Id)} AND "Version" = {bind(readVersion)};
-
-                """);
-        }
-    }
-
-    private void AppendInserts(StringBuilder sql, CommandParameters bind)
-    {
-        if (ownerships.Count > 0)
-        {
-            sql.Append("INSERT INTO \"CourseOwnerships\" (\"UserId\", \"CourseId\", \"OrderId\", \"GrantedAt\") VALUES ");
-            sql.AppendJoin(", ", ownerships.Select(o => $"({bind(o.UserId)}, {bind(o.CourseId)}, {bind(o.OrderId)}, {bind(o.GrantedAt)})"));
-            sql.Append(";\n");
-        }
-
-        if (history.Count > 0)
-        {
-            OrderHistoryRows.AppendInsert(sql, bind, history);
         }
     }
 }
