@@ -1,5 +1,6 @@
 using System.Data.Common;
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders;
@@ -7,7 +8,8 @@ namespace LuffyBlazor.Features.Orders;
 /// <summary>
 /// What a group of payments changes, written by hand inside the group's transaction (as a <see cref="StatementBatch"/>:
 /// one command on PostgreSQL, prepared statements run again per row on SQLite): each changed order's update as a
-/// compare-and-set on the version it was read with, the ownership rows and the history rows, then each granted
+/// compare-and-set on the version it was read with, the ownership rows, the history rows and the notifies' log rows
+/// that came with the payments, then each granted
 /// course's student count in id order (after the orders, so that two
 /// payments sharing courses lock them in the same order on PostgreSQL). It replaces EF's <c>SaveChanges</c> here
 /// because the change tracker and its command ordering were most of a first payment's own transaction (bench/README,
@@ -19,6 +21,7 @@ internal sealed class PaymentGroupWrites
     private readonly Dictionary<int, (Order Order, int ReadVersion)> orders = [];
     private readonly List<CourseOwnership> ownerships = [];
     private readonly List<OrderStatusChange> history = [];
+    private readonly List<NotifyLog> notifyLogs = [];
     private readonly SortedDictionary<int, int> newLearners = [];
 
     /// <summary>Call before the order's first change in this group: its update compares the version read.</summary>
@@ -31,6 +34,9 @@ internal sealed class PaymentGroupWrites
     }
 
     public void Record(OrderStatusChange change) => history.Add(change);
+
+    /// <summary>A notify's log row, written with the group (<see cref="NotifyLogOnPayment"/>).</summary>
+    public void Log(NotifyLog row) => notifyLogs.Add(row);
 
     /// <summary>
     /// Runs the writes in the context's open transaction. An order changed since it was read fails the whole group
@@ -53,6 +59,7 @@ internal sealed class PaymentGroupWrites
         batch.AddInsert("INSERT INTO \"CourseOwnerships\" (\"UserId\", \"CourseId\", \"OrderId\", \"GrantedAt\") VALUES", ownerships,
             (bind, o) => $"({bind(o.UserId)}, {bind(o.CourseId)}, {bind(o.OrderId)}, {bind(o.GrantedAt)})");
         OrderHistoryRows.AddInsert(batch, history);
+        NotifyLogWriter.AddInsert(batch, notifyLogs);
         foreach (var (courseId, learners) in newLearners)
         {
             batch.Add(bind => $"UPDATE \"Courses\" SET \"StudentsCount\" = \"StudentsCount\" + {bind(learners)} WHERE \"Id\" = {bind(courseId)}");
@@ -68,9 +75,9 @@ internal sealed class PaymentGroupWrites
             throw new DbUpdateException($"The payment group's writes failed: {ex.Message}", ex);
         }
 
-        // Every statement changes exactly one row per order, ownership, history row and course: fewer means an order's
-        // version moved since it was read (no other statement here can match nothing).
-        if (affected != orders.Count + ownerships.Count + history.Count + newLearners.Count)
+        // Every statement changes exactly one row per order, ownership, history row, log row and course: fewer means an
+        // order's version moved since it was read (no other statement here can match nothing).
+        if (affected != orders.Count + ownerships.Count + history.Count + notifyLogs.Count + newLearners.Count)
         {
             throw new DbUpdateConcurrencyException("An order of the payment group was changed since it was read.");
         }

@@ -28,12 +28,16 @@ public sealed class NotifyLogWriter(IDbContextFactory<LuffyDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var batch = new StatementBatch();
-        batch.AddInsert("INSERT INTO \"NotifyLogs\" (\"ReceivedAt\", \"OutTradeNo\", \"NotifyId\", \"TradeStatus\", \"Verdict\", " +
-            "\"Reason\", \"RawParameters\", \"RemoteIp\", \"Provider\", \"Count\") VALUES", rows, (bind, r) =>
-            $"({bind(r.ReceivedAt)}, {bind(r.OutTradeNo)}, {bind(r.NotifyId)}, {bind(r.TradeStatus)}, {bind((int)r.Verdict)}, " +
-            $"{bind(r.Reason)}, {bind(r.RawParameters)}, {bind(r.RemoteIp)}, {bind(r.Provider)}, {bind(r.Count)})");
+        AddInsert(batch, rows);
         await batch.ExecuteAsync(db, "The notify log", ct);
         await transaction.CommitAsync(ct);
         return rows;
     }
+
+    /// <summary>The rows as an insert of <paramref name="batch"/> (also the payment group's, for the rows that come with payments).</summary>
+    internal static void AddInsert(StatementBatch batch, IReadOnlyCollection<NotifyLog> rows) =>
+        batch.AddInsert("INSERT INTO \"NotifyLogs\" (\"ReceivedAt\", \"OutTradeNo\", \"NotifyId\", \"TradeStatus\", \"Verdict\", " +
+            "\"Reason\", \"RawParameters\", \"RemoteIp\", \"Provider\", \"Count\") VALUES", rows, (bind, r) =>
+            $"({bind(r.ReceivedAt)}, {bind(r.OutTradeNo)}, {bind(r.NotifyId)}, {bind(r.TradeStatus)}, {bind((int)r.Verdict)}, " +
+            $"{bind(r.Reason)}, {bind(r.RawParameters)}, {bind(r.RemoteIp)}, {bind(r.Provider)}, {bind(r.Count)})");
 }
