@@ -50,7 +50,32 @@ public sealed class DatabaseTests
             var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
             Assert.Equal(1, (await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync()).Single());
             Assert.Equal(60000, (await db.Database.SqlQueryRaw<int>("PRAGMA busy_timeout").ToListAsync()).Single());
+            Assert.Equal(0, (await db.Database.SqlQueryRaw<int>("PRAGMA wal_autocheckpoint").ToListAsync()).Single());
         }
+    }
+
+    [Fact]
+    public async Task The_write_ahead_log_is_copied_into_the_database_file_beside_the_writers_not_by_their_commits()
+    {
+        using var app = new LuffyAppFactory();
+        app.CreateClient();
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)"));
+        var before = new FileInfo(app.DatabasePath).Length;
+
+        // About 100 pages: far below SQLite's own 1,000-page threshold, so no commit would have checkpointed them; they
+        // reach the database file only through the checkpointer.
+        var rows = string.Join(", ", Enumerable.Range(0, 100).Select(i => $"('2026-12-04 09:00:00', 'x{i}', 0, 'test', '{new string('p', 3000)}', 1)"));
+        var insert = $"INSERT INTO \"NotifyLogs\" (\"ReceivedAt\", \"OutTradeNo\", \"Verdict\", \"Reason\", \"RawParameters\", \"Count\") VALUES {rows}";
+        await app.QueryAsync(db => db.Database.ExecuteSqlRawAsync(insert));
+
+        var grown = false;
+        for (var wait = 0; wait < 50 && !grown; wait++)
+        {
+            await Task.Delay(SqliteCheckpointer.Interval);
+            grown = new FileInfo(app.DatabasePath).Length >= before + 100 * 3000;
+        }
+
+        Assert.True(grown, "the checkpointer did not copy the log into the database file within 50 intervals");
     }
 
     [Fact]

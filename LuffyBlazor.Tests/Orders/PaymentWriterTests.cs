@@ -1,5 +1,6 @@
 using LuffyBlazor.Data;
 using LuffyBlazor.Features.Orders;
+using LuffyBlazor.Features.Orders.Payments;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,23 +93,15 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
         var after = await app.PlaceOrderAsync(learner, 7);
         // A real database error in the middle of the group's writes: the failing order's history row is refused after
         // its order row was updated and its course inserted, in the same transaction as the others' rows.
-        await ExecuteAsync($"""
-            CREATE TRIGGER refuse_history BEFORE INSERT ON OrderStatusChanges WHEN NEW.OrderId = {failing.Id}
-            BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
-            """);
         var paymentBefore = Payment(before);
-        try
+        await WithHistoryRefusedAsync(failing, async () =>
         {
             var outcomes = await PayTogetherAsync(paymentBefore, Payment(failing), Payment(after));
 
             Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[0]);
             await Assert.ThrowsAnyAsync<DbUpdateException>(() => outcomes[1]);
             Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[2]);
-        }
-        finally
-        {
-            await ExecuteAsync("DROP TRIGGER refuse_history");
-        }
+        });
 
         Assert.Equal((OrderStatus.Unpaid, 0), ((await app.OrderAsync(failing.OutTradeNo)).Status, (await app.OrderAsync(failing.OutTradeNo)).Version));
         Assert.False(await app.QueryAsync(db => db.CourseOwnerships.AnyAsync(x => x.OrderId == failing.Id)));
@@ -162,6 +155,41 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
         Assert.Equal(1, await PaidHistoryRowsAsync(order));
     }
 
+    [Fact]
+    public async Task A_notifys_log_row_that_comes_with_its_payment_is_written_in_the_payments_transaction_with_its_outcome()
+    {
+        var (learner, _) = await app.CreateLearnerAsync();
+        var paid = await app.PlaceOrderAsync(learner, 2);
+        var failing = await app.PlaceOrderAsync(learner, 3);
+        var wrongAmount = await app.PlaceOrderAsync(learner, 4);
+        var rows = new[] { paid, failing, wrongAmount }.ToDictionary(o => o.Id, o => new NotifyLog
+        {
+            ReceivedAt = DateTime.UtcNow, OutTradeNo = o.OutTradeNo, Reason = "", RawParameters = "{}", Provider = "Alipay",
+        });
+        NotifyLogOnPayment Log(Order order) => new(rows[order.Id], o => (o == PaymentOutcome.MarkedPaid ? NotifyVerdict.Accepted : NotifyVerdict.Rejected, "outcome " + o));
+        var writer = app.Services.GetRequiredService<PaymentWriter>();
+        await WithHistoryRefusedAsync(failing, async () =>
+        {
+            var outcomes = await TogetherAsync(() =>
+            [
+                writer.WriteAsync(new PaymentToApply(Payment(paid), "alipay-notify", Log(paid)), CancellationToken.None),
+                writer.WriteAsync(new PaymentToApply(Payment(failing), "alipay-notify", Log(failing)), CancellationToken.None),
+                writer.WriteAsync(new PaymentToApply(Payment(wrongAmount, amount: wrongAmount.TotalAmount + 1m), "alipay-notify", Log(wrongAmount)), CancellationToken.None),
+            ]);
+
+            Assert.Equal(PaymentOutcome.MarkedPaid, await outcomes[0]);
+            await Assert.ThrowsAnyAsync<DbUpdateException>(() => outcomes[1]);
+            Assert.Equal(PaymentOutcome.AmountMismatch, await outcomes[2]);
+        });
+
+        var numbers = new[] { paid.OutTradeNo, failing.OutTradeNo, wrongAmount.OutTradeNo };
+        var logged = await app.QueryAsync(db => db.NotifyLogs.Where(l => numbers.Contains(l.OutTradeNo)).ToListAsync());
+        // The failed payment's row was rolled back with it: its caller logs the notify with the error instead.
+        Assert.Equal(
+            [(paid.OutTradeNo, NotifyVerdict.Accepted, "outcome MarkedPaid"), (wrongAmount.OutTradeNo, NotifyVerdict.Rejected, "outcome AmountMismatch")],
+            logged.OrderBy(l => l.Id).Select(l => (l.OutTradeNo, l.Verdict, l.Reason)));
+    }
+
     private Task<int> PaidHistoryRowsAsync(params Order[] orders)
     {
         var ids = orders.Select(o => o.Id).ToList();
@@ -170,6 +198,26 @@ public sealed class PaymentWriterTests(PaymentWriterTests.App app) : IClassFixtu
 
     private Task<List<int>> StudentsAsync(params int[] courseIds) =>
         app.QueryAsync(db => db.Courses.Where(c => courseIds.Contains(c.Id)).OrderBy(c => c.Id).Select(c => c.StudentsCount).ToListAsync());
+
+    /// <summary>
+    /// Runs <paramref name="body"/> while the database refuses <paramref name="order"/>'s history rows: a real database
+    /// error in the middle of a group's writes, after that order's row was updated and its course inserted.
+    /// </summary>
+    private async Task WithHistoryRefusedAsync(Order order, Func<Task> body)
+    {
+        await ExecuteAsync($"""
+            CREATE TRIGGER refuse_history BEFORE INSERT ON OrderStatusChanges WHEN NEW.OrderId = {order.Id}
+            BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+            """);
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER refuse_history");
+        }
+    }
 
     private async Task ExecuteAsync(string sql)
     {

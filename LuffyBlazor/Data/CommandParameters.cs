@@ -22,15 +22,18 @@ internal static class CommandParametersExtensions
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@p" + command.Parameters.Count;
-        parameter.Value = value switch
-        {
-            null => DBNull.Value,
-            decimal yuan => Money.ToFen(yuan),
-            DateTime { Kind: not DateTimeKind.Utc } time => time.ToUniversalTime(),
-            _ => value,
-        };
+        parameter.Value = ToStored(value);
         command.Parameters.Add(parameter);
         return parameter.ParameterName;
+    };
+
+    /// <summary>A value as the model's conventions store it: null as <see cref="DBNull"/>, money in fen, times as UTC.</summary>
+    public static object ToStored(object? value) => value switch
+    {
+        null => DBNull.Value,
+        decimal yuan => Money.ToFen(yuan),
+        DateTime { Kind: not DateTimeKind.Utc } time => time.ToUniversalTime(),
+        _ => value,
     };
 
     /// <summary>A command on the context's connection, in its open transaction (the group's).</summary>

@@ -55,6 +55,7 @@ public static class DatabaseSetup
         else
         {
             var connectionString = ResolveSqliteConnectionString(configured, builder.Environment.ContentRootPath);
+            services.AddSingleton<SqliteCheckpointer>();
             services.AddSingleton<SqlitePragmaInterceptor>();
             services.AddPooledDbContextFactory<SqliteLuffyDbContext>((sp, options) => options.UseSqlite(connectionString).AddInterceptors(
                 sp.GetRequiredService<AuditStampInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>()));
@@ -117,13 +118,15 @@ public sealed class PostgresDesignTimeFactory : Microsoft.EntityFrameworkCore.De
 }
 
 /// <summary>
-/// Per-connection SQLite settings: WAL is persistent in the file, <c>synchronous</c> and <c>busy_timeout</c> are not.
-/// EF opens the (pooled) connection for every query, so they are applied once per physical connection, not per open.
+/// Per-connection SQLite settings: WAL is persistent in the file, <c>synchronous</c>, <c>busy_timeout</c> and
+/// <c>wal_autocheckpoint</c> are not. EF opens the (pooled) connection for every query, so they are applied once per
+/// physical connection, not per open; the first one also starts the <see cref="SqliteCheckpointer"/>.
 /// </summary>
-public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+public sealed class SqlitePragmaInterceptor(SqliteCheckpointer checkpointer) : DbConnectionInterceptor
 {
-    // NORMAL is durable across application crashes in WAL mode; only a power loss can drop the last commits.
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;";
+    // NORMAL is durable across application crashes in WAL mode; only a power loss can drop the last commits. No
+    // checkpoint inside a commit: the SqliteCheckpointer does them beside the writers.
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000; PRAGMA wal_autocheckpoint=0;";
 
     private readonly ConditionalWeakTable<object, object> configured = new();
 
@@ -131,6 +134,7 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
     {
         if (FirstOpen(connection))
         {
+            checkpointer.Start(connection.ConnectionString);
             using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             command.ExecuteNonQuery();
@@ -141,6 +145,7 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
     {
         if (FirstOpen(connection))
         {
+            checkpointer.Start(connection.ConnectionString);
             await using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             await command.ExecuteNonQueryAsync(ct);

@@ -50,6 +50,13 @@ public sealed class OrderTransitions(
         return payments.WriteAsync(new PaymentToApply(payment, actor), CancellationToken.None);
     }
 
+    /// <summary>The same, writing the notify's log row in the payment's transaction (<see cref="NotifyLogOnPayment"/>).</summary>
+    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, NotifyLogOnPayment log, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return payments.WriteAsync(new PaymentToApply(payment, actor, log), CancellationToken.None);
+    }
+
     /// <summary>Unpaid → cancelled or timed out. False when the order is no longer unpaid (nothing changed).</summary>
     public async Task<bool> CloseUnpaidAsync(int orderId, OrderStatus to, string actor, string reason, CancellationToken ct = default)
     {

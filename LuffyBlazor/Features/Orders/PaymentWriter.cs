@@ -1,11 +1,23 @@
 using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LuffyBlazor.Features.Orders;
 
-/// <summary>A confirmed payment to record, and who confirmed it (for the order's history).</summary>
-public sealed record PaymentToApply(PaymentConfirmation Payment, string Actor);
+/// <summary>
+/// A confirmed payment to record, and who confirmed it (for the order's history); with the notify's log row when a
+/// provider's notify reported it (<see cref="NotifyLogOnPayment"/>).
+/// </summary>
+public sealed record PaymentToApply(PaymentConfirmation Payment, string Actor, NotifyLogOnPayment? Log = null);
+
+/// <summary>
+/// A notify's log row, written in its payment's own transaction with the verdict the payment's outcome gives it: a
+/// first payment then takes one write transaction, not one for the payment and another for its log row, each waiting
+/// for SQLite's one write lock and each request for both (bench/README, "First payments waited, not worked"). The
+/// row is on record exactly when the payment's outcome is returned; a payment that fails leaves the row to its caller.
+/// </summary>
+public sealed record NotifyLogOnPayment(NotifyLog Row, Func<PaymentOutcome, (NotifyVerdict Verdict, string Reason)> VerdictOf);
 
 /// <summary>
 /// Writes confirmed payments: each order becomes paid and its courses are granted, at most once. Payments are applied
@@ -43,6 +55,15 @@ public sealed class PaymentWriter(
         var group = await PaymentGroup.ReadAsync(db, payments.Select(p => p.Payment).ToList(), ct);
         var writes = new PaymentGroupWrites();
         var outcomes = payments.Select(p => Apply(writes, group, p, now)).ToList();
+        for (var i = 0; i < payments.Count; i++)
+        {
+            if (payments[i].Log is { } log)
+            {
+                (log.Row.Verdict, log.Row.Reason) = log.VerdictOf(outcomes[i]);
+                writes.Log(log.Row);
+            }
+        }
+
         await writes.ExecuteAsync(db, ct);
         await transaction.CommitAsync(ct);
         for (var i = 0; i < payments.Count; i++)

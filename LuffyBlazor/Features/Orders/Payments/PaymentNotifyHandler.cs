@@ -31,13 +31,18 @@ public sealed class PaymentNotifyHandler(
         }
 
         // Verified: never rate-limited, always logged in full.
-        var (result, reason) = await DecideOrFailAsync(received, notification!, ct);
+        var log = new LogRow(NewLogRow(received.Provider, received.Parameters, notification, received.RemoteIp));
+        var (result, reason) = await DecideOrFailAsync(received, notification!, log, ct);
         if (result == NotifyVerdict.Rejected)
         {
             logger.LogWarning("{Provider} notify rejected for order {OutTradeNo}: {Reason}", received.Provider.Name, notification?.OutTradeNo, reason);
         }
 
-        await WriteLogAsync(received.Provider, received.Parameters, notification, result, reason, received.RemoteIp);
+        if (!log.WrittenWithPayment)
+        {
+            await WriteLogAsync(log.Row, result, reason);
+        }
+
         return result != NotifyVerdict.Rejected;
     }
 
@@ -56,7 +61,7 @@ public sealed class PaymentNotifyHandler(
 
         logger.LogWarning("{Provider} notify from {RemoteIp} refused before it could be verified: {Reason}",
             provider?.Name ?? "Payment", remoteIp, reason);
-        await WriteLogAsync(provider, parameters, notification, NotifyVerdict.Rejected, reason, remoteIp);
+        await WriteLogAsync(NewLogRow(provider, parameters, notification, remoteIp), NotifyVerdict.Rejected, reason);
     }
 
     /// <summary>
@@ -64,11 +69,11 @@ public sealed class PaymentNotifyHandler(
     /// changing) the notify is still logged, with the error, and answered as failed: nothing was committed, and the
     /// provider sends it again later.
     /// </summary>
-    private async Task<(NotifyVerdict, string)> DecideOrFailAsync(ReceivedNotify received, PaymentNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> DecideOrFailAsync(ReceivedNotify received, PaymentNotification notify, LogRow log, CancellationToken ct)
     {
         try
         {
-            return await DecideAsync(received, notify, ct);
+            return await DecideAsync(received, notify, log, ct);
         }
         catch (Exception ex)
         {
@@ -77,7 +82,7 @@ public sealed class PaymentNotifyHandler(
         }
     }
 
-    private async Task<(NotifyVerdict, string)> DecideAsync(ReceivedNotify received, PaymentNotification notify, CancellationToken ct)
+    private async Task<(NotifyVerdict, string)> DecideAsync(ReceivedNotify received, PaymentNotification notify, LogRow log, CancellationToken ct)
     {
         if (received.ExpectedAppId is not null && !string.Equals(notify.AppId, received.ExpectedAppId, StringComparison.Ordinal))
         {
@@ -127,7 +132,7 @@ public sealed class PaymentNotifyHandler(
                 // The provider's retries and duplicates of an applied payment: answered from a read, no write transaction.
                 return (NotifyVerdict.Accepted, "already paid; nothing changed");
             case TradeState.Paid:
-                return await OnTradePaidAsync(received.Provider, order, notify, ct);
+                return await OnTradePaidAsync(received.Provider, order, notify, log, ct);
             case TradeState.WaitingForBuyer:
                 return (NotifyVerdict.Ignored, "waiting for the buyer; nothing to do");
             case TradeState.Closed:
@@ -166,7 +171,7 @@ public sealed class PaymentNotifyHandler(
             return (NotifyVerdict.Ignored, $"trade at {provider.Name}, which this order left for {order.PayType}: nothing to do");
         }
 
-        var decided = await OnTradePaidAsync(provider, order, notify, ct);
+        var decided = await OnTradePaidAsync(provider, order, notify, log: null, ct);
         if (decided.Item2 != MarkedPaid)
         {
             return decided;
@@ -197,38 +202,48 @@ public sealed class PaymentNotifyHandler(
         : provider == WeChatPayNotifies.Provider ? PayType.WeChat
         : null;
 
-    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
+    /// <summary>
+    /// Applies a paid trade. With <paramref name="log"/> (the common case: no refund to record afterwards) the notify's
+    /// log row goes in the payment's own transaction, its verdict decided there from the outcome.
+    /// </summary>
+    private async Task<(NotifyVerdict, string)> OnTradePaidAsync(
+        PaymentProvider provider, OrderState order, PaymentNotification notify, LogRow? log, CancellationToken ct)
     {
-        var outcome = await transitions.ApplyPaymentAsync(
-            new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId, PayTypeOf(provider)),
-            provider.NotifyActor, ct);
-        if (outcome == PaymentOutcome.TradeNoReused)
+        var payment = new PaymentConfirmation(notify.OutTradeNo!, notify.ProviderTradeNo, order.TotalAmount, notify.PaidAt, notify.BuyerId, PayTypeOf(provider));
+        PaymentOutcome outcome;
+        if (log is not null && notify.RefundedTotal is not > 0m)
         {
-            // A trade pays one order: a second order paid by it is a forged notify or a bug, never money to deliver on.
-            return (NotifyVerdict.Rejected, $"trade_no {notify.ProviderTradeNo} already paid another order: not applied, order flagged for an admin");
+            outcome = await transitions.ApplyPaymentAsync(payment, provider.NotifyActor,
+                new NotifyLogOnPayment(log.Row, o => Truncated(VerdictOf(o, notify.ProviderTradeNo))), ct);
+            log.WrittenWithPayment = true;
+        }
+        else
+        {
+            outcome = await transitions.ApplyPaymentAsync(payment, provider.NotifyActor, ct);
         }
 
-        if (outcome == PaymentOutcome.PaidByAnotherTrade)
-        {
-            // The buyer paid with both providers: the first payment stands, this one is for an admin to refund.
-            return (NotifyVerdict.Rejected, $"second payment: trade_no {notify.ProviderTradeNo} paid an order already paid by another trade; not applied, for an admin to refund");
-        }
-
-        if (outcome is not (PaymentOutcome.MarkedPaid or PaymentOutcome.AlreadyPaid))
-        {
-            // Success only once the order really is paid: otherwise the provider stops sending, and the payment is lost.
-            return (NotifyVerdict.Rejected, $"payment not applied: {outcome}");
-        }
-
-        if (notify.RefundedTotal is > 0m)
+        var verdict = VerdictOf(outcome, notify.ProviderTradeNo);
+        if (verdict.Verdict == NotifyVerdict.Accepted && notify.RefundedTotal is > 0m)
         {
             await transitions.RecordRefundAsync(order.Id, notify.RefundedTotal.Value, provider.NotifyActor, $"{provider.ChineseName}退款通知", ct);
         }
 
-        return outcome == PaymentOutcome.MarkedPaid
-            ? (NotifyVerdict.Accepted, MarkedPaid)
-            : (NotifyVerdict.Accepted, "already paid; nothing changed");
+        return verdict;
     }
+
+    /// <summary>What a paid trade's notify is answered and logged with, given what its payment did.</summary>
+    private static (NotifyVerdict Verdict, string Reason) VerdictOf(PaymentOutcome outcome, string? tradeNo) => outcome switch
+    {
+        // A trade pays one order: a second order paid by it is a forged notify or a bug, never money to deliver on.
+        PaymentOutcome.TradeNoReused => (NotifyVerdict.Rejected, $"trade_no {tradeNo} already paid another order: not applied, order flagged for an admin"),
+        // The buyer paid with both providers: the first payment stands, this one is for an admin to refund.
+        PaymentOutcome.PaidByAnotherTrade => (NotifyVerdict.Rejected,
+            $"second payment: trade_no {tradeNo} paid an order already paid by another trade; not applied, for an admin to refund"),
+        PaymentOutcome.MarkedPaid => (NotifyVerdict.Accepted, MarkedPaid),
+        PaymentOutcome.AlreadyPaid => (NotifyVerdict.Accepted, "already paid; nothing changed"),
+        // Success only once the order really is paid: otherwise the provider stops sending, and the payment is lost.
+        _ => (NotifyVerdict.Rejected, $"payment not applied: {outcome}"),
+    };
 
     private async Task<(NotifyVerdict, string)> OnTradeClosedAsync(PaymentProvider provider, OrderState order, PaymentNotification notify, CancellationToken ct)
     {
@@ -247,30 +262,43 @@ public sealed class PaymentNotifyHandler(
         return (NotifyVerdict.Ignored, $"trade closed; order is {order.Status}, nothing to do");
     }
 
-    private async Task WriteLogAsync(
-        PaymentProvider? provider, IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notify, NotifyVerdict verdict, string reason, string? remoteIp)
+    /// <summary>A notify's log row, its verdict and reason still to be decided.</summary>
+    private NotifyLog NewLogRow(
+        PaymentProvider? provider, IReadOnlyList<KeyValuePair<string, string>> parameters, PaymentNotification? notify, string? remoteIp) => new()
     {
+        ReceivedAt = clock.GetUtcNow().UtcDateTime,
+        OutTradeNo = Truncate(notify?.OutTradeNo, 64),
+        NotifyId = Truncate(notify?.NotifyId, 128),
+        TradeStatus = Truncate(notify?.TradeStatus, 32),
+        Reason = "",
+        RawParameters = Truncate(JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
+        RemoteIp = remoteIp,
+        Provider = provider?.Name,
+    };
+
+    private async Task WriteLogAsync(NotifyLog row, NotifyVerdict verdict, string reason)
+    {
+        (row.Verdict, row.Reason) = Truncated((verdict, reason));
         try
         {
-            await log.WriteAsync(new NotifyLog
-            {
-                ReceivedAt = clock.GetUtcNow().UtcDateTime,
-                OutTradeNo = Truncate(notify?.OutTradeNo, 64),
-                NotifyId = Truncate(notify?.NotifyId, 128),
-                TradeStatus = Truncate(notify?.TradeStatus, 32),
-                Verdict = verdict,
-                Reason = Truncate(reason, 512)!,
-                RawParameters = Truncate(JsonSerializer.Serialize(parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), 16_000)!,
-                RemoteIp = remoteIp,
-                Provider = provider?.Name,
-            });
+            await log.WriteAsync(row);
         }
         catch (Exception ex)
         {
             // The order change (if any) is already committed; a lost log row must not turn success into failure.
-            logger.LogError(ex, "Could not write the notify log for order {OutTradeNo}", notify?.OutTradeNo);
+            logger.LogError(ex, "Could not write the notify log for order {OutTradeNo}", row.OutTradeNo);
         }
     }
 
+    private static (NotifyVerdict, string) Truncated((NotifyVerdict Verdict, string Reason) verdict) => (verdict.Verdict, Truncate(verdict.Reason, 512)!);
+
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    /// <summary>A verified notify's log row, and whether its payment's transaction already wrote it.</summary>
+    private sealed class LogRow(NotifyLog row)
+    {
+        public NotifyLog Row { get; } = row;
+
+        public bool WrittenWithPayment { get; set; }
+    }
 }
