@@ -102,8 +102,17 @@ internal sealed class StatementBatch
         }
     }
 
-    private static async Task<int> RunAsync(
-        LuffyDbContext db, string writing, Dictionary<string, DbCommand> prepared, string sql, List<object?> values, CancellationToken ct)
+    private static Task<int> RunAsync(
+        LuffyDbContext db, string writing, Dictionary<string, DbCommand> prepared, string sql, List<object?> values, CancellationToken ct) =>
+        Prepared(db, writing, prepared, sql, values).ExecuteNonQueryAsync(ct);
+
+    /// <summary>
+    /// The command of <paramref name="sql"/> from <paramref name="prepared"/> (made, with its parameters, on first use
+    /// and kept there for the caller to dispose), its parameters set to <paramref name="values"/> as the model stores
+    /// them: a statement whose text repeats is prepared once and run again with the next row's values.
+    /// </summary>
+    internal static DbCommand Prepared(
+        LuffyDbContext db, string writing, Dictionary<string, DbCommand> prepared, string sql, IReadOnlyList<object?> values)
     {
         if (!prepared.TryGetValue(sql, out var command))
         {
@@ -125,7 +134,7 @@ internal sealed class StatementBatch
             }
         }
 
-        return await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 
     private sealed record Statement(Func<CommandParameters, string>? Sql, string? InsertHead, List<Func<CommandParameters, string>>? Rows);

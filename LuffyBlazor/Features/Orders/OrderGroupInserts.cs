@@ -154,8 +154,8 @@ internal sealed class OrderGroupInserts
     /// <summary>One single-row INSERT … RETURNING "Id", prepared on its first row and run again for the next.</summary>
     private sealed class SingleRowInsert(LuffyDbContext db, string head) : IAsyncDisposable
     {
+        private readonly Dictionary<string, DbCommand> prepared = new(StringComparer.Ordinal);
         private readonly List<object?> values = [];
-        private DbCommand? command;
 
         public async Task<int> InsertAsync(Func<CommandParameters, string> row, CancellationToken ct)
         {
@@ -165,24 +165,16 @@ internal sealed class OrderGroupInserts
                 values.Add(value);
                 return "@p" + (values.Count - 1);
             });
-            if (command is null)
-            {
-                command = db.CommandInTransaction("An order group");
-                command.CommandText = $"{head} {sql} RETURNING \"Id\"";
-                var bind = command.ParametersFor();
-                values.ForEach(v => bind(v));
-            }
-            else
-            {
-                for (var i = 0; i < values.Count; i++)
-                {
-                    command.Parameters[i].Value = CommandParametersExtensions.ToStored(values[i]);
-                }
-            }
-
+            var command = StatementBatch.Prepared(db, "An order group", prepared, $"{head} {sql} RETURNING \"Id\"", values);
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public ValueTask DisposeAsync() => command?.DisposeAsync() ?? ValueTask.CompletedTask;
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in prepared.Values)
+            {
+                await command.DisposeAsync();
+            }
+        }
     }
 }
