@@ -43,17 +43,14 @@ public sealed class OrderTransitions(
     /// Payments that arrive together share one transaction (<see cref="PaymentWriter"/>), copies of one order's payment
     /// included: the first marks it paid, the others find it paid.
     /// </summary>
-    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default)
+    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, CancellationToken ct = default) =>
+        ApplyPaymentAsync(payment, actor, log: null, ct);
+
+    /// <summary>The same, writing the notify's log row (if any) in the payment's transaction (<see cref="NotifyLogOnPayment"/>).</summary>
+    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, NotifyLogOnPayment? log, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         // Not cancelled with the caller once queued: the payment is written, and the provider's next copy finds it paid.
-        return payments.WriteAsync(new PaymentToApply(payment, actor), CancellationToken.None);
-    }
-
-    /// <summary>The same, writing the notify's log row in the payment's transaction (<see cref="NotifyLogOnPayment"/>).</summary>
-    public Task<PaymentOutcome> ApplyPaymentAsync(PaymentConfirmation payment, string actor, NotifyLogOnPayment log, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
         return payments.WriteAsync(new PaymentToApply(payment, actor, log), CancellationToken.None);
     }
 
