@@ -2,7 +2,9 @@
 # The payment write path's figures in one table (bench/README.md, "Payment write path"): first payments, duplicates,
 # the mixed storm and checkout; Production and Development settings; warm (after bench/load's warm-up) and cold (a
 # fresh app, no warm-up); each sent by bench/load's own .NET client and by the independent Node client
-# (bench/peer/storm.mjs). Every run checks the database afterwards; a failed check makes the script fail.
+# (bench/peer/storm.mjs on raw sockets; the warm rows also on node:http, the client of the figures before
+# 2026-12-04 afternoon, to show what a client's own CPU takes from the app). Every run checks the database
+# afterwards; a failed check makes the script fail.
 #
 #   bench/run-payment-figures.sh [--warm-only | --quick] [options for every run, e.g. --provider postgres]
 #
@@ -31,7 +33,7 @@ source bench/figures-run.sh
 
 failed=false
 for environment in "${environments[@]}"; do
-  run "$rows" payments --environment "$environment" --client both "$@"
+  run "$rows" payments --environment "$environment" --client all "$@"
   if ! $warm_only; then
     for part in first-payments duplicates notify checkout; do
       for client in dotnet node; do

@@ -76,15 +76,16 @@ public sealed partial class DotnetClient(LoadEnvironment app, int concurrency) :
 }
 
 /// <summary>
-/// The independent client: <c>bench/peer/storm.mjs</c> on Node (its own HTTP stack, keep-alive agent, the same
-/// number of connections), reading the same requests from a file. It times its own requests and computes its own
-/// percentiles; this tool only hands it the file and reads back its summary line.
+/// The independent client: <c>bench/peer/storm.mjs</c> on Node (the same number of keep-alive connections), reading
+/// the same requests from a file. It times its own requests and computes its own percentiles; this tool only hands it
+/// the file and reads back its summary line. <paramref name="stack"/> "raw": its HTTP/1.1 over node:net
+/// (bench/peer/raw-http.mjs); "http": node:http's agent.
 /// </summary>
-public sealed class NodeClient(LoadEnvironment app, int concurrency, string repositoryRoot) : ILoadClient
+public sealed class NodeClient(LoadEnvironment app, int concurrency, string repositoryRoot, string stack) : ILoadClient
 {
     private int runs;
 
-    public string Name => "node";
+    public string Name => stack == "raw" ? "node" : "node-http";
 
     public async Task<SendOutcome> SendAsync(string scenario, IReadOnlyList<LoadRequest> requests)
     {
@@ -106,7 +107,7 @@ public sealed class NodeClient(LoadEnvironment app, int concurrency, string repo
         foreach (var argument in new[]
         {
             Path.Combine(repositoryRoot, "bench", "peer", "storm.mjs"), "--requests", file, "--captures", captures,
-            "--urls", string.Join(',', app.Instances.Select(i => i.BaseUrl)), "--concurrency", concurrency.ToString(),
+            "--urls", string.Join(',', app.Instances.Select(i => i.BaseUrl)), "--concurrency", concurrency.ToString(), "--stack", stack,
         })
         {
             start.ArgumentList.Add(argument);

@@ -15,7 +15,7 @@ public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan 
     /// </summary>
     public double ClientCpuMicrosecondsPerRequest { get; init; }
 
-    /// <summary>"dotnet" (this tool's HttpClient) or "node" (bench/peer/storm.mjs, the independent client).</summary>
+    /// <summary>"dotnet" (this tool's HttpClient), "node" or "node-http" (bench/peer/storm.mjs, the independent client, on raw sockets or on node:http).</summary>
     public string Client { get; init; } = "dotnet";
 
     public double PerSecond => Requests / Elapsed.TotalSeconds;

@@ -5,7 +5,7 @@ using LuffyBlazor.Load;
 
 // dotnet run -c Release --project bench/load -- [all|payments|first-payments|duplicates|notify|mixed|checkout|catalogue|pages|soak|storage]
 //     [--orders N] [--copies 5] [--learners 200] [--concurrency 64] [--seconds 20] [--warmup 20]
-//     [--provider sqlite|postgres] [--instances 1] [--environment Production|Development] [--client dotnet|node|both]
+//     [--provider sqlite|postgres] [--instances 1] [--app-setting NAME=VALUE ...] [--environment Production|Development] [--client dotnet|node|node-http|both|all]
 //     pages [--paths /,/course/1]
 //     circuits [--levels 25,50,100,200,400,800] [--think 5] [--click-seconds 10] [--kinds grid,island,wechat] [--hold 0]
 string[] known = ["all", "payments", "first-payments", "duplicates", "notify", "mixed", "checkout", "catalogue", "pages", "soak", "storage", "circuits"];
@@ -23,10 +23,17 @@ int Orders(int fallback) => Option("orders", fallback);
 var warmup = TimeSpan.FromSeconds(Option("warmup", 20));
 var onPostgres = Text("provider", "sqlite").Equals("postgres", StringComparison.OrdinalIgnoreCase);
 var environmentName = Text("environment", "Production");
-var clientNames = Text("client", "dotnet") is "both" ? new[] { "dotnet", "node" } : [Text("client", "dotnet")];
-if (!known.Contains(scenario) || environmentName is not ("Production" or "Development") || clientNames.Any(c => c is not ("dotnet" or "node")))
+// node: bench/peer/storm.mjs on raw sockets (its default); node-http: the same script on node:http's agent, which
+// costs the shared cores several times more CPU per request (bench/README "The independent client's own CPU").
+var clientNames = Text("client", "dotnet") switch
 {
-    Console.Error.WriteLine($"Unknown scenario, environment or client. Scenarios: {string.Join(", ", known)}; --environment Production|Development; --client dotnet|node|both.");
+    "both" => new[] { "dotnet", "node" },
+    "all" => ["dotnet", "node", "node-http"],
+    var list => list.Split(','),
+};
+if (!known.Contains(scenario) || environmentName is not ("Production" or "Development") || clientNames.Any(c => c is not ("dotnet" or "node" or "node-http")))
+{
+    Console.Error.WriteLine($"Unknown scenario, environment or client. Scenarios: {string.Join(", ", known)}; --environment Production|Development; --client dotnet|node|node-http|both|all (or a comma list).");
     return 2;
 }
 
@@ -38,10 +45,21 @@ if (scenario == "storage")
 }
 
 Console.WriteLine($"Starting {instances} instance(s) of the app (Release, {environmentName} settings) on {(onPostgres ? "a throwaway PostgreSQL" : "SQLite")} ...");
-await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency,
-    scenario == "circuits" ? LuffyBlazor.Load.Circuits.CircuitCapacity.Settings : null, environmentName);
+// --app-setting NAME=VALUE (repeatable): a setting or environment variable for the app only, e.g. DOTNET_gcServer=0
+// to compare the GC modes without changing this tool's own (bench/README "Workstation or Server GC").
+var appSettings = new Dictionary<string, string>(scenario == "circuits" ? LuffyBlazor.Load.Circuits.CircuitCapacity.Settings : []);
+for (var i = 0; i + 1 < args.Length; i++)
+{
+    if (args[i] == "--app-setting" && args[i + 1].Split('=', 2) is [var name, var value])
+    {
+        appSettings[name] = value;
+    }
+}
+
+await using var app = await LoadEnvironment.StartAsync(root, onPostgres, instances, concurrency, appSettings, environmentName);
 var scenarios = new Scenarios(app, concurrency);
-var clients = clientNames.Select(c => new MeasuredClient(c == "node" ? new NodeClient(app, concurrency, root) : scenarios.Dotnet, () => app.CpuTime))
+var clients = clientNames.Select(c => new MeasuredClient(
+        c == "dotnet" ? scenarios.Dotnet : new NodeClient(app, concurrency, root, c == "node" ? "raw" : "http"), () => app.CpuTime))
     .ToList<ILoadClient>();
 var results = new List<(LoadResult Result, double Target)>();
 var start = warmup > TimeSpan.Zero ? "warm" : "cold";
@@ -138,7 +156,7 @@ if (scenario is "all" or "catalogue" or "pages")
         foreach (var client in clientNames)
         {
             // --client node: bench/peer/pages.mjs GETs the page from Node against the same app process.
-            results.Add((await Measured(() => client == "node"
+            results.Add((await Measured(() => client != "dotnet"
                 ? NodePages.RunAsync(root, app.Instances[0].BaseUrl, name, path, TimeSpan.FromSeconds(seconds), concurrency)
                 : scenarios.CatalogueAsync(name, path, TimeSpan.FromSeconds(seconds))), 0));
         }
