@@ -17,5 +17,12 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string ConnectionString(string database) => server.ConnectionString(database);
 
+    /// <summary>The app on a fresh database of this server (its own name, so tests never share rows).</summary>
+    public LuffyAppFactory NewApp() => new(new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Default"] = ConnectionString("luffy_" + Guid.NewGuid().ToString("N")[..12]),
+    });
+
     public async Task DisposeAsync() => await server.DisposeAsync();
 }

@@ -21,11 +21,7 @@ public sealed class PostgresOrderGroupInsertsTests(PostgresServer postgres)
     [Fact]
     public async Task A_hand_inserted_group_reads_back_through_ef_and_is_stored_as_ef_stores_it_on_postgres()
     {
-        using var app = new LuffyAppFactory(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Default"] = postgres.ConnectionString("luffy_" + Guid.NewGuid().ToString("N")[..12]),
-        });
+        using var app = postgres.NewApp();
         // PostgreSQL keeps times to the microsecond (through EF as well).
         await OrderGroupInsertChecks.HandInsertedGroupMatchesEfAsync(app, "quote_nullable", timeTicks: 10);
     }

@@ -148,6 +148,21 @@ public sealed class Order : IAuditable
         }
     }
 
+    /// <summary>
+    /// An order as a payment group reads it by hand (<see cref="PaymentGroup"/>): the columns a payment decides on and
+    /// its update (<see cref="PaymentGroupWrites"/>) writes back. The rest (subject, deadline, refunds, lines) is not read.
+    /// </summary>
+    internal static Order ForPayment(
+        int id, string outTradeNo, string userId, decimal totalAmount, PayType payType, OrderStatus status, string? tradeNo,
+        DateTime? payTime, string? buyerId, (bool PaidAfterClose, bool DuplicatePurchase, bool TradeNoConflict) flags,
+        int version, DateTime updatedAt) =>
+        new()
+        {
+            Id = id, OutTradeNo = outTradeNo, UserId = userId, TotalAmount = totalAmount, PayType = payType, Status = status,
+            TradeNo = tradeNo, PayTime = payTime, BuyerId = buyerId, PaidAfterClose = flags.PaidAfterClose,
+            DuplicatePurchase = flags.DuplicatePurchase, TradeNoConflict = flags.TradeNoConflict, Version = version, UpdatedAt = updatedAt,
+        };
+
     /// <summary>The order was inserted by hand (<see cref="OrderGroupInserts"/>) as <paramref name="id"/>: it and its lines carry that id, as after EF's save.</summary>
     internal void StoredAs(int id)
     {
