@@ -46,7 +46,9 @@ internal sealed class PurchaseSnapshot
         var purchaseKeys = requests.Select(r => r.PurchaseKey).Distinct().ToList();
         var courses = await PurchaseSnapshotReads.CoursesAsync(db, courseIds, ct);
         var owned = await PurchaseSnapshotReads.OwnedAsync(db, userIds, courseIds, ct);
-        var liveIds = await PurchaseSnapshotReads.LiveOrderIdsAsync(db, userIds, purchaseKeys, payableUntil, ct);
+        var asked = requests.Select(r => (r.UserId, r.PurchaseKey)).ToHashSet();
+        var liveIds = (await PurchaseSnapshotReads.LiveOrderKeysAsync(db, userIds, purchaseKeys, payableUntil, ct))
+            .Where(o => asked.Contains((o.UserId, o.PurchaseKey))).Select(o => o.Id).ToList();
         // Usually none: a second Buy of the same courses is rare. The few found are loaded whole, as they are handed back.
         var live = liveIds.Count == 0 ? [] : await db.Orders.AsNoTracking().Where(o => liveIds.Contains(o.Id)).ToListAsync(ct);
         return new(

@@ -49,31 +49,31 @@ internal static class PurchaseSnapshotReads
     }
 
     /// <summary>
-    /// The ids of the learners' unpaid orders for these courses that are still payable after
-    /// <paramref name="payableUntil"/>, newest last: served by the (UserId, PurchaseKey, Status, ExpiresAt) index (a
-    /// test pins the plan). Usually there are none; the few found are then loaded whole.
+    /// The learners' unpaid orders for these courses that are still payable after <paramref name="payableUntil"/>:
+    /// id, learner and purchase key, served by the (UserId, PurchaseKey, Status, ExpiresAt) index (a test pins the
+    /// plan). The IN lists match every learner with every key of the group, so the caller keeps only the pairs asked for.
     /// </summary>
-    public static async Task<List<int>> LiveOrderIdsAsync(
+    public static async Task<List<(int Id, string UserId, string PurchaseKey)>> LiveOrderKeysAsync(
         LuffyDbContext db, IReadOnlyList<string> userIds, IReadOnlyList<string> purchaseKeys, DateTime payableUntil, CancellationToken ct)
     {
-        var ids = new List<int>();
-        await using var command = LiveOrderIdsCommand(db, userIds, purchaseKeys, payableUntil);
+        var rows = new List<(int, string, string)>();
+        await using var command = LiveOrderKeysCommand(db, userIds, purchaseKeys, payableUntil);
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            ids.Add(reader.GetInt32(0));
+            rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        return ids;
+        return rows;
     }
 
     /// <summary>The live-order read's command, on the context's connection (the plan test explains it).</summary>
-    internal static DbCommand LiveOrderIdsCommand(LuffyDbContext db, IReadOnlyList<string> userIds, IReadOnlyList<string> purchaseKeys, DateTime payableUntil)
+    internal static DbCommand LiveOrderKeysCommand(LuffyDbContext db, IReadOnlyList<string> userIds, IReadOnlyList<string> purchaseKeys, DateTime payableUntil)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         var bind = command.ParametersFor();
-        command.CommandText = "SELECT \"Id\" FROM \"Orders\" " +
+        command.CommandText = "SELECT \"Id\", \"UserId\", \"PurchaseKey\" FROM \"Orders\" " +
             $"WHERE \"UserId\" IN ({In(bind, userIds)}) AND \"PurchaseKey\" IN ({In(bind, purchaseKeys)}) " +
             $"AND \"Status\" = {bind((int)OrderStatus.Unpaid)} AND \"ExpiresAt\" > {bind(payableUntil)}";
         return command;
