@@ -1,5 +1,8 @@
 using System.Net;
 using LuffyBlazor.Features.Account.LogIn;
+using LuffyBlazor.Features.Admin;
+using LuffyBlazor.Features.Admin.Users;
+using LuffyBlazor.Tests.Admin;
 using LuffyBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,5 +61,25 @@ public sealed class LockoutPostgresTests(PostgresServer postgres)
         var rows = await first.QueryAsync(db => db.LogInThrottles.AsNoTracking().Where(t => t.Account == "u:" + id).ToDictionaryAsync(t => t.Address, t => t.Failures));
         Assert.Equal(40, rows[LogInThrottle.Anywhere]);
         Assert.All(addresses, a => Assert.Equal(10, rows[a]));
+    }
+
+    [Fact]
+    public async Task A_lock_made_on_one_instance_ends_the_learners_token_on_the_other()
+    {
+        // No stamp cache: the other instance reads the stamp and lock-out from PostgreSQL on every request.
+        var settings = Settings("luffy_" + Guid.NewGuid().ToString("N")[..12]);
+        settings["Security:Sessions:StampCacheDuration"] = "00:00:00";
+        using var first = new LuffyAppFactory(settings);
+        using var second = new LuffyAppFactory(settings);
+        var (id, name) = await first.CreateLearnerAsync();
+        var token = await first.CreateClient().LoginForTokenAsync(name, AppScenarios.LearnerPassword);
+        var api = second.CreateClient().WithBearer(token);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetJsonAsync("/api/v1/user/me/")).Code);
+
+        var admin = await first.AdminAsync();
+        var outcome = await first.WithAsync<UserAdmin, AdminActionOutcome>(users => users.SetLockedAsync(id, true, "盗号", admin));
+        Assert.True(outcome.Succeeded, outcome.Message);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetJsonAsync("/api/v1/user/me/")).Code);
     }
 }

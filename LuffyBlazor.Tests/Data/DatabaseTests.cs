@@ -122,7 +122,7 @@ public sealed class DatabaseTests
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         // As SQLite's planner sees it without statistics.
-        using var command = PurchaseSnapshot.LiveOrders(db, ["u1", "u2"], ["1,3", "2"], DateTime.UtcNow).CreateDbCommand();
+        await using var command = PurchaseSnapshotReads.LiveOrderKeysCommand(db, ["u1", "u2"], ["1,3", "2"], DateTime.UtcNow);
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         await db.Database.OpenConnectionAsync();
 

@@ -83,6 +83,25 @@ public sealed class OrderWriterTests : IClassFixture<OrderWriterTests.App>, IAsy
     }
 
     [Fact]
+    public async Task A_live_order_stored_before_is_given_back_to_its_own_learner_only_when_a_group_crosses_learners_and_courses()
+    {
+        var (alice, _) = await app.CreateLearnerAsync();
+        var (bob, _) = await app.CreateLearnerAsync();
+        var earlier = await Writer.WriteAsync(Buy(alice, 5), CancellationToken.None);
+
+        // The group's read matches alice and bob with courses 5 and 6 alike; only alice asked for 5 before.
+        var writes = await QueuedTogetherAsync(Buy(bob, 5), Buy(alice, 6), Buy(alice, 5), Buy(bob, 6));
+        var results = (await Task.WhenAll(writes))[1..];
+
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.True(results[2].Reused);
+        Assert.Equal(earlier.Order!.OutTradeNo, results[2].Order!.OutTradeNo);
+        Assert.All([results[0], results[1], results[3]], r => Assert.False(r.Reused));
+        Assert.Equal(bob, await app.QueryAsync(db => db.Orders.Where(o => o.OutTradeNo == results[0].Order!.OutTradeNo).Select(o => o.UserId).SingleAsync()));
+        Assert.Equal(4, results.Select(r => r.Order!.OutTradeNo).Distinct().Count());
+    }
+
+    [Fact]
     public async Task One_order_that_cannot_be_written_fails_alone_and_the_rest_of_its_group_is_stored()
     {
         var (carol, _) = await app.CreateLearnerAsync();

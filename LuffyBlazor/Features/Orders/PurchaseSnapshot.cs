@@ -44,24 +44,18 @@ internal sealed class PurchaseSnapshot
         var courseIds = requests.SelectMany(r => r.CourseIds).Distinct().ToList();
         var userIds = requests.Select(r => r.UserId).Distinct().ToList();
         var purchaseKeys = requests.Select(r => r.PurchaseKey).Distinct().ToList();
-        var courses = await db.Courses.AsNoTracking().Where(c => courseIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, c.Price, c.IsOnSale }).ToListAsync(ct);
-        var owned = await db.CourseOwnerships.AsNoTracking().Where(x => userIds.Contains(x.UserId) && courseIds.Contains(x.CourseId))
-            .Select(x => new { x.UserId, x.CourseId }).ToListAsync(ct);
-        var live = await LiveOrders(db, userIds, purchaseKeys, payableUntil).ToListAsync(ct);
+        var courses = await PurchaseSnapshotReads.CoursesAsync(db, courseIds, ct);
+        var owned = await PurchaseSnapshotReads.OwnedAsync(db, userIds, courseIds, ct);
+        var asked = requests.Select(r => (r.UserId, r.PurchaseKey)).ToHashSet();
+        var liveIds = (await PurchaseSnapshotReads.LiveOrderKeysAsync(db, userIds, purchaseKeys, payableUntil, ct))
+            .Where(o => asked.Contains((o.UserId, o.PurchaseKey))).Select(o => o.Id).ToList();
+        // Usually none: a second Buy of the same courses is rare. The few found are loaded whole, as they are handed back.
+        var live = liveIds.Count == 0 ? [] : await db.Orders.AsNoTracking().Where(o => liveIds.Contains(o.Id)).ToListAsync(ct);
         return new(
-            courses.ToDictionary(c => c.Id, c => (c.Name, c.Price, c.IsOnSale)),
-            owned.Select(x => (x.UserId, x.CourseId)).ToHashSet(),
+            courses,
+            owned,
             live.GroupBy(o => (o.UserId, o.PurchaseKey, o.TotalAmount, o.PayType)).ToDictionary(g => g.Key, g => g.MaxBy(o => o.CreatedAt)!));
     }
-
-    /// <summary>
-    /// The learners' unpaid orders for these courses that can still be paid: one read for the whole group, served by
-    /// the (UserId, PurchaseKey, Status, ExpiresAt) index (a test pins the plan).
-    /// </summary>
-    internal static IQueryable<Order> LiveOrders(LuffyDbContext db, List<string> userIds, List<string> purchaseKeys, DateTime payableUntil) =>
-        db.Orders.AsNoTracking()
-            .Where(o => userIds.Contains(o.UserId) && purchaseKeys.Contains(o.PurchaseKey) && o.Status == OrderStatus.Unpaid && o.ExpiresAt > payableUntil);
 
     /// <summary>Prices the request from the database; a refusal when a course is unknown, off sale, owned, or the client's total differs.</summary>
     public PricedOrder Price(OrderRequest request)
