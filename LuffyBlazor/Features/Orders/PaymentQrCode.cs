@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using QRCoder;
 
 namespace LuffyBlazor.Features.Orders;
@@ -8,6 +9,19 @@ namespace LuffyBlazor.Features.Orders;
 /// </summary>
 public static class PaymentQrCode
 {
+    // The QR page is rendered on every view of it (reloads, the waiting island's re-renders, second tabs) with the
+    // same code_url for minutes (WeChatCodeUrls): drawing it is most of the page's work and a large string of garbage
+    // each time. A pure function of its text, so a small bounded cache serves them all.
+    private static readonly MemoryCache Drawn = new(new MemoryCacheOptions { SizeLimit = 512 });
+
+    /// <summary><see cref="Svg"/>, drawn once per text for as long as a code_url is remembered (at most 512 kept).</summary>
+    public static string CachedSvg(string text) => Drawn.GetOrCreate(text, entry =>
+    {
+        entry.Size = 1;
+        entry.AbsoluteExpirationRelativeToNow = WeChatCodeUrls.KeepFor;
+        return Svg(text);
+    })!;
+
     /// <summary>An SVG document with a white quiet zone, sized by the viewer (viewBox only), dark modules in black.</summary>
     public static string Svg(string text)
     {
