@@ -10,8 +10,8 @@ namespace LuffyBlazor.Features.Orders;
 public static class PaymentQrCode
 {
     // The QR page is rendered on every view of it (reloads, the waiting island's re-renders, second tabs) with the
-    // same code_url for minutes (WeChatCodeUrls): drawing it is most of the page's work and a large string of garbage
-    // each time. A pure function of its text, so a small bounded cache serves them all.
+    // same code_url for minutes (WeChatCodeUrls), and drawing it builds the whole SVG string again each time. A pure
+    // function of its text, so a small bounded cache serves them all.
     private static readonly MemoryCache Drawn = new(new MemoryCacheOptions { SizeLimit = 512 });
 
     /// <summary><see cref="Svg"/>, drawn once per text for as long as a code_url is remembered (at most 512 kept).</summary>
