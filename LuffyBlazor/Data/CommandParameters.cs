@@ -36,6 +36,29 @@ internal static class CommandParametersExtensions
         _ => value,
     };
 
+    /// <summary>
+    /// The first row of a one-parameter query mapped by <paramref name="map"/>, or null when there is none, for the
+    /// hand-written point reads on hot paths. The connection is opened and closed through EF, so a pooled context goes
+    /// back to the pool as EF expects it.
+    /// </summary>
+    public static async Task<T?> FirstRowAsync<T>(this LuffyDbContext db, string sql, object? value, Func<DbDataReader, T> map, CancellationToken ct)
+        where T : class
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.ParametersFor()(value);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? map(reader) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>A command on the context's connection, in its open transaction (the group's).</summary>
     public static DbCommand CommandInTransaction(this LuffyDbContext db, string writing)
     {

@@ -88,24 +88,10 @@ public sealed class AccountSessions(
     private async Task<StoredStamp?> ReadAsync(string userId, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = StampSql;
-            command.ParametersFor()(userId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct)
-                ? new StoredStamp(
-                    reader.IsDBNull(0) ? null : reader.GetString(0),
-                    reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
-                    now)
-                : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return await db.FirstRowAsync(StampSql, userId, reader => new StoredStamp(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            now), ct);
     }
 
     private const string StampSql = "SELECT \"SecurityStamp\", \"LockoutEnd\" FROM \"AspNetUsers\" WHERE \"Id\" = @p0";

@@ -1,6 +1,5 @@
 using LuffyBlazor.Common;
 using LuffyBlazor.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace LuffyBlazor.Features.Orders;
 
@@ -19,23 +18,7 @@ public sealed class NotifyOrderLookup
     private const string Sql =
         "SELECT \"Id\", \"TotalAmount\", \"Status\", \"PayType\" FROM \"Orders\" WHERE \"OutTradeNo\" = @p0 LIMIT 1";
 
-    public async Task<OrderState?> FindAsync(LuffyDbContext db, string outTradeNo, CancellationToken ct)
-    {
-        // Opened and closed through EF, so a pooled context goes back to the pool as EF expects it.
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = Sql;
-            command.ParametersFor()(outTradeNo);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct)
-                ? new OrderState(reader.GetInt32(0), Money.FromFen(reader.GetInt64(1)), (OrderStatus)reader.GetInt32(2), (PayType)reader.GetInt32(3))
-                : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    public Task<OrderState?> FindAsync(LuffyDbContext db, string outTradeNo, CancellationToken ct) =>
+        db.FirstRowAsync(Sql, outTradeNo, reader =>
+            new OrderState(reader.GetInt32(0), Money.FromFen(reader.GetInt64(1)), (OrderStatus)reader.GetInt32(2), (PayType)reader.GetInt32(3)), ct);
 }
