@@ -293,13 +293,6 @@ public sealed class OrderGridQueryTests(DemoOrdersApp fixture) : IClassFixture<D
         }
     }
 
-    /// <summary>Contexts on the demo database that pass their commands through <paramref name="interceptor"/>.</summary>
-    private sealed class InterceptedContexts(string databasePath, IInterceptor interceptor) : IDbContextFactory<LuffyDbContext>
-    {
-        public LuffyDbContext CreateDbContext() => new SqliteLuffyDbContext(
-            new DbContextOptionsBuilder<SqliteLuffyDbContext>().UseSqlite($"Data Source={databasePath}").AddInterceptors(interceptor).Options);
-    }
-
     [Fact]
     public void The_filter_round_trips_through_its_query_string_and_names_bad_values()
     {

@@ -2,8 +2,12 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using LuffyBlazor.Components.Localization;
+using LuffyBlazor.Data;
+using LuffyBlazor.Features.Orders;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LuffyBlazor.Tests.Infrastructure;
@@ -54,6 +58,15 @@ public abstract class LearnerPageTest : BunitTestContext
 
     /// <summary>Gives the page the app's own instance of <typeparamref name="T"/>.</summary>
     protected void UseAppService<T>() where T : class => Services.AddSingleton(AppScope.ServiceProvider.GetRequiredService<T>());
+
+    /// <summary>
+    /// Gives the page a watch of its own over the app's database (or <paramref name="database"/>), on the page's fake
+    /// clock: the watch's ticks are what moves a waiting page on.
+    /// </summary>
+    protected void UseOrderWatch(FakeTimeProvider pageClock, IDbContextFactory<LuffyDbContext>? database = null) =>
+        Services.AddSingleton(sp => new UnpaidOrderWatch(
+            database ?? AppScope.ServiceProvider.GetRequiredService<IDbContextFactory<LuffyDbContext>>(), pageClock,
+            sp.GetRequiredService<ILogger<UnpaidOrderWatch>>()));
 
     protected void SignIn(string userId, string userName)
     {

@@ -26,6 +26,7 @@ public sealed class PaySuccessPageTests : LearnerPageTest, IClassFixture<Scripte
         UseAppService<OrderQueries>();
         UseAppService<PaymentReconciliation>();
         Services.AddSingleton<TimeProvider>(pageClock);
+        UseOrderWatch(pageClock);
     }
 
     /// <summary>The query string Alipay sends the browser back with, signed by "Alipay".</summary>
@@ -193,11 +194,12 @@ public sealed class PaySuccessPagePollingTests : LearnerPageTest, IClassFixture<
         UseAppService<AlipayCallbacks>();
         UseAppService<PaymentReconciliation>();
         Services.AddSingleton<TimeProvider>(pageClock);
+        UseOrderWatch(pageClock, database);
         Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(new Microsoft.Extensions.Logging.LoggerFactory([logs]));
     }
 
     /// <summary>
-    /// The page's read, its waiting island's first read and the island's first re-check work; every later read fails,
+    /// The page's read, its waiting island's first read and the watch's first re-check work; every later read fails,
     /// as a database going away would.
     /// </summary>
     private sealed class FailingAfterThreeUses(IDbContextFactory<LuffyBlazor.Data.LuffyDbContext> inner) : IDbContextFactory<LuffyBlazor.Data.LuffyDbContext>

@@ -20,8 +20,8 @@ public sealed class WeChatPaymentWaitTests : LearnerPageTest, IClassFixture<WeCh
     protected override void AddPageServices()
     {
         UseAppService<WeChatCheckout>();
-        UseAppService<OrderQueries>();
         Services.AddSingleton<TimeProvider>(pageClock);
+        UseOrderWatch(pageClock);
     }
 
     private async Task<Order> SignedInWithOrderAsync(int course)

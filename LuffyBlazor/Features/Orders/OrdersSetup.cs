@@ -28,6 +28,7 @@ public static class OrdersSetup
         builder.Services.AddScoped<OrderTransitions>();
         builder.Services.AddScoped<PaymentReconciliation>();
         builder.Services.AddScoped<OrderQueries>();
+        builder.Services.AddSingleton<UnpaidOrderWatch>();
         builder.Services.AddScoped<Cart>();
         builder.Services.AddScoped<OrderTimeoutSweep>();
         builder.Services.AddScoped<IPaymentNotifyHandler, PaymentNotifyHandler>();

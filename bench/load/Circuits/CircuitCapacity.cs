@@ -132,13 +132,18 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
         "| circuits on | N | s to open | GC heap after full GC, MB | GC heap KB per circuit | working set, MB | working set KB per circuit (target ≤ 150; Microsoft: 273) | clicks (failed) | app CPU ms per click | click p50 ms | p95 ms | p99 ms (target < 100) |\n" +
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
-    // --hold: time to take a heap dump (dotnet-gcdump collect -p PID) of the app as it stands at this level.
+    // --hold: time to take a heap dump (dotnet-gcdump collect -p PID) of the app as it stands at this level. The app's
+    // CPU meanwhile is what the open circuits cost while idle (a waiting page's watch, the circuits' keep-alives).
     private async Task HoldAsync(string kind, int level)
     {
         if (hold > TimeSpan.Zero)
         {
             Console.WriteLine($"  holding {kind} level {level} for {hold.TotalSeconds:0} s: app pid {app.Instances[0].ProcessId}");
+            var cpuBefore = app.CpuTime;
             await Task.Delay(hold);
+            var cpuPerSecond = (app.CpuTime - cpuBefore).TotalMilliseconds / hold.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {kind} level {level} held: app CPU {cpuPerSecond:0.0} ms per second ({cpuPerSecond * 1000 / Math.Max(1, level):0.0} µs per circuit per second)"));
         }
     }
 
