@@ -18,3 +18,11 @@ run() {
   grep '^| ' "$out" | grep -v -E '^\| (scenario|circuits on) \|' >>"$rows" || true
   rm -f "$out"
 }
+
+# The machine's speed per core when the figures were taken: one RSA-2048 signature's time by `openssl speed` (two
+# seconds on one core). This machine is a VM whose per-core speed moves with its neighbours (322 µs on a quiet
+# 2026-12-03, 396 µs at 2026-12-04 16:00), and every checkout signs one: figures from different hours compare only
+# beside this reading.
+rsa_sign_us() {
+  openssl speed -seconds 2 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {printf "%.0f", $4 * 1000000}'
+}

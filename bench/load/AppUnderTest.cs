@@ -42,6 +42,26 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The working set's private part (Linux: <c>RssAnon</c> in /proc/PID/status): the heap, stacks and native
+    /// allocations, without the pages of mapped files (the runtime's and the app's DLLs, paged in as code runs for
+    /// the first time, shared and dropped by the kernel at will). Null where /proc is not there.
+    /// </summary>
+    public long? PrivateResidentBytes
+    {
+        get
+        {
+            var status = $"/proc/{process.Id}/status";
+            if (!File.Exists(status))
+            {
+                return null;
+            }
+
+            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
     public static async Task<AppUnderTest> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string> settings, string environmentName = "Production")
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";

@@ -6,7 +6,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace LuffyBlazor.Load.Circuits;
 
 /// <summary>The app's memory right after a full garbage collection: its managed heap and its working set.</summary>
-public sealed record MemoryReading(long GcHeapBytes, long WorkingSetBytes);
+/// <summary>A reading after a full GC: the managed heap, the working set, and its private part (<see cref="AppUnderTest.PrivateResidentBytes"/>; the working set where /proc is missing).</summary>
+public sealed record MemoryReading(long GcHeapBytes, long WorkingSetBytes, long PrivateBytes);
 
 /// <summary>
 /// Asks the app for a full garbage collection from outside, as <c>dotnet-gcdump</c> does: an EventPipe session on
@@ -41,6 +42,7 @@ public static class AppMemory
 
         // Let the runtime hand the freed pages back before the working set is read.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        return new MemoryReading(gcHeap, app.WorkingSetBytes);
+        var workingSet = app.WorkingSetBytes;
+        return new MemoryReading(gcHeap, workingSet, app.PrivateResidentBytes ?? workingSet);
     }
 }
