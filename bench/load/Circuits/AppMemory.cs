@@ -5,7 +5,6 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace LuffyBlazor.Load.Circuits;
 
-/// <summary>The app's memory right after a full garbage collection: its managed heap and its working set.</summary>
 /// <summary>A reading after a full GC: the managed heap, the working set, and its private part (<see cref="AppUnderTest.PrivateResidentBytes"/>; the working set where /proc is missing).</summary>
 public sealed record MemoryReading(long GcHeapBytes, long WorkingSetBytes, long PrivateBytes);
 
