@@ -56,6 +56,10 @@ public sealed partial class MediaUploaderBrowserTests : IAsyncLifetime
     private async Task<IPage> AdminPageAsync(string baseUrl)
     {
         var page = await browser.NewPageAsync();
+        // The suite runs these beside the other classes on 2 cores: the log-in's redirect and the admin page's first
+        // load have taken 30 s there (three of this class's runs at 32–33 s in one CI run, one over Playwright's default).
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
         await page.GotoAsync($"{baseUrl}/Account/Login");
         await page.FillAsync("#Input\\.Login", LuffyAppFactory.AdminUserName);
         await page.FillAsync("#Input\\.Password", LuffyAppFactory.AdminPassword);
