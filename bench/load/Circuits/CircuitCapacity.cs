@@ -57,6 +57,13 @@ public sealed partial class CircuitCapacity(LoadEnvironment app, IReadOnlyList<i
             ("wechat", "WeChat QR page's island (WeChatPaymentWait)", learnerHttp, learnerCookies, "/pay/wechat/" + learner.WeChatOrder, false),
         }.Where(k => kindNames.Contains(k.Key)).ToArray();
 
+        if (kinds.Length > 1)
+        {
+            // Measured 2026-12-04: 800 islands after the grids in one app read -84 KB a circuit of private memory.
+            Console.WriteLine("  note: memory a kind's circuits free stays with the process and the next kind's grow into it; the working set " +
+                "and private figures of every kind after the first read low. For those, run one kind per app (bench/run-page-figures.sh does).");
+        }
+
         if (kinds.Any(k => k.Key == "wechat"))
         {
             var page = await learnerHttp.GetStringAsync("/pay/wechat/" + learner.WeChatOrder);
