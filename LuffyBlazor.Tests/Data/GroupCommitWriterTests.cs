@@ -69,6 +69,28 @@ public sealed class GroupCommitWriterTests
         await writer.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_caller_resumes_off_the_writers_loop_so_the_loop_goes_on_to_the_next_group()
+    {
+        var writer = new RecordingWriter();
+        await writer.StartAsync(CancellationToken.None);
+
+        // The caller blocks the thread it resumed on until its second item is committed: had it resumed inline on the
+        // writer's loop, the loop could never take that item and the wait would time out.
+        var secondCommittedWhileBlocked = await Task.Run(async () =>
+        {
+            await writer.WriteAsync(1);
+            var second = writer.WriteAsync(2);
+            var committed = SpinWait.SpinUntil(() => writer.GroupCount == 2, TimeSpan.FromSeconds(30));
+            await second;
+            return committed;
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(secondCommittedWhileBlocked);
+        Assert.Equal([[1], [2]], writer.Groups);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
     /// <summary>A running writer whose loop has taken item 1 alone and holds it until released.</summary>
     private static async Task<(RecordingWriter Writer, Task<int> First)> StartedWithFirstGroupHeldAsync()
     {
@@ -90,6 +112,17 @@ public sealed class GroupCommitWriterTests
 
         /// <summary>The groups that were committed, in order.</summary>
         public List<int[]> Groups { get; } = [];
+
+        public int GroupCount
+        {
+            get
+            {
+                lock (Groups)
+                {
+                    return Groups.Count;
+                }
+            }
+        }
 
         public Task<int> WriteAsync(int item, CancellationToken ct = default) => CommitAsync(item, ct);
 

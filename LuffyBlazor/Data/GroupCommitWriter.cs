@@ -34,7 +34,7 @@ public abstract class GroupCommitWriter<TItem, TResult>(int maxGroup, ILogger lo
             return (await WriteGroupAsync([item], ct))[0];
         }
 
-        return await pending.Done.Task;
+        return await pending.Task;
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ public abstract class GroupCommitWriter<TItem, TResult>(int maxGroup, ILogger lo
             var results = await WriteGroupAsync(group.Select(p => p.Item).ToList(), CancellationToken.None);
             for (var i = 0; i < group.Count; i++)
             {
-                group[i].Done.TrySetResult(results[i]);
+                group[i].Succeed(results[i]);
             }
         }
         catch (Exception ex) when (group.Count > 1)
@@ -99,12 +99,50 @@ public abstract class GroupCommitWriter<TItem, TResult>(int maxGroup, ILogger lo
         }
         catch (Exception ex)
         {
-            group[0].Done.TrySetException(ex);
+            group[0].Fail(ex);
         }
     }
 
-    private sealed record Pending(TItem Item)
+    /// <summary>
+    /// A caller waiting for its item, answered through the thread pool's global queue, first in, first out, beside the
+    /// new requests Kestrel queues there. Completing a TaskCompletionSource on the writer's pool thread (even with
+    /// RunContinuationsAsynchronously) queues its caller on that thread's own queue, which it runs newest first and which
+    /// other threads only reach once the global queue is empty: committed callers waited behind newly arrived requests,
+    /// and a group's first caller was answered last (bench/README, "Callers answered in commit order").
+    /// </summary>
+    private sealed class Pending(TItem item) : IThreadPoolWorkItem
     {
-        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline in Execute, on the pool thread that takes this item: never on the writer's loop.
+        private readonly TaskCompletionSource<TResult> done = new();
+        private TResult? result;
+        private Exception? error;
+
+        public TItem Item { get; } = item;
+
+        public Task<TResult> Task => done.Task;
+
+        public void Succeed(TResult value)
+        {
+            result = value;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        public void Fail(Exception ex)
+        {
+            error = ex;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            if (error is null)
+            {
+                done.TrySetResult(result!);
+            }
+            else
+            {
+                done.TrySetException(error);
+            }
+        }
     }
 }
