@@ -52,7 +52,7 @@ public sealed class AdminOrderActionTests(ScriptedAlipayApp fixture) : IClassFix
         var order = await UnpaidOrderAsync(7);
         alipay.Trades[order.OutTradeNo] = ("TRADE_SUCCESS", order.TotalAmount);
         var other = await UnpaidOrderAsync(7);
-        var tradeNoAtAlipay = "2026112522001" + order.OutTradeNo[^15..]; // what the scripted gateway reports for the order
+        var tradeNoAtAlipay = ScriptedAlipay.TradeNoOf(order.OutTradeNo);
         await app.WithAsync<OrderTransitions, PaymentOutcome>(t => t.ApplyPaymentAsync(
             new PaymentConfirmation(other.OutTradeNo, tradeNoAtAlipay, other.TotalAmount, null, null), "alipay-notify"));
 

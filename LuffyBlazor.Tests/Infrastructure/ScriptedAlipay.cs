@@ -23,6 +23,9 @@ public sealed class ScriptedAlipay : IAsyncDisposable
 
     public ConcurrentDictionary<string, (string Status, decimal Amount)> Trades { get; } = new();
 
+    /// <summary>The trade_no this gateway reports for an order: a notify for the same trade must carry the same one.</summary>
+    public static string TradeNoOf(string outTradeNo) => "2026112522001" + outTradeNo[^15..];
+
     public ConcurrentQueue<(string Method, string OutTradeNo)> Calls { get; } = new();
 
     /// <summary>Refunds made, per trade: out_request_no → amount.</summary>
@@ -115,7 +118,7 @@ public sealed class ScriptedAlipay : IAsyncDisposable
         {
             "alipay.trade.query" => JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = "2026112522001" + outTradeNo[^15..],
+                ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = TradeNoOf(outTradeNo),
                 ["trade_status"] = trade.Status, ["total_amount"] = trade.Amount.ToString("0.00", CultureInfo.InvariantCulture),
                 ["send_pay_date"] = "2026-11-25 16:31:10", ["buyer_user_id"] = "2088102177846875",
             }),
@@ -192,7 +195,7 @@ public sealed class ScriptedAlipay : IAsyncDisposable
 
             return JsonSerializer.Serialize(new Dictionary<string, string>
             {
-                ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = "2026112522001" + outTradeNo[^15..],
+                ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = TradeNoOf(outTradeNo),
                 ["buyer_logon_id"] = "159****5620", ["fund_change"] = fundChange,
                 ["refund_fee"] = refunds.Values.Sum().ToString("0.00", CultureInfo.InvariantCulture),
                 ["gmt_refund_pay"] = "2026-11-26 10:00:00",

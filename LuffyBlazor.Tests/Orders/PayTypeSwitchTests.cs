@@ -234,13 +234,51 @@ public sealed class PayTypeSwitchTests(BothProvidersApp fixture) : IClassFixture
         var (order, learner) = await AlipayOrderAsync(11, "TRADE_SUCCESS");
 
         var switching = SwitchAsync(learner, order, PayType.WeChat);
-        var notified = app.CreateClient().PostNotifyAsync(NotifyForms.Paid(order.OutTradeNo, order.TotalAmount).Signed());
+        var notified = app.CreateClient().PostNotifyAsync(PaidNotify(order));
         var (outcome, answer) = (await switching, await notified);
 
+        await AssertPaidOnceByAlipayAsync(order, outcome, answer);
+    }
+
+    [Fact]
+    public async Task A_paid_notify_landing_while_the_switch_asks_alipay_leaves_one_payment_and_no_switch()
+    {
+        var (order, learner) = await AlipayOrderAsync(14, "TRADE_SUCCESS");
+        string? answer = null;
+        alipay.BeforeAnswer = async (method, outTradeNo) =>
+        {
+            // The notify wins the race for certain: it pays the order after the switch read it unpaid, before Alipay answers.
+            if (outTradeNo == order.OutTradeNo && method == "alipay.trade.query" && answer is null)
+            {
+                answer = await app.CreateClient().PostNotifyAsync(PaidNotify(order));
+            }
+        };
+        try
+        {
+            var outcome = await SwitchAsync(learner, order, PayType.WeChat);
+
+            await AssertPaidOnceByAlipayAsync(order, outcome, answer);
+        }
+        finally
+        {
+            alipay.BeforeAnswer = null;
+        }
+    }
+
+    /// <summary>Alipay's notify for the trade the scripted gateway reports: one trade, one trade_no, whichever path sees it first.</summary>
+    private static Dictionary<string, string> PaidNotify(Order order)
+    {
+        var fields = NotifyForms.Paid(order.OutTradeNo, order.TotalAmount);
+        fields["trade_no"] = ScriptedAlipay.TradeNoOf(order.OutTradeNo);
+        return fields.Signed();
+    }
+
+    private async Task AssertPaidOnceByAlipayAsync(Order order, SwitchOutcome outcome, string? notifyAnswer)
+    {
         Assert.Equal(SwitchResult.WasPaid, outcome.Result);
-        Assert.Equal("success", answer);
+        Assert.Equal("success", notifyAnswer);
         var paid = await app.OrderAsync(order.OutTradeNo);
-        Assert.Equal((OrderStatus.Paid, PayType.Alipay), (paid.Status, paid.PayType));
+        Assert.Equal((OrderStatus.Paid, PayType.Alipay, ScriptedAlipay.TradeNoOf(order.OutTradeNo)), (paid.Status, paid.PayType, paid.TradeNo));
         Assert.Equal(1, await app.QueryAsync(db => db.OrderStatusChanges.CountAsync(c => c.OrderId == order.Id && c.To == OrderStatus.Paid)));
         Assert.Equal(1, await app.QueryAsync(db => db.CourseOwnerships.CountAsync(x => x.OrderId == order.Id)));
         Assert.Empty(await SwitchRowsAsync(order));
